@@ -1,0 +1,79 @@
+// The submission envelope (docs/FORMAT.md, "Envelope"): one age file whose padded plaintext is a JSON
+// object describing the tip. Everything a source says, including attachment names, lives only here.
+import { Decrypter, Encrypter } from "age-encryption";
+import { z } from "zod";
+import { fromUtf8, utf8 } from "./bytes.js";
+import { pad, unpad } from "./padding.js";
+
+export const ENVELOPE_VERSION = 1;
+export const MAX_MESSAGE_CHARS = 100_000;
+export const MAX_ATTACHMENTS = 20;
+
+const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
+
+export const attachmentManifestSchema = z.object({
+  name: z.string().max(255),
+  type: z.string().max(255),
+  size: z.number().int().nonnegative(),
+  sha256: hex(32),
+});
+
+export const replyChannelSchema = z.object({
+  /** The source's reply recipient (age1… or age1pq1…): replies and follow-ups are encrypted to it. */
+  recipient: z.string().startsWith("age1").max(4000),
+  /** The mailbox capability: where replies wait, and the credential that opens it. */
+  mailbox: z.object({ id: hex(16), credential: hex(32) }),
+});
+
+export const envelopeSchema = z.object({
+  v: z.literal(ENVELOPE_VERSION),
+  kind: z.enum(["submission", "followup"]),
+  desk: z.string().min(1).max(64),
+  message: z.string().max(MAX_MESSAGE_CHARS),
+  fields: z.record(z.string().max(64), z.string().max(10_000)),
+  /** In upload order: attachments[i] describes the i-th attachment blob of the submission. */
+  attachments: z.array(attachmentManifestSchema).max(MAX_ATTACHMENTS),
+  reply: replyChannelSchema.nullable(),
+  client: z.string().max(64),
+  lang: z.string().max(16),
+});
+
+export type Envelope = z.infer<typeof envelopeSchema>;
+export type AttachmentManifest = z.infer<typeof attachmentManifestSchema>;
+export type ReplyChannel = z.infer<typeof replyChannelSchema>;
+
+/** Encrypts a padded plaintext to every recipient as one age v1 file. */
+export async function sealBytes(plaintext: Uint8Array, recipients: readonly string[]): Promise<Uint8Array> {
+  if (recipients.length === 0) throw new Error("no recipients: the desk has no editors");
+  const e = new Encrypter();
+  for (const r of recipients) e.addRecipient(r);
+  return e.encrypt(pad(plaintext));
+}
+
+/** Decrypts an age file with any of the identities and removes the padding. */
+export async function openBytes(ciphertext: Uint8Array, identities: readonly string[]): Promise<Uint8Array> {
+  const d = new Decrypter();
+  for (const i of identities) d.addIdentity(i);
+  return unpad(await d.decrypt(ciphertext));
+}
+
+export async function sealEnvelope(envelope: Envelope, recipients: readonly string[]): Promise<Uint8Array> {
+  return sealBytes(utf8(JSON.stringify(envelopeSchema.parse(envelope))), recipients);
+}
+
+export class EnvelopeError extends Error {
+  override name = "EnvelopeError";
+}
+
+export async function openEnvelope(ciphertext: Uint8Array, identities: readonly string[]): Promise<Envelope> {
+  const plaintext = await openBytes(ciphertext, identities);
+  let json: unknown;
+  try {
+    json = JSON.parse(fromUtf8(plaintext));
+  } catch {
+    throw new EnvelopeError("envelope plaintext is not UTF-8 JSON");
+  }
+  const parsed = envelopeSchema.safeParse(json);
+  if (!parsed.success) throw new EnvelopeError(`envelope does not match version ${ENVELOPE_VERSION}: ${parsed.error.message}`);
+  return parsed.data;
+}

@@ -1,0 +1,23 @@
+// Where ciphertext lives. The server app sees only this interface; the Node entry stores files on disk,
+// the Workers entry uses R2. Keys are `envelopes/<id>`, `attachments/<id>`; uploads are addressed by id.
+export interface StoredBlob {
+  body: ReadableStream<Uint8Array>;
+  size: number;
+}
+
+export interface BlobStore {
+  /** Stores `data` under `key`, replacing any previous value atomically. Resolves only once durable. */
+  put(key: string, data: Uint8Array): Promise<void>;
+  get(key: string): Promise<StoredBlob | null>;
+  /** Removes `key`; removing a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /**
+   * Writes `data` at byte `offset` of upload `uploadId`, discarding anything stored past `offset` (the
+   * remains of a part whose acknowledgement was lost). Resolves once the bytes are durable.
+   */
+  writeUploadPart(uploadId: string, offset: number, data: Uint8Array): Promise<void>;
+  /** Moves the first `size` bytes of a finished upload to `key`, durably. */
+  completeUpload(uploadId: string, size: number, key: string): Promise<void>;
+  /** Drops an unfinished upload; dropping a missing one is not an error. */
+  abortUpload(uploadId: string): Promise<void>;
+}

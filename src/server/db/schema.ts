@@ -1,0 +1,58 @@
+// The single typed description of the schema in migrations/. Column names are snake_case as stored.
+import type { Generated } from "kysely";
+
+export interface NewsroomTable {
+  id: number;
+  name: string;
+  created_day: string;
+}
+export interface DeskTable {
+  id: string;
+  name: string;
+  position: number;
+}
+export interface EditorTable {
+  id: string;
+  name: string;
+  age_recipient: string;
+  sign_public_key: string;
+  revoked: Generated<number>;
+  added_day: string;
+}
+export interface DeskEditorTable {
+  desk_id: string;
+  editor_id: string;
+}
+export interface SubmissionTable {
+  id: string;
+  desk_id: string;
+  received_day: string;
+  envelope_size: number;
+}
+export interface AttachmentTable {
+  id: string;
+  submission_id: string;
+  position: number;
+  size: number;
+}
+export interface UploadTable {
+  id: string;
+  parts: Generated<number>;
+  bytes: Generated<number>;
+  expires_day: string;
+}
+export interface RequestNonceTable {
+  nonce: string;
+  expires_at: number;
+}
+
+export interface Database {
+  newsroom: NewsroomTable;
+  desks: DeskTable;
+  editors: EditorTable;
+  desk_editors: DeskEditorTable;
+  submissions: SubmissionTable;
+  attachments: AttachmentTable;
+  uploads: UploadTable;
+  request_nonces: RequestNonceTable;
+}

@@ -1,0 +1,18 @@
+import type { Kysely } from "kysely";
+import type { BlobStore } from "./blobs.js";
+import type { Database } from "./db/schema.js";
+
+export interface ServerConfig {
+  /** Token that allows `POST /api/setup` to create the newsroom once. Unset: setup only via the CLI. */
+  setupToken?: string | undefined;
+  /** Send HSTS; set when served over https (not for onion services or plain loopback). */
+  https: boolean;
+}
+
+export interface Deps {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  /** Injected so tests can move time; the app only ever stores coarse days derived from it. */
+  now: () => Date;
+  config: ServerConfig;
+}
