@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   "signature_expired",
   "signature_replayed",
   "already_initialized",
+  "conflict", // the resource exists already, or the change would leave the newsroom unusable
   "rate_limited",
   "proof_of_work_required",
 ] as const;

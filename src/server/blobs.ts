@@ -20,4 +20,6 @@ export interface BlobStore {
   completeUpload(uploadId: string, size: number, key: string): Promise<void>;
   /** Drops an unfinished upload; dropping a missing one is not an error. */
   abortUpload(uploadId: string): Promise<void>;
+  /** Ids stored under a prefix (`envelopes`, `attachments`, …), or of unfinished uploads (`uploads`). */
+  list(prefix: string): Promise<string[]>;
 }

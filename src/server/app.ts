@@ -1,0 +1,71 @@
+// createApp(deps): the whole sealdrop server as one runtime-agnostic Hono app. Runtime entries (Node,
+// Workers, PostgreSQL) only build the deps and, for the source page, a static file handler.
+import { Hono, type MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { setupRequest } from "../core/wire.js";
+import { readJson } from "./body.js";
+import type { Deps } from "./deps.js";
+import { errorResponse, HttpError } from "./http-error.js";
+import { KeyedLock } from "./keyed-lock.js";
+import { securityHeaders } from "./middleware/security-headers.js";
+import { initializeNewsroom, publicNewsroom } from "./newsroom.js";
+import { editorRoutes } from "./routes/editor.js";
+import { submissionRoutes } from "./routes/submissions.js";
+import { uploadRoutes } from "./routes/uploads.js";
+import { equalBytes, utf8 } from "../core/bytes.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+
+export interface AppOptions {
+  /** Serves the source page's built files; requests it does not answer fall through to a 404. */
+  client?: MiddlewareHandler;
+}
+
+export function createApp(deps: Deps, options: AppOptions = {}): Hono {
+  const app = new Hono();
+  const locks = new KeyedLock();
+
+  app.use("*", securityHeaders({ hsts: deps.config.https }));
+
+  app.get("/api/newsroom", async (c) => {
+    const newsroom = await publicNewsroom(deps.db);
+    if (!newsroom) throw new HttpError(404, "not_found", "This tip line has not been set up yet.");
+    return c.json(newsroom);
+  });
+
+  app.post("/api/setup", async (c) => {
+    const token = deps.config.setupToken;
+    const body = await readJson(c, setupRequest, 64 * 1024);
+    // Compare digests so the comparison takes the same time whatever the lengths.
+    if (!token || !equalBytes(sha256(utf8(body.token)), sha256(utf8(token)))) {
+      throw new HttpError(403, "forbidden", "Setup is closed on this server, or the setup token is wrong.");
+    }
+    await initializeNewsroom(deps.db, body.newsroom, deps.now());
+    return c.json({ initialized: true }, 201);
+  });
+
+  app.route("/api/uploads", uploadRoutes(deps, locks));
+  app.route("/api/submissions", submissionRoutes(deps, locks));
+  app.route("/api/editor", editorRoutes(deps));
+
+  app.all("/api/*", () => {
+    throw new HttpError(404, "not_found", "No such API endpoint.");
+  });
+  if (options.client) app.use("*", options.client);
+
+  app.notFound((c) => errorResponse(c, 404, "not_found", "Not found."));
+  app.onError((err, c) => {
+    if (err instanceof HttpError) {
+      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+      return errorResponse(c, err.status, err.code, err.message);
+    }
+    // Hono's own HTTP errors (e.g. malformed URLs) keep their 4xx status.
+    const status = (err as { status?: number }).status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      return errorResponse(c, status as ContentfulStatusCode, "bad_request", "The request could not be understood.");
+    }
+    // Unexpected: say nothing specific to the client, and log no request data (it may identify a source).
+    console.error(`sealdrop: internal error: ${err.name}`);
+    return c.json({ error: { code: "internal", message: "The server failed; nothing was stored." } }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,126 @@
+// Blobs as files under one directory. Every write is made durable before it resolves: data is written
+// to a temporary file, fsynced, renamed into place, and the directory fsynced, so a crash leaves either
+// the old state or the new one, never half a file (invariant 6).
+import { constants, createReadStream } from "node:fs";
+import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
+import { randomId } from "../../core/bytes.js";
+import type { BlobStore, StoredBlob } from "../blobs.js";
+
+const KEY = /^(envelopes|attachments|replies|notes)\/[0-9a-f]{32}$/;
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export class FsBlobStore implements BlobStore {
+  constructor(private readonly root: string) {}
+
+  private path(key: string): string {
+    if (!KEY.test(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
+    return join(this.root, key);
+  }
+
+  private uploadPath(uploadId: string): string {
+    if (!UPLOAD_ID.test(uploadId)) throw new Error("invalid upload id");
+    return join(this.root, "uploads", uploadId);
+  }
+
+  async init(): Promise<this> {
+    for (const d of ["envelopes", "attachments", "replies", "notes", "uploads", "tmp"]) {
+      await mkdir(join(this.root, d), { recursive: true, mode: 0o700 });
+    }
+    // Temporary files left by a crash were never acknowledged: nothing refers to them.
+    await rm(join(this.root, "tmp"), { recursive: true, force: true });
+    await mkdir(join(this.root, "tmp"), { mode: 0o700 });
+    return this;
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    const target = this.path(key);
+    const temp = join(this.root, "tmp", randomId());
+    const handle = await open(temp, "wx", 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+    await fsyncDir(dirname(target));
+  }
+
+  async get(key: string): Promise<StoredBlob | null> {
+    const file = this.path(key);
+    let size: number;
+    try {
+      size = (await stat(file)).size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw e;
+    }
+    const body = Readable.toWeb(createReadStream(file)) as unknown as ReadableStream<Uint8Array>;
+    return { body, size };
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
+  async writeUploadPart(uploadId: string, offset: number, data: Uint8Array): Promise<void> {
+    const file = this.uploadPath(uploadId);
+    const handle = await open(file, constants.O_RDWR | constants.O_CREAT, 0o600);
+    try {
+      const { size } = await handle.stat();
+      if (size < offset) throw new Error(`upload ${uploadId} holds ${size} bytes, expected at least ${offset}`);
+      await handle.truncate(offset);
+      let written = 0;
+      while (written < data.length) {
+        const { bytesWritten } = await handle.write(data, written, data.length - written, offset + written);
+        written += bytesWritten;
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async completeUpload(uploadId: string, size: number, key: string): Promise<void> {
+    const source = this.uploadPath(uploadId);
+    const target = this.path(key);
+    let handle;
+    try {
+      handle = await open(source, "r+");
+    } catch (e) {
+      // Already moved by an attempt that crashed before its rows were committed: finish that attempt.
+      if ((e as NodeJS.ErrnoException).code === "ENOENT" && (await stat(target).catch(() => null))?.size === size) return;
+      throw e;
+    }
+    try {
+      await handle.truncate(size);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(source, target);
+    await fsyncDir(dirname(target));
+    await fsyncDir(dirname(source));
+  }
+
+  async abortUpload(uploadId: string): Promise<void> {
+    await rm(this.uploadPath(uploadId), { force: true });
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    if (!/^(envelopes|attachments|replies|notes|uploads)$/.test(prefix)) throw new Error("invalid blob prefix");
+    const names = await readdir(join(this.root, prefix)).catch(() => [] as string[]);
+    return names.filter((n) => UPLOAD_ID.test(n));
+  }
+}

@@ -1,0 +1,61 @@
+// The Node entry: embedded SQLite and files on disk under one data directory. It only wires deps.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import { serveStatic } from "@hono/node-server/serve-static";
+import type { MiddlewareHandler } from "hono";
+import { createApp } from "../app.js";
+import type { Deps } from "../deps.js";
+import { openNodeDatabase } from "./database.js";
+import { FsBlobStore } from "./fs-blob-store.js";
+import { sweepOrphans } from "../maintenance.js";
+
+export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL("../../../dist/client/", import.meta.url));
+
+export interface NodeServerOptions {
+  dataDir: string;
+  port: number;
+  host: string;
+  clientDir?: string;
+  setupToken?: string;
+  https?: boolean;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function createNodeDeps(dataDir: string, options: { setupToken?: string; https?: boolean } = {}): Promise<Deps> {
+  const db = await openNodeDatabase(dataDir);
+  const blobs = await new FsBlobStore(join(dataDir, "blobs")).init();
+  return { db, blobs, now: () => new Date(), config: { setupToken: options.setupToken, https: options.https ?? false } };
+}
+
+function staticClient(root: string): MiddlewareHandler {
+  return serveStatic({ root, rewriteRequestPath: (p) => (p === "/" ? "/index.html" : p) });
+}
+
+export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
+  const deps = await createNodeDeps(options.dataDir, options);
+  await sweepOrphans(deps);
+  const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
+  const hasClient = existsSync(join(clientDir, "index.html"));
+  if (!hasClient) console.warn(`sealdrop: no built source page in ${clientDir}; run "npm run build" to serve it.`);
+  const app = createApp(deps, hasClient ? { client: staticClient(clientDir) } : {});
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {
+      const host = info.address.includes(":") ? `[${info.address}]` : info.address;
+      resolve({
+        url: `http://${host}:${info.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => {
+              void deps.db.destroy().then(() => done());
+            });
+          }),
+      });
+    });
+  });
+}

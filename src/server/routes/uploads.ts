@@ -1,0 +1,80 @@
+// Attachment uploads: created empty, filled by parts in strict order, consumed once by a submission.
+import { Hono } from "hono";
+import { randomId } from "../../core/bytes.js";
+import { coarseDay } from "../../core/time.js";
+import { createUploadRequest, id as idSchema, LIMITS, type UploadStatus } from "../../core/wire.js";
+import { readBinary, readJson, requireAgeFile } from "../body.js";
+import type { Deps } from "../deps.js";
+import { HttpError } from "../http-error.js";
+import type { KeyedLock } from "../keyed-lock.js";
+
+/** Unfinished uploads are dropped after this many days. */
+export const UPLOAD_LIFETIME_DAYS = 2;
+
+const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
+
+function parseId(value: string): string {
+  const parsed = idSchema.safeParse(value);
+  if (!parsed.success) throw new HttpError(404, "not_found", "No such upload.");
+  return parsed.data;
+}
+
+export function uploadRoutes(deps: Deps, locks: KeyedLock): Hono {
+  const app = new Hono();
+  const status = (row: { id: string; parts: number; bytes: number }): UploadStatus => ({
+    id: row.id,
+    parts: Number(row.parts),
+    bytes: Number(row.bytes),
+    partSize: LIMITS.maxPartBytes,
+  });
+  const find = async (uploadId: string) => {
+    const row = await deps.db
+      .selectFrom("uploads")
+      .select(["id", "parts", "bytes"])
+      .where("id", "=", uploadId)
+      .where("expires_day", ">=", coarseDay(deps.now()))
+      .executeTakeFirst();
+    if (!row) throw new HttpError(404, "not_found", "No such upload: it expired, was used, or never existed.");
+    return row;
+  };
+
+  app.post("/", async (c) => {
+    await readJson(c, createUploadRequest, 1024);
+    const row = { id: randomId(), expires_day: coarseDay(addDays(deps.now(), UPLOAD_LIFETIME_DAYS)) };
+    await deps.db.insertInto("uploads").values(row).execute();
+    return c.json(status({ id: row.id, parts: 0, bytes: 0 }), 201);
+  });
+
+  app.get("/:id", async (c) => c.json(status(await find(parseId(c.req.param("id"))))));
+
+  app.put("/:id/parts/:part", async (c) => {
+    const uploadId = parseId(c.req.param("id"));
+    const partText = c.req.param("part");
+    if (!/^\d{1,6}$/.test(partText)) throw new HttpError(400, "bad_request", "The part number must be a non-negative integer.");
+    const part = Number(partText);
+    const data = await readBinary(c, LIMITS.maxPartBytes);
+    if (data.length === 0) throw new HttpError(400, "bad_request", "A part cannot be empty.");
+    return locks.run(uploadId, async () => {
+      const row = await find(uploadId);
+      const parts = Number(row.parts);
+      const bytes = Number(row.bytes);
+      if (part !== parts) {
+        const why = part < parts ? `part ${part} is already stored` : `part ${parts} must come first`;
+        throw new HttpError(409, "upload_conflict", `Parts must arrive in order: ${why}. GET the upload to resume.`);
+      }
+      if (part === 0) requireAgeFile(data, "The first part");
+      if (bytes + data.length > LIMITS.maxAttachmentBytes) {
+        throw new HttpError(413, "payload_too_large", `An attachment may hold at most ${LIMITS.maxAttachmentBytes} bytes.`);
+      }
+      await deps.blobs.writeUploadPart(uploadId, bytes, data);
+      await deps.db
+        .updateTable("uploads")
+        .set({ parts: parts + 1, bytes: bytes + data.length })
+        .where("id", "=", uploadId)
+        .execute();
+      return c.json(status({ id: uploadId, parts: parts + 1, bytes: bytes + data.length }));
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,59 @@
+// What the source page does, in Node: encrypt, upload, submit. For tests that need submissions
+// without a browser (the browser path has its own end-to-end test).
+import { toBase64 } from "../../src/core/bytes.js";
+import { type Envelope, sealBytes, sealEnvelope } from "../../src/core/envelope.js";
+import type { NewsroomResponse, Receipt } from "../../src/core/wire.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { toHex } from "../../src/core/bytes.js";
+
+export interface FileToSend {
+  name: string;
+  type: string;
+  bytes: Uint8Array;
+}
+
+export async function fetchNewsroom(url: string): Promise<NewsroomResponse> {
+  const res = await fetch(`${url}/api/newsroom`);
+  if (!res.ok) throw new Error(`newsroom: ${res.status}`);
+  return (await res.json()) as NewsroomResponse;
+}
+
+export async function uploadCiphertext(url: string, ciphertext: Uint8Array, partSize = 8 << 20): Promise<string> {
+  const created = await fetch(`${url}/api/uploads`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  if (created.status !== 201) throw new Error(`upload create: ${created.status} ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  for (let part = 0, offset = 0; offset < ciphertext.length; part++, offset += partSize) {
+    const res = await fetch(`${url}/api/uploads/${id}/parts/${part}`, {
+      method: "PUT",
+      headers: { "content-type": "application/octet-stream" },
+      body: ciphertext.subarray(offset, offset + partSize),
+    });
+    if (!res.ok) throw new Error(`upload part: ${res.status} ${await res.text()}`);
+  }
+  return id;
+}
+
+export async function submitTip(url: string, message: string, files: FileToSend[] = [], desk = "news"): Promise<Receipt> {
+  const newsroom = await fetchNewsroom(url);
+  const recipients = newsroom.desks.find((d) => d.id === desk)!.recipients;
+  const uploads: string[] = [];
+  for (const f of files) uploads.push(await uploadCiphertext(url, await sealBytes(f.bytes, recipients)));
+  const envelope: Envelope = {
+    v: 1,
+    kind: "submission",
+    desk,
+    message,
+    fields: {},
+    attachments: files.map((f) => ({ name: f.name, type: f.type, size: f.bytes.length, sha256: toHex(sha256(f.bytes)) })),
+    reply: null,
+    client: "sealdrop-test/0",
+    lang: "en",
+  };
+  const res = await fetch(`${url}/api/submissions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ desk, envelope: toBase64(await sealEnvelope(envelope, recipients)), attachments: uploads }),
+  });
+  if (res.status !== 201) throw new Error(`submit: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Receipt;
+}
