@@ -5,7 +5,7 @@ import { z } from "zod";
 export const id = z.string().regex(/^[0-9a-f]{32}$/, "expected a 32-character lowercase hex id");
 export const deskId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "desk ids are lowercase letters, digits and dashes");
 export const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64");
-const ageRecipient = z.string().regex(/^age1[02-9ac-hj-np-z]+$/, "expected an age recipient (age1…)").max(4000);
+const ageRecipient = z.string().regex(/^age1(pq1)?[02-9ac-hj-np-z]+$/, "expected an age recipient (age1… or age1pq1…)").max(4000);
 const publicKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "expected a base64url Ed25519 public key");
 
 export const LIMITS = {
@@ -34,7 +34,7 @@ export type UploadStatus = z.infer<typeof uploadStatus>;
 export const submissionRequest = z
   .object({
     desk: deskId,
-    envelope: base64.max(Math.ceil((LIMITS.maxEnvelopeBytes * 4) / 3) + 4),
+    envelope: base64,
     attachments: z.array(id).max(LIMITS.maxAttachmentsPerSubmission),
   })
   .strict();
