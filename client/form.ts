@@ -1,0 +1,156 @@
+// The tip form: desk, message, files, and the progress and error regions that narrate a submission.
+import type { Receipt } from "../src/core/wire.js";
+import { ApiError, NetworkError } from "./api.js";
+import { h } from "./dom.js";
+import { megabytes } from "./format.js";
+import type { Language, MessageKey, Translate } from "./i18n/index.js";
+import { renderReceipt } from "./receipt.js";
+import { FileReadError, MAX_TOTAL_FILE_BYTES, checkTip, submitTip, type Desk, type Limits, type Problem, type Step } from "./submit.js";
+
+const STEP_MESSAGES: Record<Step["kind"], MessageKey> = {
+  reading: "statusReading",
+  encryptingFile: "statusEncryptingFile",
+  uploadingFile: "statusUploadingFile",
+  encryptingMessage: "statusEncryptingMessage",
+  sending: "statusSending",
+};
+
+/** Error codes with their own explanation; any other code gets the generic message. */
+const ERROR_MESSAGES: Partial<Record<string, MessageKey>> = {
+  payload_too_large: "error_payload_too_large",
+  unknown_desk: "error_unknown_desk",
+  rate_limited: "error_rate_limited",
+  upload_incomplete: "error_upload_incomplete",
+  upload_conflict: "error_upload_conflict",
+  invalid_ciphertext: "error_invalid_ciphertext",
+  proof_of_work_required: "error_proof_of_work_required",
+};
+
+function problemText(t: Translate, p: Problem): string {
+  switch (p.kind) {
+    case "empty":
+      return t("errorEmpty");
+    case "messageTooLong":
+      return t("errorMessageTooLong", { max: p.max });
+    case "tooManyFiles":
+      return t("errorTooManyFiles", { max: p.max });
+    case "fileTooLarge":
+      return t("errorFileTooLarge", { name: p.name, max: megabytes(t, p.max) });
+    case "filesTooLarge":
+      return t("errorFilesTooLarge", { size: megabytes(t, p.size), max: megabytes(t, p.max) });
+  }
+}
+
+function failureText(t: Translate, e: unknown): string {
+  if (e instanceof ApiError) {
+    const key = ERROR_MESSAGES[e.code];
+    return key !== undefined ? `${t(key)} ${t("errorKept")}` : t("errorGeneric", { code: e.code });
+  }
+  if (e instanceof NetworkError) return t("errorNetwork");
+  if (e instanceof FileReadError) return `${t("errorFileUnreadable", { name: e.fileName })} ${t("errorKept")}`;
+  return t("errorGeneric", { code: e instanceof Error ? e.name : "error" });
+}
+
+export function renderForm(t: Translate, lang: Language, desks: readonly Desk[], limits: Limits): HTMLElement {
+  const deskSelect =
+    desks.length > 1
+      ? h("select", { id: "desk", name: "desk" }, ...desks.map((d) => h("option", { value: d.id }, d.name)))
+      : null;
+  const message = h("textarea", { id: "message", name: "message", rows: "8", required: true, "aria-describedby": "message-help" });
+  const files = h("input", { id: "files", name: "files", type: "file", multiple: true, "aria-describedby": "files-help" });
+  const submit = h("button", { type: "submit" }, t("submit"));
+  const fieldset = h(
+    "fieldset",
+    {},
+    h("legend", {}, t("formHeading")),
+    deskSelect && h("div", { class: "field" }, h("label", { for: "desk" }, t("deskLabel")), deskSelect),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "message" }, t("messageLabel")),
+      h("p", { id: "message-help", class: "help" }, t("messageHelp")),
+      message,
+    ),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "files" }, t("filesLabel")),
+      h("p", { id: "files-help", class: "help" }, t("filesHelp", { max: megabytes(t, Math.min(MAX_TOTAL_FILE_BYTES, limits.maxAttachmentBytes)) })),
+      files,
+    ),
+    submit,
+  );
+  const statusText = h("span", { id: "progress-text" });
+  const progress = h("progress", { max: "1", value: "0", "aria-labelledby": "progress-text" });
+  const status = h("div", { class: "status", role: "status", "aria-live": "polite" }, statusText, progress);
+  progress.hidden = true;
+  const alert = h("div", { class: "error", role: "alert", id: "form-error" });
+  alert.hidden = true;
+  // Validation is ours, not the browser's: its bubbles speak the browser's language, not the page's.
+  const form = h("form", { novalidate: true, "aria-describedby": "form-error" }, fieldset, status, alert);
+
+  // The message is required only while no file is chosen.
+  files.addEventListener("change", () => {
+    message.required = (files.files?.length ?? 0) === 0;
+  });
+
+  const showError = (text: string, focus?: HTMLElement) => {
+    alert.textContent = text;
+    alert.hidden = false;
+    if (focus) {
+      focus.setAttribute("aria-invalid", "true");
+      focus.focus();
+    }
+  };
+  const clearError = () => {
+    alert.textContent = "";
+    alert.hidden = true;
+    message.removeAttribute("aria-invalid");
+    files.removeAttribute("aria-invalid");
+  };
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (fieldset.disabled) return;
+    clearError();
+    const desk = desks.find((d) => d.id === (deskSelect?.value ?? desks[0]?.id));
+    if (desk === undefined) return;
+    const tip = { desk, message: message.value, files: [...(files.files ?? [])], lang };
+    const problem = checkTip(tip, limits);
+    if (problem !== null) {
+      showError(problemText(t, problem), problem.kind === "empty" || problem.kind === "messageTooLong" ? message : files);
+      return;
+    }
+
+    fieldset.disabled = true;
+    form.setAttribute("aria-busy", "true");
+    progress.hidden = false;
+    progress.value = 0;
+    const onProgress = (step: Step, fraction: number) => {
+      statusText.textContent = t(STEP_MESSAGES[step.kind], "n" in step ? { n: step.n, total: step.total } : {});
+      progress.value = fraction;
+    };
+    submitTip(tip, onProgress).then(
+      (receipt: Receipt) => {
+        // Drop the tip from the page: the form and everything it held goes away with it.
+        form.reset();
+        message.value = "";
+        files.value = "";
+        const view = renderReceipt(t, lang, receipt);
+        form.replaceWith(view);
+        view.focus();
+      },
+      (e: unknown) => {
+        // Keep everything the source wrote; say what happened and let them try again.
+        fieldset.disabled = false;
+        form.removeAttribute("aria-busy");
+        progress.hidden = true;
+        statusText.textContent = "";
+        showError(failureText(t, e));
+        submit.focus();
+      },
+    );
+  });
+
+  return form;
+}

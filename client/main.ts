@@ -1,0 +1,74 @@
+// The source page: choose the language, load the newsroom, show its key fingerprint and the form.
+import "./style.css";
+import { newsroomFingerprint } from "../src/core/fingerprint.js";
+import type { NewsroomResponse } from "../src/core/wire.js";
+import { getNewsroom } from "./api.js";
+import { h } from "./dom.js";
+import { renderForm } from "./form.js";
+import { CATALOGUES, LANGUAGE_TAGS, LANGUAGES, chooseLanguage, translator, type Language, type Translate } from "./i18n/index.js";
+
+function languageNav(t: Translate, current: Language): HTMLElement {
+  const items = LANGUAGES.map((lang) =>
+    h(
+      "li",
+      {},
+      h("a", { href: `?lang=${lang}`, lang: LANGUAGE_TAGS[lang], hreflang: LANGUAGE_TAGS[lang], "aria-current": lang === current ? "page" : undefined }, CATALOGUES[lang].languageName),
+    ),
+  );
+  return h("nav", { class: "languages", "aria-label": t("languageNav") }, h("ul", {}, ...items));
+}
+
+/**
+ * The fingerprint is computed here from the keys this page will actually encrypt to, not taken on the
+ * server's word: a server that swapped the keys would otherwise still show the published fingerprint.
+ */
+function keysMatch(newsroom: NewsroomResponse): { fingerprint: string; ok: boolean } {
+  const recipients = newsroom.desks.flatMap((d) => d.recipients);
+  const fingerprint = newsroomFingerprint(recipients);
+  return { fingerprint, ok: recipients.length > 0 && fingerprint === newsroom.fingerprint };
+}
+
+function renderNewsroom(t: Translate, lang: Language, main: HTMLElement, newsroom: NewsroomResponse): void {
+  const { fingerprint, ok } = keysMatch(newsroom);
+  const desks = newsroom.desks.filter((d) => d.recipients.length > 0);
+  main.append(
+    h("p", { class: "intro" }, t("intro", { newsroom: newsroom.name })),
+    h(
+      "section",
+      { class: "fingerprint", "aria-labelledby": "fingerprint-heading" },
+      h("h2", { id: "fingerprint-heading" }, t("fingerprintHeading")),
+      h("p", {}, t("fingerprintHelp", { newsroom: newsroom.name })),
+      h("p", {}, h("code", { id: "fingerprint", translate: "no" }, fingerprint)),
+    ),
+  );
+  if (!ok) {
+    main.append(h("p", { class: "error", role: "alert" }, desks.length === 0 ? t("noDesks") : t("fingerprintMismatch")));
+    return;
+  }
+  main.append(h("p", { class: "advice" }, t("safetyAdvice")), renderForm(t, lang, desks, newsroom.limits));
+}
+
+async function start(): Promise<void> {
+  const lang = chooseLanguage(location.search, navigator.languages ?? [navigator.language]);
+  const t = translator(lang);
+  document.documentElement.lang = LANGUAGE_TAGS[lang];
+  document.title = t("pageTitle");
+
+  const main = h("main", { id: "main" });
+  const status = h("p", { class: "status", role: "status" }, t("loading"));
+  main.append(status);
+  document.body.replaceChildren(h("header", {}, languageNav(t, lang), h("h1", {}, t("pageTitle"))), main);
+
+  let newsroom: NewsroomResponse;
+  try {
+    newsroom = await getNewsroom();
+  } catch {
+    status.textContent = t("loadFailed");
+    status.classList.add("error");
+    return;
+  }
+  status.remove();
+  renderNewsroom(t, lang, main, newsroom);
+}
+
+void start();

@@ -1,0 +1,141 @@
+// Sending a tip: every byte is sealed in this browser before it leaves (DESIGN invariant 1). Files go
+// first, each its own age file uploaded in parts; the envelope then names them in upload order.
+import { sha256 } from "@noble/hashes/sha2.js";
+import { toBase64, toHex } from "../src/core/bytes.js";
+import { MAX_ATTACHMENTS, MAX_MESSAGE_CHARS, sealBytes, sealEnvelope, type AttachmentManifest, type Envelope } from "../src/core/envelope.js";
+import type { NewsroomResponse, Receipt } from "../src/core/wire.js";
+import { createUpload, postSubmission, putPart } from "./api.js";
+
+export const CLIENT_VERSION = "sealdrop-web/0.1.0";
+
+/**
+ * Foundation limit on all files of one tip together: each file is read, padded and sealed in memory.
+ * Larger files wait for resumable streaming uploads.
+ */
+export const MAX_TOTAL_FILE_BYTES = 50 * 1024 * 1024;
+
+export type Desk = NewsroomResponse["desks"][number];
+export type Limits = NewsroomResponse["limits"];
+
+/** What the page hands over: `File` satisfies it. */
+export interface TipFile {
+  readonly name: string;
+  readonly type: string;
+  readonly size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export interface Tip {
+  desk: Desk;
+  message: string;
+  files: readonly TipFile[];
+  /** The page language, recorded so editors know which language to reply in. */
+  lang: string;
+}
+
+export type Problem =
+  | { kind: "empty" }
+  | { kind: "messageTooLong"; max: number }
+  | { kind: "tooManyFiles"; max: number }
+  | { kind: "fileTooLarge"; name: string; max: number }
+  | { kind: "filesTooLarge"; size: number; max: number };
+
+/** Checks a tip against the limits before any work is done, so the source hears about it at once. */
+export function checkTip(tip: Tip, limits: Limits): Problem | null {
+  if (tip.message.trim() === "" && tip.files.length === 0) return { kind: "empty" };
+  if (tip.message.length > MAX_MESSAGE_CHARS) return { kind: "messageTooLong", max: MAX_MESSAGE_CHARS };
+  if (tip.files.length > MAX_ATTACHMENTS) return { kind: "tooManyFiles", max: MAX_ATTACHMENTS };
+  const perFile = Math.min(limits.maxAttachmentBytes, MAX_TOTAL_FILE_BYTES);
+  for (const f of tip.files) if (f.size > perFile) return { kind: "fileTooLarge", name: f.name, max: perFile };
+  const total = tip.files.reduce((n, f) => n + f.size, 0);
+  if (total > MAX_TOTAL_FILE_BYTES) return { kind: "filesTooLarge", size: total, max: MAX_TOTAL_FILE_BYTES };
+  return null;
+}
+
+export type Step =
+  | { kind: "reading" | "encryptingFile" | "uploadingFile"; n: number; total: number }
+  | { kind: "encryptingMessage" | "sending" };
+
+/** `fraction` runs from 0 to 1 over the whole submission. */
+export type OnProgress = (step: Step, fraction: number) => void;
+
+/** A file that could not be read (moved, deleted, permission revoked since it was chosen). */
+export class FileReadError extends Error {
+  override name = "FileReadError";
+  constructor(readonly fileName: string) {
+    super(`could not read ${fileName}`);
+  }
+}
+
+async function digest(bytes: Uint8Array): Promise<Uint8Array> {
+  // Native SHA-256 is much faster without a JIT; crypto.subtle exists only in secure contexts.
+  if (globalThis.crypto?.subtle !== undefined) {
+    return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes.slice().buffer));
+  }
+  return sha256(bytes);
+}
+
+/** The manifest keeps names within the envelope schema's bounds rather than failing the whole tip. */
+const clip = (s: string, max: number) => (s.length <= max ? s : s.slice(0, max));
+
+export async function submitTip(tip: Tip, onProgress: OnProgress): Promise<Receipt> {
+  const recipients = tip.desk.recipients;
+  const total = tip.files.length;
+  // Work units: each file costs its size twice (seal, then send); the envelope costs a fixed share.
+  const envelopeWeight = 64 * 1024;
+  const totalWork = tip.files.reduce((n, f) => n + 2 * Math.max(f.size, 1), 0) + 2 * envelopeWeight;
+  let done = 0;
+  const report = (step: Step, extra = 0) => onProgress(step, Math.min(1, (done + extra) / totalWork));
+
+  const attachments: AttachmentManifest[] = [];
+  const uploadIds: string[] = [];
+  for (const [i, file] of tip.files.entries()) {
+    const n = i + 1;
+    const weight = Math.max(file.size, 1);
+    report({ kind: "reading", n, total });
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await file.arrayBuffer());
+    } catch {
+      throw new FileReadError(file.name);
+    }
+    report({ kind: "encryptingFile", n, total });
+    attachments.push({ name: clip(file.name, 255), type: clip(file.type, 255), size: bytes.length, sha256: toHex(await digest(bytes)) });
+    const ciphertext = await sealBytes(bytes, recipients);
+    done += weight;
+
+    const step = { kind: "uploadingFile", n, total } as const;
+    report(step);
+    const upload = await createUpload();
+    const partSize = upload.partSize > 0 ? upload.partSize : ciphertext.length;
+    const parts = Math.max(1, Math.ceil(ciphertext.length / partSize));
+    for (let p = 0; p < parts; p++) {
+      const start = p * partSize;
+      const part = ciphertext.subarray(start, Math.min(start + partSize, ciphertext.length));
+      await putPart(upload.id, p, part, (sent) => report(step, ((start + sent) / ciphertext.length) * weight));
+    }
+    done += weight;
+    uploadIds.push(upload.id);
+  }
+
+  report({ kind: "encryptingMessage" });
+  const envelope: Envelope = {
+    v: 1,
+    kind: "submission",
+    desk: tip.desk.id,
+    message: tip.message,
+    fields: {},
+    attachments,
+    reply: null, // The codename issue fills this with the source's reply channel.
+    client: CLIENT_VERSION,
+    lang: tip.lang,
+  };
+  const sealed = await sealEnvelope(envelope, recipients);
+  done += envelopeWeight;
+
+  report({ kind: "sending" });
+  const result = await postSubmission({ desk: tip.desk.id, envelope: toBase64(sealed), attachments: uploadIds });
+  done += envelopeWeight;
+  report({ kind: "sending" });
+  return result;
+}
