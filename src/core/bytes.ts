@@ -28,7 +28,8 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 
 export function randomBytes(n: number): Uint8Array {
   const out = new Uint8Array(n);
-  crypto.getRandomValues(out);
+  // getRandomValues fills at most 64 KiB per call.
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
   return out;
 }
 
