@@ -1,0 +1,57 @@
+// Prints the test vectors of docs/FORMAT.md. Run with `npx tsx scripts/format-vectors.ts`; paste the
+// output into the document only when a format changes (tests/core/format-vectors.test.ts checks them).
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { fromHex, toBase64, toBase64Url, toHex, utf8 } from "../src/core/bytes.js";
+import { sealEnvelope, type Envelope } from "../src/core/envelope.js";
+import { newsroomFingerprint } from "../src/core/fingerprint.js";
+import { pad, paddedSize } from "../src/core/padding.js";
+import { signedMessage } from "../src/core/signing.js";
+import { identityToRecipient } from "age-encryption";
+
+const print = (name: string, value: unknown) => console.log(`\`\`\`json vector:${name}\n${JSON.stringify(value, null, 2)}\n\`\`\`\n`);
+
+print("padding", {
+  sizes: [0, 1, 4095, 4096, 5000, 70_000, 1_000_000, 123_456_789, 4 * 2 ** 30].map((length) => ({ length, padded: paddedSize(length) })),
+  example: { plaintextHex: toHex(utf8("hi")), paddedLength: pad(utf8("hi")).length, paddedSha256: toHex(sha256(pad(utf8("hi")))) },
+});
+
+print("fingerprint", {
+  recipients: [
+    "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj",
+    "age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg",
+  ],
+  fingerprint: newsroomFingerprint([
+    "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj",
+    "age1lggyhqrw2nlhcxprm67z43rta597azn8gknawjehu9d9dl0jq3yqqvfafg",
+  ]),
+});
+
+const seed = fromHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+const request = { method: "POST", pathAndQuery: "/api/editor/editors?x=1", timestamp: 1767225600, nonce: "AAECAwQFBgcICQoLDA0ODw", body: utf8('{"hello":"world"}') };
+const message = signedMessage(request);
+print("signed-request", {
+  method: request.method,
+  pathAndQuery: request.pathAndQuery,
+  timestamp: request.timestamp,
+  nonce: request.nonce,
+  body: '{"hello":"world"}',
+  ed25519SeedHex: toHex(seed),
+  publicKey: toBase64Url(ed25519.getPublicKey(seed)),
+  message: new TextDecoder().decode(message),
+  signature: toBase64Url(ed25519.sign(message, seed)),
+});
+
+const identity = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+const envelope: Envelope = {
+  v: 1,
+  kind: "submission",
+  desk: "news",
+  message: "The ferry leaves at dawn.",
+  fields: {},
+  attachments: [{ name: "harbour.jpg", type: "image/jpeg", size: 3, sha256: toHex(sha256(new Uint8Array([1, 2, 3]))) }],
+  reply: null,
+  client: "sealdrop-web/0.1.0",
+  lang: "en",
+};
+print("envelope", { identity, recipient: await identityToRecipient(identity), envelope, ciphertextBase64: toBase64(await sealEnvelope(envelope, [await identityToRecipient(identity)])) });

@@ -1,0 +1,49 @@
+// The vectors in docs/FORMAT.md are the format's contract: the code must reproduce every one.
+import { readFileSync } from "node:fs";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { describe, expect, it } from "vitest";
+import { fromBase64, fromHex, fromBase64Url, toBase64Url, toHex, utf8 } from "../../src/core/bytes.js";
+import { openEnvelope } from "../../src/core/envelope.js";
+import { newsroomFingerprint } from "../../src/core/fingerprint.js";
+import { pad, paddedSize } from "../../src/core/padding.js";
+import { signedMessage } from "../../src/core/signing.js";
+
+const doc = readFileSync(new URL("../../docs/FORMAT.md", import.meta.url), "utf8");
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function vector(name: string): any {
+  const match = new RegExp("```json vector:" + name + "\\n([\\s\\S]*?)```").exec(doc);
+  if (!match) throw new Error(`docs/FORMAT.md has no vector:${name}`);
+  return JSON.parse(match[1]!);
+}
+
+describe("docs/FORMAT.md vectors", () => {
+  it("padding sizes and bytes", () => {
+    const v = vector("padding");
+    for (const { length, padded } of v.sizes) expect(paddedSize(length)).toBe(padded);
+    const padded = pad(fromHex(v.example.plaintextHex));
+    expect(padded.length).toBe(v.example.paddedLength);
+    expect(toHex(sha256(padded))).toBe(v.example.paddedSha256);
+  });
+
+  it("fingerprint", () => {
+    const v = vector("fingerprint");
+    expect(newsroomFingerprint(v.recipients)).toBe(v.fingerprint);
+    expect(newsroomFingerprint([...v.recipients].reverse())).toBe(v.fingerprint);
+  });
+
+  it("signed request", () => {
+    const v = vector("signed-request");
+    const message = signedMessage({ method: v.method, pathAndQuery: v.pathAndQuery, timestamp: v.timestamp, nonce: v.nonce, body: utf8(v.body) });
+    expect(new TextDecoder().decode(message)).toBe(v.message);
+    const seed = fromHex(v.ed25519SeedHex);
+    expect(toBase64Url(ed25519.getPublicKey(seed))).toBe(v.publicKey);
+    expect(toBase64Url(ed25519.sign(message, seed))).toBe(v.signature);
+    expect(ed25519.verify(fromBase64Url(v.signature), message, fromBase64Url(v.publicKey))).toBe(true);
+  });
+
+  it("envelope", async () => {
+    const v = vector("envelope");
+    expect(await openEnvelope(fromBase64(v.ciphertextBase64), [v.identity])).toEqual(v.envelope);
+  });
+});
