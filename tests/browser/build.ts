@@ -1,12 +1,16 @@
-// Builds the page once per test run, so browser tests always exercise the current client/ sources.
-import { build } from "vite";
+// Builds the page from the current client/ sources into a directory of the test's own, so test files
+// running in parallel never serve or measure a build another one is rewriting.
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "vite";
 
-let built: Promise<void> | undefined;
+const CONFIG = fileURLToPath(new URL("../../vite.config.ts", import.meta.url));
 
-export const CLIENT_DIST = fileURLToPath(new URL("../../dist/client/", import.meta.url));
-
-export function buildClient(): Promise<void> {
-  built ??= build({ configFile: fileURLToPath(new URL("../../vite.config.ts", import.meta.url)), logLevel: "warn" }).then(() => undefined);
-  return built;
+/** Returns the directory holding index.html and assets/. */
+export async function buildClient(): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), "sealdrop-client-"));
+  await build({ configFile: CONFIG, logLevel: "warn", build: { outDir, emptyOutDir: true } });
+  return outDir;
 }

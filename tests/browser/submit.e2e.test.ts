@@ -17,32 +17,33 @@ import { paddedSize, unpad } from "../../src/core/padding.js";
 import { initializeNewsroom } from "../../src/server/newsroom.js";
 import { openNodeDatabase } from "../../src/server/node/database.js";
 import { launchChromium, openRecordedPage, storageTraces } from "../helpers/browser.js";
-import { spawnServer, type ServerProcess } from "../helpers/process.js";
 import { editorFetch, makeEditor, type TestEditor } from "../helpers/server.js";
 import { buildClient } from "./build.js";
+import { startPageServer, type PageServer } from "./server.js";
 
 const run = promisify(execFile);
 
 interface Newsroom {
   dataDir: string;
-  server: ServerProcess;
+  server: PageServer;
   editor: TestEditor;
   dispose(): Promise<void>;
 }
 
 async function startNewsroom(options: { classic: boolean }): Promise<Newsroom> {
+  const clientDir = await client;
   const dataDir = await mkdtemp(join(tmpdir(), "sealdrop-e2e-"));
   const editor = await makeEditor({ classic: options.classic, desks: ["news"] });
   const db = await openNodeDatabase(dataDir);
   await initializeNewsroom(db, { name: "Border Desk", desks: [{ id: "news", name: "News" }], editor: editor.publicKeys }, new Date());
   await db.destroy();
-  const server = await spawnServer(dataDir);
+  const server = await startPageServer(dataDir, clientDir);
   return {
     dataDir,
     server,
     editor,
     dispose: async () => {
-      await server.kill("SIGTERM");
+      await server.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -64,14 +65,17 @@ async function findInDataDir(dataDir: string, needles: Buffer[]): Promise<string
 }
 
 let browsers: Partial<Record<"normal" | "jitless", Browser>> = {};
+let client: Promise<string>;
 
 beforeAll(async () => {
-  await buildClient();
+  client = buildClient();
+  await client;
   browsers = { normal: await launchChromium(), jitless: await launchChromium({ jitless: true }) };
 }, 120_000);
 
 afterAll(async () => {
   await Promise.all(Object.values(browsers).map((b) => b?.close()));
+  await rm(await client, { recursive: true, force: true });
 });
 
 describe.each([
@@ -122,7 +126,7 @@ describe.each([
       // (a) No plaintext on the server's disk or in its output.
       const needles = [Buffer.from(canary), Buffer.from(fileName), file.subarray(0, 32), file.subarray(100_000, 100_032)];
       expect(await findInDataDir(newsroom.dataDir, needles)).toEqual([]);
-      for (const n of needles) expect(Buffer.from(newsroom.server.output()).includes(n)).toBe(false);
+      for (const n of needles) expect(newsroom.server.output().includes(n)).toBe(false);
 
       // (b) The newsroom reads exactly what was sent.
       const { editor } = newsroom;
