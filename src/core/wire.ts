@@ -17,6 +17,10 @@ export const LIMITS = {
   maxAttachmentBytes: 8 * 2 ** 30,
   maxAttachmentsPerSubmission: 20,
   maxJsonBodyBytes: 2 << 20,
+  maxReplyBytes: 256 << 10,
+  maxNoteBytes: 256 << 10,
+  /** Replies a mailbox returns at most (newest first). */
+  maxRepliesPerFetch: 50,
 } as const;
 
 export const newsroomResponse = z.object({
@@ -73,3 +77,17 @@ export const newsroomSetup = z
 export type NewsroomSetup = z.infer<typeof newsroomSetup>;
 
 export const setupRequest = z.object({ token: z.string().min(16).max(200), newsroom: newsroomSetup }).strict();
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, "expected 64 lowercase hex characters");
+
+/** A source fetching its mailbox with the credential derived from its codename. */
+export const mailboxRequest = z.object({ id, credential: hex64 }).strict();
+export const mailboxResponse = z.object({ replies: z.array(z.object({ day: z.string(), ciphertext: base64 })), padding: z.string() });
+export type MailboxResponse = z.infer<typeof mailboxResponse>;
+
+export const postReplyRequest = z
+  .object({ mailbox: id, credentialHash: hex64, ciphertext: base64.max(Math.ceil((LIMITS.maxReplyBytes * 4) / 3) + 4) })
+  .strict();
+export const postNoteRequest = z.object({ ciphertext: base64.max(Math.ceil((LIMITS.maxNoteBytes * 4) / 3) + 4) }).strict();
+export const storedItem = z.object({ id, day: z.string(), size: z.number().int() });
+export type StoredItem = z.infer<typeof storedItem>;

@@ -10,6 +10,7 @@ import { KeyedLock } from "./keyed-lock.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { initializeNewsroom, publicNewsroom } from "./newsroom.js";
 import { editorRoutes } from "./routes/editor.js";
+import { mailboxRoutes } from "./routes/mailbox.js";
 import { submissionRoutes } from "./routes/submissions.js";
 import { uploadRoutes } from "./routes/uploads.js";
 import { equalBytes, utf8 } from "../core/bytes.js";
@@ -45,6 +46,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
 
   app.route("/api/uploads", uploadRoutes(deps, locks));
   app.route("/api/submissions", submissionRoutes(deps, locks));
+  app.route("/api/mailbox", mailboxRoutes(deps));
   app.route("/api/editor", editorRoutes(deps));
 
   app.all("/api/*", () => {

@@ -39,5 +39,14 @@ export async function sweepOrphans(deps: Deps): Promise<SweepReport> {
       orphanBlobs++;
     }
   }
+  for (const table of ["replies", "notes"] as const) {
+    const known = new Set((await deps.db.selectFrom(table).select("id").execute()).map((r) => r.id));
+    for (const id of await deps.blobs.list(table)) {
+      if (!known.has(id)) {
+        await deps.blobs.delete(`${table}/${id}`);
+        orphanBlobs++;
+      }
+    }
+  }
   return { expiredUploads: expired.length, orphanBlobs };
 }

@@ -46,6 +46,22 @@ export interface RequestNonceTable {
   expires_at: number;
 }
 
+export interface MailboxTable {
+  id: string;
+  credential_hash: string;
+}
+export interface ReplyTable {
+  id: string;
+  mailbox_id: string;
+  created_day: string;
+  size: number;
+}
+export interface NoteTable {
+  id: string;
+  created_day: string;
+  size: number;
+}
+
 export interface Database {
   newsroom: NewsroomTable;
   desks: DeskTable;
@@ -55,4 +71,7 @@ export interface Database {
   attachments: AttachmentTable;
   uploads: UploadTable;
   request_nonces: RequestNonceTable;
+  mailboxes: MailboxTable;
+  replies: ReplyTable;
+  notes: NoteTable;
 }

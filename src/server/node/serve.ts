@@ -10,6 +10,12 @@ import type { Deps } from "../deps.js";
 import { openNodeDatabase } from "./database.js";
 import { FsBlobStore } from "./fs-blob-store.js";
 import { sweepOrphans } from "../maintenance.js";
+import { isPostgresUrl, openPostgresDatabase } from "../postgres/database.js";
+
+function requirePostgresUrl(database: string): string {
+  if (!isPostgresUrl(database)) throw new Error("--database takes a postgres:// or postgresql:// URL");
+  return database;
+}
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL("../../../dist/client/", import.meta.url));
 
@@ -20,6 +26,8 @@ export interface NodeServerOptions {
   clientDir?: string;
   setupToken?: string;
   https?: boolean;
+  /** A `postgres://…` URL: rows go to PostgreSQL instead of SQLite in `dataDir`; blobs stay in `dataDir`. */
+  database?: string;
 }
 
 export interface RunningServer {
@@ -27,8 +35,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function createNodeDeps(dataDir: string, options: { setupToken?: string; https?: boolean } = {}): Promise<Deps> {
-  const db = await openNodeDatabase(dataDir);
+export async function createNodeDeps(
+  dataDir: string,
+  options: { setupToken?: string; https?: boolean; database?: string } = {},
+): Promise<Deps> {
+  const db = options.database ? await openPostgresDatabase(requirePostgresUrl(options.database)) : await openNodeDatabase(dataDir);
   const blobs = await new FsBlobStore(join(dataDir, "blobs")).init();
   return { db, blobs, now: () => new Date(), config: { setupToken: options.setupToken, https: options.https ?? false } };
 }

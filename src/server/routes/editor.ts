@@ -7,6 +7,7 @@ import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
 import { type EditorVariables, editorAuth } from "../middleware/editor-auth.js";
 import { addEditor, revokeEditor } from "../newsroom.js";
+import { editorItemRoutes } from "./editor-items.js";
 
 function parseId(value: string, what: string): string {
   const parsed = idSchema.safeParse(value);
@@ -95,6 +96,8 @@ export function editorRoutes(deps: Deps): Hono<{ Variables: EditorVariables }> {
     await revokeEditor(deps.db, parseId(c.req.param("id"), "editor"));
     return c.json({ revoked: true });
   });
+
+  app.route("/", editorItemRoutes(deps));
 
   return app;
 }

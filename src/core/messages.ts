@@ -1,0 +1,52 @@
+// Plaintexts of replies and desk notes (docs/FORMAT.md, "Replies" and "Desk notes"). Like envelopes, each
+// is padded JSON inside one age file; the server stores them without being able to read them.
+import { z } from "zod";
+import { fromUtf8, utf8 } from "./bytes.js";
+import { openBytes, sealBytes } from "./envelope.js";
+
+const hexId = z.string().regex(/^[0-9a-f]{32}$/);
+
+export const replySchema = z.object({
+  v: z.literal(1),
+  kind: z.literal("reply"),
+  message: z.string().min(1).max(50_000),
+  /** Desk display name the source sees as the sender. */
+  from: z.string().max(100),
+  /** The source's reply recipient: lets editors place the reply on the right timeline. */
+  to: z.string().startsWith("age1").max(4000),
+  /** The submission answered, if any (editors' bookkeeping; inside the ciphertext only). */
+  inReplyTo: hexId.nullable(),
+  day: z.string().max(10),
+});
+export type Reply = z.infer<typeof replySchema>;
+
+export const RELIABILITY = ["A", "B", "C", "D", "E", "F"] as const;
+export const CREDIBILITY = [1, 2, 3, 4, 5, 6] as const;
+
+export const noteSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal("note"),
+  /** A source (by pseudonym) or one submission. */
+  subject: z.discriminatedUnion("type", [
+    z.object({ type: z.literal("source"), pseudonym: z.string().min(1).max(100) }),
+    z.object({ type: z.literal("submission"), id: hexId }),
+  ]),
+  tags: z.array(z.string().regex(/^[a-z]+:[^\s].{0,80}$/u)).max(50),
+  /** Admiralty scale: source reliability A–F, information credibility 1–6. */
+  reliability: z.enum(RELIABILITY).nullable(),
+  credibility: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)]).nullable(),
+  text: z.string().max(50_000),
+  links: z.array(z.object({ submission: hexId, relation: z.enum(["corroborates", "contradicts", "related"]) })).max(100),
+  author: z.string().max(100),
+  day: z.string().max(10),
+});
+export type Note = z.infer<typeof noteSchema>;
+
+export async function sealJson<T>(schema: z.ZodType<T>, value: T, recipients: readonly string[]): Promise<Uint8Array> {
+  return sealBytes(utf8(JSON.stringify(schema.parse(value))), recipients);
+}
+
+export async function openJson<T>(schema: z.ZodType<T>, ciphertext: Uint8Array, identities: readonly string[]): Promise<T> {
+  const json: unknown = JSON.parse(fromUtf8(await openBytes(ciphertext, identities)));
+  return schema.parse(json);
+}

@@ -1,0 +1,77 @@
+// Editors' replies (to a source's mailbox) and desk notes: age ciphertext the server stores and lists
+// without reading. Mounted under the signed /api/editor routes.
+import { Hono } from "hono";
+import { randomId } from "../../core/bytes.js";
+import { coarseDay } from "../../core/time.js";
+import { id as idSchema, LIMITS, postNoteRequest, postReplyRequest } from "../../core/wire.js";
+import { decodeBase64Field, parseJson, requireAgeFile } from "../body.js";
+import type { Deps } from "../deps.js";
+import { HttpError } from "../http-error.js";
+import type { EditorVariables } from "../middleware/editor-auth.js";
+
+function ciphertextOf(base64: string, max: number, what: string): Uint8Array {
+  const bytes = decodeBase64Field(base64, "ciphertext");
+  if (bytes.length > max) throw new HttpError(413, "payload_too_large", `A ${what} may hold at most ${max} bytes.`);
+  requireAgeFile(bytes, `The ${what}`);
+  return bytes;
+}
+
+export function editorItemRoutes(deps: Deps): Hono<{ Variables: EditorVariables }> {
+  const app = new Hono<{ Variables: EditorVariables }>();
+
+  const download = async (key: string, what: string) => {
+    const blob = await deps.blobs.get(key);
+    if (!blob) throw new HttpError(404, "not_found", `No such ${what}.`);
+    return new Response(blob.body, { headers: { "Content-Type": "application/octet-stream", "Content-Length": String(blob.size) } });
+  };
+  const itemId = (value: string, what: string) => {
+    const parsed = idSchema.safeParse(value);
+    if (!parsed.success) throw new HttpError(404, "not_found", `No such ${what}.`);
+    return parsed.data;
+  };
+
+  app.post("/replies", async (c) => {
+    const body = parseJson(c.get("body"), postReplyRequest);
+    const bytes = ciphertextOf(body.ciphertext, LIMITS.maxReplyBytes, "reply");
+    const existing = await deps.db.selectFrom("mailboxes").select("credential_hash").where("id", "=", body.mailbox).executeTakeFirst();
+    if (existing && existing.credential_hash !== body.credentialHash) {
+      throw new HttpError(409, "conflict", "This mailbox exists with another credential.");
+    }
+    const replyId = randomId();
+    const day = coarseDay(deps.now());
+    await deps.blobs.put(`replies/${replyId}`, bytes);
+    await deps.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto("mailboxes")
+        .values({ id: body.mailbox, credential_hash: body.credentialHash })
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute();
+      await tx.insertInto("replies").values({ id: replyId, mailbox_id: body.mailbox, created_day: day, size: bytes.length }).execute();
+    });
+    return c.json({ id: replyId, day }, 201);
+  });
+
+  app.get("/replies", async (c) => {
+    const rows = await deps.db.selectFrom("replies").select(["id", "created_day", "size"]).orderBy("created_day").orderBy("id").execute();
+    return c.json({ replies: rows.map((r) => ({ id: r.id, day: r.created_day, size: Number(r.size) })) });
+  });
+  app.get("/replies/:id", (c) => download(`replies/${itemId(c.req.param("id"), "reply")}`, "reply"));
+
+  app.post("/notes", async (c) => {
+    const body = parseJson(c.get("body"), postNoteRequest);
+    const bytes = ciphertextOf(body.ciphertext, LIMITS.maxNoteBytes, "note");
+    const noteId = randomId();
+    const day = coarseDay(deps.now());
+    await deps.blobs.put(`notes/${noteId}`, bytes);
+    await deps.db.insertInto("notes").values({ id: noteId, created_day: day, size: bytes.length }).execute();
+    return c.json({ id: noteId, day }, 201);
+  });
+
+  app.get("/notes", async (c) => {
+    const rows = await deps.db.selectFrom("notes").select(["id", "created_day", "size"]).orderBy("created_day").orderBy("id").execute();
+    return c.json({ notes: rows.map((r) => ({ id: r.id, day: r.created_day, size: Number(r.size) })) });
+  });
+  app.get("/notes/:id", (c) => download(`notes/${itemId(c.req.param("id"), "note")}`, "note"));
+
+  return app;
+}

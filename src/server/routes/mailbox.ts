@@ -1,0 +1,53 @@
+// A returning source fetches its replies with the mailbox id and credential derived from its codename.
+// A wrong credential and an empty or unknown mailbox get the same answer, in the same shape and size:
+// the server reveals nothing about which mailboxes exist.
+import { sha256 } from "@noble/hashes/sha2.js";
+import { Hono } from "hono";
+import { equalBytes, fromHex, randomBytes, toBase64, toBase64Url } from "../../core/bytes.js";
+import { credentialHash } from "../../core/derive.js";
+import { paddedSize } from "../../core/padding.js";
+import { LIMITS, mailboxRequest, type MailboxResponse } from "../../core/wire.js";
+import { readJson } from "../body.js";
+import type { Deps } from "../deps.js";
+
+// Compared against when the mailbox does not exist, so both paths do the same work.
+const ABSENT_HASH = sha256(new Uint8Array(1));
+
+/** Serialises a mailbox answer padded with random characters to a bucket size. */
+export function paddedMailboxBody(replies: MailboxResponse["replies"]): string {
+  const bare = JSON.stringify({ replies, padding: "" }).length;
+  const fill = paddedSize(bare) - bare;
+  const padding = toBase64Url(randomBytes(Math.ceil((fill * 3) / 4) + 3)).slice(0, fill);
+  return JSON.stringify({ replies, padding } satisfies MailboxResponse);
+}
+
+export function mailboxRoutes(deps: Deps): Hono {
+  const app = new Hono();
+
+  app.post("/", async (c) => {
+    const body = await readJson(c, mailboxRequest, 1024);
+    const presented = fromHex(credentialHash(body.credential));
+    const mailbox = await deps.db.selectFrom("mailboxes").select("credential_hash").where("id", "=", body.id).executeTakeFirst();
+    const matches = equalBytes(presented, mailbox ? fromHex(mailbox.credential_hash) : ABSENT_HASH) && mailbox !== undefined;
+    let replies: MailboxResponse["replies"] = [];
+    if (matches) {
+      const rows = await deps.db
+        .selectFrom("replies")
+        .select(["id", "created_day"])
+        .where("mailbox_id", "=", body.id)
+        .orderBy("created_day", "desc")
+        .orderBy("id")
+        .limit(LIMITS.maxRepliesPerFetch)
+        .execute();
+      replies = [];
+      for (const row of rows) {
+        const blob = await deps.blobs.get(`replies/${row.id}`);
+        if (!blob) continue;
+        replies.push({ day: row.created_day, ciphertext: toBase64(new Uint8Array(await new Response(blob.body).arrayBuffer())) });
+      }
+    }
+    return c.body(paddedMailboxBody(replies), 200, { "Content-Type": "application/json" });
+  });
+
+  return app;
+}
