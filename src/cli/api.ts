@@ -1,0 +1,144 @@
+// The HTTP client for the sealdrop API. Editor endpoints are signed (docs/FORMAT.md, "Signed requests"):
+// the message is built by src/core/signing.ts, the same code the server verifies against.
+import sodium from "libsodium-wrappers-sumo";
+import type { z } from "zod";
+import { randomBytes, toBase64Url, utf8 } from "../core/bytes.js";
+import { SIGNATURE_HEADERS, signedMessage } from "../core/signing.js";
+import { CliError } from "./errors.js";
+
+/** The server refused a request with `{error:{code,message}}` (or failed without one). */
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface Signer {
+  editorId: string;
+  signSecretKey: Uint8Array;
+}
+
+export function normalizeServerUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CliError(`invalid server URL ${JSON.stringify(text)}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new CliError(`the server URL must be http or https, not ${url.protocol}`);
+  if (url.search || url.hash || url.username || url.password) throw new CliError("the server URL must not carry a query, fragment or credentials");
+  return url.href.replace(/\/+$/, "");
+}
+
+export class SealdropApi {
+  readonly base: string;
+
+  constructor(
+    base: string,
+    private readonly signer: Signer | null = null,
+  ) {
+    this.base = normalizeServerUrl(base);
+  }
+
+  get<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+    return this.json("GET", path, undefined, schema);
+  }
+
+  post<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+    return this.json("POST", path, body, schema);
+  }
+
+  delete<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+    return this.json("DELETE", path, undefined, schema);
+  }
+
+  /** Streams a binary response body. */
+  async stream(path: string): Promise<{ body: ReadableStream<Uint8Array>; size: number | null }> {
+    const response = await this.send("GET", path, undefined);
+    if (!response.body) throw new ApiError("bad_response", "the server sent no body", response.status);
+    const length = response.headers.get("content-length");
+    return { body: response.body, size: length === null ? null : Number(length) };
+  }
+
+  /** Downloads a binary response into memory, refusing more than `maxBytes`. */
+  async download(path: string, maxBytes: number): Promise<Uint8Array> {
+    const { body, size } = await this.stream(path);
+    if (size !== null && size > maxBytes) {
+      await body.cancel();
+      throw new ApiError("bad_response", `the server sent ${size} bytes, more than the expected ${maxBytes}`, 200);
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+      total += chunk.length;
+      if (total > maxBytes) throw new ApiError("bad_response", `the server sent more than the expected ${maxBytes} bytes`, 200);
+      chunks.push(chunk);
+    }
+    const out = new Uint8Array(total);
+    let offset = 0;
+    for (const c of chunks) {
+      out.set(c, offset);
+      offset += c.length;
+    }
+    return out;
+  }
+
+  private async json<T>(method: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+    const response = await this.send(method, path, body === undefined ? undefined : utf8(JSON.stringify(body)));
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch {
+      throw new ApiError("bad_response", `the server's answer to ${method} ${path} is not JSON`, response.status);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new ApiError("bad_response", `unexpected answer to ${method} ${path}: ${parsed.error.issues[0]?.message}`, response.status);
+    return parsed.data;
+  }
+
+  private async send(method: string, path: string, body: Uint8Array | undefined): Promise<Response> {
+    const url = new URL(this.base + path);
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (this.signer) Object.assign(headers, await this.signatureHeaders(method, url.pathname + url.search, body ?? new Uint8Array()));
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body: body as Uint8Array<ArrayBuffer> | undefined, redirect: "error" });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new CliError(`cannot reach the server at ${this.base}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+    }
+    if (!response.ok) throw await apiError(response);
+    return response;
+  }
+
+  private async signatureHeaders(method: string, pathAndQuery: string, body: Uint8Array): Promise<Record<string, string>> {
+    await sodium.ready;
+    const signer = this.signer!;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const nonce = toBase64Url(randomBytes(16));
+    const signature = sodium.crypto_sign_detached(signedMessage({ method, pathAndQuery, timestamp, nonce, body }), signer.signSecretKey);
+    return {
+      [SIGNATURE_HEADERS.editor]: signer.editorId,
+      [SIGNATURE_HEADERS.timestamp]: String(timestamp),
+      [SIGNATURE_HEADERS.nonce]: nonce,
+      [SIGNATURE_HEADERS.signature]: toBase64Url(signature),
+    };
+  }
+}
+
+async function apiError(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => "");
+  try {
+    const { error } = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    if (error && typeof error.code === "string" && typeof error.message === "string") return new ApiError(error.code, error.message, response.status);
+  } catch {
+    // Not our JSON: a proxy's error page, say. Fall through.
+  }
+  return new ApiError(`http_${response.status}`, `the server answered ${response.status} ${response.statusText}`.trim(), response.status);
+}

@@ -1,0 +1,69 @@
+// `sealdrop pull`: copies new ciphertext from the server into the vault. Nothing is decrypted here, so a
+// pull can run on an online machine and the vault be carried (`export`) to an offline one for reading.
+import { z } from "zod";
+import { submissionSummary } from "../../core/wire.js";
+import { HOME_OPTIONS, parseCommand } from "../args.js";
+import { isAgeFile } from "../ciphertext.js";
+import { CliError } from "../errors.js";
+import { resolveHome } from "../home.js";
+import type { Io } from "../io.js";
+import { editorSession, printJson, withVault } from "./common.js";
+
+export const PULL_HELP = `Usage: sealdrop pull [--home DIR] [--server URL] [--json]
+
+Downloads submissions and attachments that are not yet in your vault (home/vault.sqlite). They stay
+encrypted there; \`sealdrop list\` and \`sealdrop read\` decrypt them. Safe to run again: it only
+fetches what is missing.
+
+  --home DIR              editor home (default: $SEALDROP_HOME or ~/.sealdrop)
+  --passphrase-file FILE  your key's passphrase (else $SEALDROP_PASSPHRASE, else asked)
+  --server URL            talk to this server instead of the one in your key
+  --json                  print the summary as JSON
+`;
+
+const OPTIONS = { ...HOME_OPTIONS, server: { type: "string" }, json: { type: "boolean" } } as const;
+const submissionsResponse = z.object({ submissions: z.array(submissionSummary) });
+
+export async function pullCommand(argv: string[], io: Io): Promise<void> {
+  const { values, help } = parseCommand("pull", argv, OPTIONS);
+  if (help) return io.out(PULL_HELP);
+  const home = resolveHome(values.home, io);
+  const { api } = await editorSession(home, io, values);
+  const { submissions } = await api.get("/api/editor/submissions", submissionsResponse);
+
+  const summary = { onServer: submissions.length, newSubmissions: 0, newAttachments: 0, bytes: 0 };
+  const fetchAgeFile = async (path: string, size: number): Promise<Uint8Array> => {
+    const data = await api.download(path, size);
+    if (data.length !== size || !isAgeFile(data)) throw new CliError(`the server sent a damaged file for ${path}; try again later`);
+    summary.bytes += data.length;
+    return data;
+  };
+
+  await withVault(home, async (vault) => {
+    let n = 0;
+    for (const s of submissions) {
+      n++;
+      const missing = [];
+      for (const a of s.attachments) if (!(await vault.hasAttachment(a.id))) missing.push(a);
+      const hasEnvelope = await vault.hasSubmission(s.id);
+      if (hasEnvelope && missing.length === 0) continue;
+      io.err(`[${n}/${submissions.length}] ${s.id.slice(0, 8)} ${s.desk} ${s.day}: ${hasEnvelope ? "" : "envelope"}${!hasEnvelope && missing.length ? " + " : ""}${missing.length ? `${missing.length} attachment(s)` : ""}`);
+      if (!hasEnvelope) {
+        const envelope = await fetchAgeFile(`/api/editor/submissions/${s.id}/envelope`, s.envelopeSize);
+        await vault.putSubmission({ id: s.id, desk: s.desk, day: s.day, envelopeSize: s.envelopeSize, envelope });
+        summary.newSubmissions++;
+      }
+      // Each attachment is stored as it arrives: an interrupted pull resumes where it stopped.
+      for (const a of missing) {
+        const data = await fetchAgeFile(`/api/editor/attachments/${a.id}`, a.size);
+        await vault.putAttachment({ id: a.id, submissionId: s.id, position: a.position, size: a.size, data });
+        summary.newAttachments++;
+      }
+    }
+  });
+
+  if (values.json) return printJson(io, summary);
+  io.out(
+    `${summary.newSubmissions} new submission(s), ${summary.newAttachments} new attachment(s) (${summary.bytes} bytes of ciphertext); ${summary.onServer} on the server.`,
+  );
+}

@@ -1,0 +1,97 @@
+// `sealdrop serve`: the Node server (src/server/node/serve.ts) on this machine. With --demo, a throwaway
+// newsroom and editor so a person can try the whole flow in a minute.
+import { resolve } from "node:path";
+import { parseCommand, parsePort } from "../args.js";
+import { exists } from "../files.js";
+import { editorHome } from "../home.js";
+import type { Io } from "../io.js";
+import { createNewsroom, localWriter } from "../setup.js";
+
+export const SERVE_HELP = `Usage: sealdrop serve [--data DIR] [--port PORT] [--host HOST] [--demo]
+
+Runs the sealdrop server: the source page and the API, with SQLite and ciphertext files under DIR.
+It logs nothing about requests. Set SEALDROP_SETUP_TOKEN to allow \`sealdrop init --server\` once.
+
+  --data DIR    data directory (default: ./data)
+  --port PORT   TCP port (default: 8787; 0 picks a free one)
+  --host HOST   address to listen on (default: 127.0.0.1; put it behind an onion service or TLS proxy)
+  --demo        if the database has no newsroom yet, create a demo newsroom and a demo editor key
+                in ./demo-editor, for trying sealdrop only
+`;
+
+const OPTIONS = {
+  data: { type: "string" },
+  port: { type: "string" },
+  host: { type: "string" },
+  demo: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export const DEMO_PASSPHRASE = "demo-passphrase";
+
+export async function serveCommand(argv: string[], io: Io): Promise<void> {
+  const { values, help } = parseCommand("serve", argv, OPTIONS);
+  if (help) return io.out(SERVE_HELP);
+  const dataDir = resolve(io.cwd, values.data ?? "data");
+  const port = parsePort(values.port ?? "8787");
+  const host = values.host ?? "127.0.0.1";
+  const setupToken = io.env.SEALDROP_SETUP_TOKEN || undefined;
+
+  const { startNodeServer } = await import("../../server/node/serve.js");
+  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}) });
+  io.out(`listening on ${server.url}`);
+  if (values.demo) await setUpDemo(dataDir, server.url, io);
+
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      void server.close().then(done);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+async function setUpDemo(dataDir: string, url: string, io: Io): Promise<void> {
+  const home = editorHome(resolve(io.cwd, "demo-editor"));
+  const passphrase = io.env.SEALDROP_PASSPHRASE || DEMO_PASSPHRASE;
+  const { openNodeDatabase } = await import("../../server/node/database.js");
+  const db = await openNodeDatabase(dataDir);
+  const hasNewsroom = (await db.selectFrom("newsroom").select("id").executeTakeFirst()) !== undefined;
+  await db.destroy();
+  if (hasNewsroom) {
+    io.err("demo: the database already has a newsroom; nothing to set up");
+    if (await exists(home.keyFile)) printDemoSteps(io, home.dir, passphrase);
+    return;
+  }
+  await createNewsroom(
+    {
+      name: "Demo Newsroom",
+      desks: [
+        { id: "news", name: "News" },
+        { id: "investigations", name: "Investigations" },
+      ],
+      editorName: "Demo Editor",
+      classic: false,
+      serverUrl: url,
+    },
+    home,
+    passphrase,
+    localWriter(dataDir),
+    io,
+  );
+  io.out(`demo: created "Demo Newsroom" (desks news, investigations) and an editor key in ${home.keyFile}`);
+  if (passphrase === DEMO_PASSPHRASE) {
+    io.err(`WARNING: the demo key's passphrase is "${DEMO_PASSPHRASE}", known to everyone. This is for trying sealdrop only: never send real tips to a demo newsroom.`);
+  }
+  printDemoSteps(io, home.dir, passphrase);
+}
+
+function printDemoSteps(io: Io, homeDir: string, passphrase: string): void {
+  const env = passphrase === DEMO_PASSPHRASE ? `SEALDROP_PASSPHRASE=${DEMO_PASSPHRASE} ` : "";
+  io.out("demo: open the server URL in a browser and send a tip, then in another terminal:");
+  io.out(`  ${env}npx sealdrop pull --home ${homeDir}`);
+  io.out(`  ${env}npx sealdrop list --home ${homeDir}`);
+  io.out(`  ${env}npx sealdrop read ID --home ${homeDir}`);
+}

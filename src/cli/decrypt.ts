@@ -1,0 +1,36 @@
+// Decrypting what the vault holds, with the editor's age identity. Plaintext stays in memory.
+import { sha256 } from "@noble/hashes/sha2.js";
+import { toHex } from "../core/bytes.js";
+import { type AttachmentManifest, type Envelope, openBytes, openEnvelope } from "../core/envelope.js";
+import type { VaultAttachment, VaultSubmission } from "./vault.js";
+
+export type Opened = { ok: true; envelope: Envelope } | { ok: false; reason: string };
+
+/** Opens an envelope, or says why not (most often: it was sealed before this editor was added). */
+export async function tryOpenEnvelope(s: VaultSubmission, identity: string): Promise<Opened> {
+  try {
+    return { ok: true, envelope: await openEnvelope(s.envelope, [identity]) };
+  } catch (e) {
+    const message = (e as Error).message;
+    const reason = /no identity matched/i.test(message) ? "not encrypted to your key" : `cannot decrypt: ${message}`;
+    return { ok: false, reason };
+  }
+}
+
+export type CheckedAttachment =
+  | { ok: true; manifest: AttachmentManifest; plaintext: Uint8Array }
+  | { ok: false; manifest: AttachmentManifest; reason: string };
+
+/** Decrypts one attachment and checks it is exactly the file the envelope's manifest describes. */
+export async function openAttachment(a: VaultAttachment | undefined, manifest: AttachmentManifest, identity: string): Promise<CheckedAttachment> {
+  if (!a) return { ok: false, manifest, reason: "not in the vault yet; run `sealdrop pull`" };
+  let plaintext: Uint8Array;
+  try {
+    plaintext = await openBytes(a.data, [identity]);
+  } catch (e) {
+    return { ok: false, manifest, reason: `cannot decrypt: ${(e as Error).message}` };
+  }
+  if (plaintext.length !== manifest.size) return { ok: false, manifest, reason: `size ${plaintext.length} differs from the manifest's ${manifest.size}` };
+  if (toHex(sha256(plaintext)) !== manifest.sha256) return { ok: false, manifest, reason: "SHA-256 differs from the manifest's" };
+  return { ok: true, manifest, plaintext };
+}

@@ -1,0 +1,20 @@
+// Errors the CLI expects and explains: main prints their message (never a stack) and exits with the code.
+
+/** A failure the user can act on: bad passphrase, missing file, server refusal. Exit code 1. */
+export class CliError extends Error {
+  override name = "CliError";
+  constructor(
+    message: string,
+    readonly exitCode: number = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** The command line itself is wrong: unknown option, missing argument. Exit code 2. */
+export class UsageError extends CliError {
+  override name = "UsageError";
+  constructor(message: string) {
+    super(message, 2);
+  }
+}

@@ -1,0 +1,59 @@
+// Durable, atomic file writes for secrets and bundles: a reader sees the old file or the whole new one,
+// never half of one, and a crash leaves at most a stray temporary file beside it.
+import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { access, link, mkdir, open, rename, unlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { CliError } from "./errors.js";
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface WriteOptions {
+  mode: number;
+  /** Refuse to replace an existing file (the check and the write are one atomic step). */
+  exclusive?: boolean;
+}
+
+export async function writeFileAtomic(path: string, data: Uint8Array | string, options: WriteOptions): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const handle = await open(temp, "wx", options.mode);
+  try {
+    await handle.writeFile(data);
+    await handle.chmod(options.mode);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    if (options.exclusive) {
+      // link() fails with EEXIST instead of replacing, unlike rename().
+      await link(temp, path);
+      await unlink(temp);
+    } else {
+      await rename(temp, path);
+    }
+  } catch (e) {
+    await unlink(temp).catch(() => {});
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new CliError(`${path} already exists; refusing to overwrite it`);
+    throw e;
+  }
+  await fsyncDir(dir);
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,155 @@
+// The editor key file (`editor.key`, docs/FORMAT.md "Editor key file"): the editor's age identity and
+// Ed25519 signing key, sealed with XChaCha20-Poly1305 under an Argon2id key derived from a passphrase.
+// The readable header is bound as associated data, so no field can be changed or swapped between files.
+import sodium from "libsodium-wrappers-sumo";
+import { z } from "zod";
+import { fromBase64, fromBase64Url, fromUtf8, toBase64, toBase64Url, utf8 } from "../core/bytes.js";
+import { id } from "../core/wire.js";
+import { CliError } from "./errors.js";
+
+export const KEY_FILE_FORMAT = "editor-key-v1";
+
+export interface KeyFileHeader {
+  editorId: string;
+  name: string;
+  /** Base URL of the newsroom's sealdrop server. */
+  server: string;
+  /** The newsroom's name, for people telling key files apart. */
+  newsroom: string;
+}
+
+export interface EditorSecrets {
+  /** AGE-SECRET-KEY-PQ-1… (hybrid) or AGE-SECRET-KEY-1… (classic X25519). */
+  ageIdentity: string;
+  /** libsodium's 64-byte Ed25519 secret key (seed ‖ public key). */
+  signSecretKey: Uint8Array;
+  /** The 32-byte Ed25519 public key, base64url without padding. */
+  signPublicKey: string;
+}
+
+const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64");
+
+const keyFileSchema = z
+  .object({
+    sealdrop: z.literal(KEY_FILE_FORMAT),
+    editorId: id,
+    name: z.string().min(1).max(100),
+    server: z.string().max(2000),
+    newsroom: z.string().max(200),
+    kdf: z
+      .object({
+        alg: z.literal("argon2id13"),
+        // Bounds keep a hostile file from asking for absurd work or memory.
+        opslimit: z.number().int().min(1).max(64),
+        memlimit: z.number().int().min(8192).max(4 * 2 ** 30),
+        salt: b64,
+      })
+      .strict(),
+    nonce: b64,
+    ciphertext: b64,
+  })
+  .strict();
+export type KeyFile = z.infer<typeof keyFileSchema>;
+
+const secretsSchema = z
+  .object({
+    ageIdentity: z.string().regex(/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/),
+    signSecretKey: b64,
+    signPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  })
+  .strict();
+
+export interface KdfLimits {
+  opslimit: number;
+  memlimit: number;
+}
+
+/** MODERATE by default; SEALDROP_KDF=interactive picks the faster INTERACTIVE limits (tests, slow machines). */
+export async function kdfLimits(env: Record<string, string | undefined>): Promise<KdfLimits> {
+  await sodium.ready;
+  const choice = env.SEALDROP_KDF ?? "moderate";
+  if (choice === "interactive") return { opslimit: sodium.crypto_pwhash_OPSLIMIT_INTERACTIVE, memlimit: sodium.crypto_pwhash_MEMLIMIT_INTERACTIVE };
+  if (choice === "moderate") return { opslimit: sodium.crypto_pwhash_OPSLIMIT_MODERATE, memlimit: sodium.crypto_pwhash_MEMLIMIT_MODERATE };
+  throw new CliError(`SEALDROP_KDF must be "moderate" or "interactive", not ${JSON.stringify(choice)}`);
+}
+
+/** The associated data: every header field, in a fixed order, as a JSON array. */
+function associatedData(f: Omit<KeyFile, "ciphertext">): Uint8Array {
+  return utf8(JSON.stringify([f.sealdrop, f.editorId, f.name, f.server, f.newsroom, f.kdf.alg, f.kdf.opslimit, f.kdf.memlimit, f.kdf.salt, f.nonce]));
+}
+
+function deriveKey(passphrase: string, salt: Uint8Array, limits: KdfLimits): Uint8Array {
+  return sodium.crypto_pwhash(32, utf8(passphrase.normalize("NFC")), salt, limits.opslimit, limits.memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
+}
+
+export async function sealKeyFile(header: KeyFileHeader, secrets: EditorSecrets, passphrase: string, limits: KdfLimits): Promise<KeyFile> {
+  await sodium.ready;
+  const salt = sodium.randombytes_buf(sodium.crypto_pwhash_SALTBYTES);
+  const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const unsealed = {
+    sealdrop: KEY_FILE_FORMAT,
+    editorId: header.editorId,
+    name: header.name,
+    server: header.server,
+    newsroom: header.newsroom,
+    kdf: { alg: "argon2id13", opslimit: limits.opslimit, memlimit: limits.memlimit, salt: toBase64(salt) },
+    nonce: toBase64(nonce),
+  } as const;
+  const key = deriveKey(passphrase, salt, limits);
+  const plaintext = utf8(
+    JSON.stringify({ ageIdentity: secrets.ageIdentity, signSecretKey: toBase64(secrets.signSecretKey), signPublicKey: secrets.signPublicKey }),
+  );
+  try {
+    const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, associatedData(unsealed), null, nonce, key);
+    return keyFileSchema.parse({ ...unsealed, ciphertext: toBase64(ciphertext) });
+  } finally {
+    sodium.memzero(key);
+    sodium.memzero(plaintext);
+  }
+}
+
+export function parseKeyFile(text: string, path: string): KeyFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CliError(`${path} is not a sealdrop key file (not JSON)`);
+  }
+  const parsed = keyFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const format = (json as { sealdrop?: unknown } | null)?.sealdrop;
+    if (format !== KEY_FILE_FORMAT) throw new CliError(`${path} is not a sealdrop key file (format ${JSON.stringify(format ?? null)})`);
+    throw new CliError(`${path} is a damaged key file: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  return parsed.data;
+}
+
+export function serializeKeyFile(file: KeyFile): string {
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+export async function openKeyFile(file: KeyFile, passphrase: string): Promise<EditorSecrets> {
+  await sodium.ready;
+  const key = deriveKey(passphrase, fromBase64(file.kdf.salt), file.kdf);
+  let plaintext: Uint8Array;
+  try {
+    plaintext = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, fromBase64(file.ciphertext), associatedData(file), fromBase64(file.nonce), key);
+  } catch {
+    throw new CliError("wrong passphrase or damaged key file");
+  } finally {
+    sodium.memzero(key);
+  }
+  try {
+    const secrets = secretsSchema.parse(JSON.parse(fromUtf8(plaintext)));
+    const signSecretKey = fromBase64(secrets.signSecretKey);
+    const publicKey = fromBase64Url(secrets.signPublicKey);
+    if (signSecretKey.length !== 64 || publicKey.length !== 32 || toBase64Url(signSecretKey.subarray(32)) !== secrets.signPublicKey) {
+      throw new Error("signing key pair does not match");
+    }
+    return { ageIdentity: secrets.ageIdentity, signSecretKey, signPublicKey: secrets.signPublicKey };
+  } catch {
+    throw new CliError("the key file decrypted but its contents are not a sealdrop editor key");
+  } finally {
+    sodium.memzero(plaintext);
+  }
+}

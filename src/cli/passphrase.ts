@@ -1,0 +1,71 @@
+// Where passphrases come from: an environment variable, a file, or a prompt on the terminal without echo.
+// Never from a command-line argument, which other users of the machine can read in the process list.
+import { readFile } from "node:fs/promises";
+import { CliError } from "./errors.js";
+import type { Io } from "./io.js";
+
+export const MIN_PASSPHRASE_CHARS = 12;
+
+export interface PassphraseSource {
+  /** Environment variable to read first, e.g. SEALDROP_PASSPHRASE. */
+  envVar: string;
+  /** Path given with --passphrase-file (or --new-passphrase-file). */
+  file?: string | undefined;
+  /** Prompt text for the terminal. */
+  prompt: string;
+  /** A new passphrase: ask twice and enforce the minimum length. */
+  isNew?: boolean;
+}
+
+export async function obtainPassphrase(io: Io, source: PassphraseSource): Promise<string> {
+  let passphrase: string;
+  const fromEnv = io.env[source.envVar];
+  if (source.file !== undefined) {
+    try {
+      passphrase = (await readFile(source.file, "utf8")).replace(/\r?\n$/, "");
+    } catch (e) {
+      throw new CliError(`cannot read passphrase file ${source.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  } else if (fromEnv !== undefined && fromEnv !== "") {
+    passphrase = fromEnv;
+  } else if (io.interactive) {
+    passphrase = await promptHidden(`${source.prompt}: `);
+    if (source.isNew && (await promptHidden("Repeat it: ")) !== passphrase) throw new CliError("the passphrases do not match");
+  } else {
+    const file = source.envVar === "SEALDROP_NEW_PASSPHRASE" ? "--new-passphrase-file" : "--passphrase-file";
+    throw new CliError(`no passphrase: set ${source.envVar}, pass ${file}, or run in a terminal to be asked`);
+  }
+  if (passphrase.length === 0) throw new CliError("the passphrase is empty");
+  if (source.isNew && [...passphrase].length < MIN_PASSPHRASE_CHARS) {
+    throw new CliError(`the new passphrase is too short: use at least ${MIN_PASSPHRASE_CHARS} characters (several random words are best)`);
+  }
+  return passphrase;
+}
+
+/** Reads one line from the terminal with echo off. Ctrl-C aborts. */
+function promptHidden(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  process.stderr.write(prompt);
+  return new Promise((resolve, reject) => {
+    let input = "";
+    const finish = (error?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.removeListener("data", onData);
+      process.stderr.write("\n");
+      if (error) reject(error);
+      else resolve(input);
+    };
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString("utf8")) {
+        if (ch === "\r" || ch === "\n" || ch === "\u0004") return finish();
+        if (ch === "\u0003") return finish(new CliError("cancelled", 130));
+        if (ch === "\u007f" || ch === "\b") input = [...input].slice(0, -1).join("");
+        else if (ch >= " ") input += ch;
+      }
+    };
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on("data", onData);
+  });
+}

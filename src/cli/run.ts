@@ -1,0 +1,75 @@
+// The `sealdrop` command line: dispatches to one module per command, and turns expected failures into a
+// message on stderr and an exit code, never a stack trace.
+import { ApiError } from "./api.js";
+import { deleteCommand } from "./commands/delete.js";
+import { editorCommand } from "./commands/editor.js";
+import { exportCommand, importCommand } from "./commands/bundle.js";
+import { fingerprintCommand } from "./commands/fingerprint.js";
+import { identityCommand } from "./commands/identity.js";
+import { initCommand } from "./commands/init.js";
+import { listCommand } from "./commands/list.js";
+import { pullCommand } from "./commands/pull.js";
+import { readCommand } from "./commands/read.js";
+import { serveCommand } from "./commands/serve.js";
+import { CliError } from "./errors.js";
+import type { Io } from "./io.js";
+
+type Command = (argv: string[], io: Io) => Promise<void>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  init: { run: initCommand, summary: "create your editor key and the newsroom" },
+  serve: { run: serveCommand, summary: "run the sealdrop server (--demo to try it out)" },
+  fingerprint: { run: fingerprintCommand, summary: "show and check the newsroom key fingerprint" },
+  editor: { run: editorCommand, summary: "add, list or revoke editors" },
+  pull: { run: pullCommand, summary: "download new submissions (ciphertext) into your vault" },
+  list: { run: listCommand, summary: "list the submissions in your vault" },
+  read: { run: readCommand, summary: "show a submission and save its attachments" },
+  delete: { run: deleteCommand, summary: "delete a submission from the server" },
+  export: { run: exportCommand, summary: "write the vault's ciphertext to a bundle file" },
+  import: { run: importCommand, summary: "load a bundle into your vault" },
+  identity: { run: identityCommand, summary: "export your age identity for the age tool" },
+};
+
+export const MAIN_HELP = `Usage: sealdrop COMMAND [options]
+
+sealdrop is an anonymous, end-to-end encrypted tip line. This command is the editors' side.
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(13)}${c.summary}`)
+  .join("\n")}
+
+Run \`sealdrop COMMAND --help\` for a command's options.
+Environment: SEALDROP_HOME (editor home, default ~/.sealdrop), SEALDROP_PASSPHRASE.
+`;
+
+/** Runs one command line; returns the process exit code. */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+      io.out(MAIN_HELP);
+      return name === undefined ? 2 : 0;
+    }
+    const command = COMMANDS[name];
+    if (!command) {
+      io.err(`sealdrop: unknown command ${JSON.stringify(name)}\nRun \`sealdrop --help\` for the list of commands.`);
+      return 2;
+    }
+    await command.run(rest, io);
+    return 0;
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`sealdrop: ${e.message}`);
+      return e.exitCode;
+    }
+    if (e instanceof ApiError) {
+      io.err(`sealdrop: the server refused: ${e.message} (${e.code})`);
+      return 1;
+    }
+    io.err(`sealdrop: unexpected error: ${(e as Error)?.message ?? String(e)}`);
+    if (io.env.SEALDROP_DEBUG) io.err(String((e as Error)?.stack));
+    return 1;
+  }
+}
+

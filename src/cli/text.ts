@@ -1,0 +1,12 @@
+// Untrusted text on the terminal. A message from a source could carry escape sequences that rewrite the
+// screen, set the window title, or worse on some terminals; strip every control character but newline and tab.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+export const terminalSafe = (text: string): string => text.replace(/\r\n?/g, "\n").replace(CONTROL, "");
+
+/** The first non-empty line, shortened to `max` characters, on one line. */
+export function firstLine(text: string, max = 60): string {
+  const line = terminalSafe(text).split("\n").find((l) => l.trim() !== "")?.replace(/\t/g, " ").trim() ?? "";
+  const chars = [...line];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : line;
+}

@@ -1,0 +1,178 @@
+// The editor's vault (`home/vault.sqlite`): ciphertext pulled from the server, with the server's metadata.
+// Only age files are stored; plaintext exists only in memory while a command decrypts, and in files that
+// `read` writes on purpose. Its schema belongs to the CLI and is versioned with PRAGMA user_version.
+import { chmod, mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, SqliteDialect, sql } from "kysely";
+import { CliError } from "./errors.js";
+
+export const VAULT_VERSION = 1;
+
+interface VaultSubmissionTable {
+  id: string;
+  desk: string;
+  day: string;
+  envelope_size: number;
+  envelope: Uint8Array;
+}
+interface VaultAttachmentTable {
+  id: string;
+  submission_id: string;
+  position: number;
+  size: number;
+  data: Uint8Array;
+}
+interface VaultDatabase {
+  submissions: VaultSubmissionTable;
+  attachments: VaultAttachmentTable;
+}
+
+export interface VaultSubmission {
+  id: string;
+  desk: string;
+  day: string;
+  envelopeSize: number;
+  envelope: Uint8Array;
+}
+export interface VaultAttachment {
+  id: string;
+  submissionId: string;
+  position: number;
+  size: number;
+  data: Uint8Array;
+}
+
+const SCHEMA = [
+  `CREATE TABLE submissions (
+    id TEXT PRIMARY KEY,
+    desk TEXT NOT NULL,
+    day TEXT NOT NULL,
+    envelope_size INTEGER NOT NULL,
+    envelope BLOB NOT NULL
+  )`,
+  `CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    data BLOB NOT NULL
+  )`,
+  `CREATE INDEX attachments_by_submission ON attachments (submission_id, position)`,
+];
+
+// better-sqlite3 returns Buffers; hand out plain Uint8Arrays so callers never depend on Node's Buffer.
+const bytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+export class Vault {
+  private constructor(private readonly db: Kysely<VaultDatabase>) {}
+
+  static async open(file: string): Promise<Vault> {
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    let sqlite: SQLite.Database;
+    try {
+      sqlite = new SQLite(file);
+      sqlite.pragma("journal_mode = WAL");
+      sqlite.pragma("synchronous = FULL");
+      sqlite.pragma("foreign_keys = ON");
+      sqlite.pragma("secure_delete = ON");
+      sqlite.pragma("busy_timeout = 5000");
+    } catch (e) {
+      throw new CliError(`cannot open the vault ${file}: ${(e as Error).message}`);
+    }
+    await chmod(file, 0o600);
+    const version = sqlite.pragma("user_version", { simple: true }) as number;
+    if (version > VAULT_VERSION) {
+      sqlite.close();
+      throw new CliError(`the vault ${file} was written by a newer sealdrop (version ${version}); upgrade sealdrop`);
+    }
+    if (version === 0) {
+      sqlite.transaction(() => {
+        for (const statement of SCHEMA) sqlite.exec(statement);
+        sqlite.pragma(`user_version = ${VAULT_VERSION}`);
+      })();
+    }
+    return new Vault(new Kysely<VaultDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }));
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  async hasSubmission(id: string): Promise<boolean> {
+    return (await this.db.selectFrom("submissions").select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
+  }
+
+  async hasAttachment(id: string): Promise<boolean> {
+    return (await this.db.selectFrom("attachments").select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
+  }
+
+  /** Stores a submission's envelope; storing one that is already there changes nothing. */
+  async putSubmission(s: VaultSubmission): Promise<void> {
+    await this.db
+      .insertInto("submissions")
+      .values({ id: s.id, desk: s.desk, day: s.day, envelope_size: s.envelopeSize, envelope: s.envelope })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+  }
+
+  async putAttachment(a: VaultAttachment): Promise<void> {
+    await this.db
+      .insertInto("attachments")
+      .values({ id: a.id, submission_id: a.submissionId, position: a.position, size: a.size, data: a.data })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+  }
+
+  /** Stores many records in one transaction: all of them or, on failure, none. */
+  async putAll(submissions: VaultSubmission[], attachments: VaultAttachment[]): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const vault = new Vault(tx);
+      for (const s of submissions) await vault.putSubmission(s);
+      for (const a of attachments) await vault.putAttachment(a);
+    });
+  }
+
+  /** Submissions, newest day first. */
+  async submissions(): Promise<VaultSubmission[]> {
+    const rows = await this.db.selectFrom("submissions").selectAll().orderBy("day", "desc").orderBy("id").execute();
+    return rows.map((r) => ({ id: r.id, desk: r.desk, day: r.day, envelopeSize: r.envelope_size, envelope: bytes(r.envelope) }));
+  }
+
+  async attachments(submissionId?: string): Promise<VaultAttachment[]> {
+    let query = this.db.selectFrom("attachments").selectAll();
+    if (submissionId !== undefined) query = query.where("submission_id", "=", submissionId);
+    const rows = await query.orderBy("submission_id").orderBy("position").execute();
+    return rows.map((r) => ({ id: r.id, submissionId: r.submission_id, position: r.position, size: r.size, data: bytes(r.data) }));
+  }
+
+  async attachmentCounts(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom("attachments")
+      .select(["submission_id", (eb) => eb.fn.countAll<number>().as("n")])
+      .groupBy("submission_id")
+      .execute();
+    return new Map(rows.map((r) => [r.submission_id, Number(r.n)]));
+  }
+
+  /** Finds a submission by its id or a prefix of it that matches exactly one. */
+  async resolve(idOrPrefix: string): Promise<VaultSubmission> {
+    if (!/^[0-9a-f]{1,32}$/.test(idOrPrefix)) throw new CliError(`${JSON.stringify(idOrPrefix)} is not a submission id (lowercase hex)`);
+    const rows = await this.db
+      .selectFrom("submissions")
+      .selectAll()
+      .where(sql<string>`substr(id, 1, ${idOrPrefix.length})`, "=", idOrPrefix)
+      .limit(2)
+      .execute();
+    const [row, other] = rows;
+    if (!row) throw new CliError(`no submission ${idOrPrefix} in the vault; run \`sealdrop pull\` first`);
+    if (other) throw new CliError(`${idOrPrefix} matches more than one submission; give more of the id`);
+    return { id: row.id, desk: row.desk, day: row.day, envelopeSize: row.envelope_size, envelope: bytes(row.envelope) };
+  }
+
+  /** Removes a submission and its attachments; returns whether it was there. */
+  async deleteSubmission(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom("submissions").where("id", "=", id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}
