@@ -26,7 +26,7 @@ export async function uploadCiphertext(url: string, ciphertext: Uint8Array, part
     const res = await fetch(`${url}/api/uploads/${id}/parts/${part}`, {
       method: "PUT",
       headers: { "content-type": "application/octet-stream" },
-      body: ciphertext.subarray(offset, offset + partSize),
+      body: ciphertext.slice(offset, offset + partSize) as Uint8Array<ArrayBuffer>,
     });
     if (!res.ok) throw new Error(`upload part: ${res.status} ${await res.text()}`);
   }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the system programs the test suite drives for real, when they are missing:
+# Debian's chromium (browser end-to-end), age (the reference decryptor) and postgresql (the PostgreSQL
+# deployment). Idempotent and quiet; needs root (or sudo) only when something is missing.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v age >/dev/null 2>&1 || need+=(age)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "ensure-system-deps: installing ${need[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
