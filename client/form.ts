@@ -57,7 +57,27 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
       ? h("select", { id: "desk", name: "desk" }, ...desks.map((d) => h("option", { value: d.id }, d.name)))
       : null;
   const message = h("textarea", { id: "message", name: "message", rows: "8", required: true, "aria-describedby": "message-help" });
-  const files = h("input", { id: "files", name: "files", type: "file", multiple: true, "aria-describedby": "files-help" });
+  // The native picker speaks the browser's language, so it is hidden behind a translated label; it
+  // stays the focusable control, and its label shows the focus ring.
+  const files = h("input", {
+    id: "files",
+    name: "files",
+    type: "file",
+    multiple: true,
+    class: "file-input",
+    "aria-labelledby": "files-label",
+    "aria-describedby": "files-help files-chosen",
+  });
+  const chosen = h("ul", { id: "files-chosen", class: "chosen" });
+  const showChosen = () => {
+    const list = [...(files.files ?? [])];
+    chosen.replaceChildren(
+      ...(list.length === 0
+        ? [h("li", { class: "help" }, t("noFilesChosen"))]
+        : list.map((f) => h("li", {}, t("fileChosen", { name: f.name, size: megabytes(t, f.size) })))),
+    );
+  };
+  showChosen();
   const submit = h("button", { type: "submit" }, t("submit"));
   const fieldset = h(
     "fieldset",
@@ -74,9 +94,11 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
     h(
       "div",
       { class: "field" },
-      h("label", { for: "files" }, t("filesLabel")),
+      h("span", { id: "files-label", class: "label" }, t("filesLabel")),
       h("p", { id: "files-help", class: "help" }, t("filesHelp", { max: megabytes(t, Math.min(MAX_TOTAL_FILE_BYTES, limits.maxAttachmentBytes)) })),
       files,
+      h("label", { for: "files", class: "file-button" }, t("chooseFiles")),
+      chosen,
     ),
     submit,
   );
@@ -92,6 +114,7 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
   // The message is required only while no file is chosen.
   files.addEventListener("change", () => {
     message.required = (files.files?.length ?? 0) === 0;
+    showChosen();
   });
 
   const showError = (text: string, focus?: HTMLElement) => {
@@ -136,6 +159,7 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
         form.reset();
         message.value = "";
         files.value = "";
+        chosen.replaceChildren();
         const view = renderReceipt(t, lang, receipt);
         form.replaceWith(view);
         view.focus();

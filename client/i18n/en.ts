@@ -20,6 +20,9 @@ export const en = {
   messageHelp: "Write what you saw or know. You can send a message, files, or both.",
   filesLabel: "Files (optional)",
   filesHelp: "Up to {max} in total.",
+  chooseFiles: "Choose files",
+  noFilesChosen: "No file chosen.",
+  fileChosen: "{name} ({size})",
   submit: "Encrypt and send",
 
   progressLabel: "Progress",

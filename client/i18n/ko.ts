@@ -22,6 +22,9 @@ export const ko: Catalogue = {
   messageHelp: "보거나 알게 된 것을 쓰십시오. 글이나 파일, 또는 둘 다 보낼 수 있습니다.",
   filesLabel: "파일 (넣지 않아도 됩니다)",
   filesHelp: "모두 합쳐 {max}까지 보낼 수 있습니다.",
+  chooseFiles: "파일 고르기",
+  noFilesChosen: "고른 파일이 없습니다.",
+  fileChosen: "{name} ({size})",
   submit: "암호화해서 보내기",
 
   progressLabel: "진행 상황",

@@ -21,6 +21,9 @@ export const zh: Catalogue = {
   messageHelp: "写下您看到或知道的情况。您可以发送消息、文件，或两者都发送。",
   filesLabel: "文件（可选）",
   filesHelp: "总共最多 {max}。",
+  chooseFiles: "选择文件",
+  noFilesChosen: "未选择文件。",
+  fileChosen: "{name}（{size}）",
   submit: "加密并发送",
 
   progressLabel: "进度",

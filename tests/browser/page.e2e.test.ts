@@ -1,0 +1,192 @@
+// The source page as a source meets it: language, small screens, keyboard, errors that keep the tip,
+// progress while working, and what it says when JavaScript is off.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ko } from "../../client/i18n/ko.js";
+import { zh } from "../../client/i18n/zh.js";
+import { en } from "../../client/i18n/en.js";
+import { initializeNewsroom } from "../../src/server/newsroom.js";
+import { openNodeDatabase } from "../../src/server/node/database.js";
+import { launchChromium, openRecordedPage, type PageOptions, type RecordedPage } from "../helpers/browser.js";
+import { makeEditor } from "../helpers/server.js";
+import { buildClient } from "./build.js";
+import { startPageServer, type PageServer } from "./server.js";
+
+// For a person to look at: the Korean page and receipt on a small phone, the Chinese page at 320 px.
+const SCREENSHOT = "/tmp/sealdrop-ko-360.png";
+const RECEIPT_SCREENSHOT = "/tmp/sealdrop-ko-360-receipt.png";
+const NARROW_SCREENSHOT = "/tmp/sealdrop-zh-320.png";
+
+let browser: Browser;
+let clientDir: string;
+let dataDir: string;
+let server: PageServer;
+const pages: RecordedPage[] = [];
+
+beforeAll(async () => {
+  clientDir = await buildClient();
+  dataDir = await mkdtemp(join(tmpdir(), "sealdrop-page-"));
+  const editor = await makeEditor({ classic: true, desks: ["news", "economy"] });
+  const db = await openNodeDatabase(dataDir);
+  await initializeNewsroom(
+    db,
+    { name: "국경 소식 Border News", desks: [{ id: "news", name: "소식 · News" }, { id: "economy", name: "장마당 · Markets" }], editor: editor.publicKeys },
+    new Date(),
+  );
+  await db.destroy();
+  server = await startPageServer(dataDir, clientDir);
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+  await rm(clientDir, { recursive: true, force: true });
+});
+
+async function open(path: string, options: PageOptions = {}): Promise<RecordedPage> {
+  const recorded = await openRecordedPage(browser, options);
+  pages.push(recorded);
+  await recorded.page.goto(server.url + path);
+  await recorded.page.locator("#fingerprint, .error").first().waitFor();
+  return recorded;
+}
+
+const noHorizontalScroll = (r: RecordedPage) => r.page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+
+describe("the source page", () => {
+  it("speaks Korean with ?lang=ko and fits a 360 px phone screen", async () => {
+    const r = await open("/?lang=ko", { viewport: { width: 360, height: 740 }, locale: "en-US" });
+    expect(await r.page.getAttribute("html", "lang")).toBe("ko");
+    expect(await r.page.title()).toBe(ko.pageTitle);
+    expect(await r.page.locator("h1").textContent()).toBe(ko.pageTitle);
+    expect(await r.page.locator("button[type=submit]").textContent()).toBe(ko.submit);
+    expect(await noHorizontalScroll(r)).toBe(true);
+    await r.page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    await r.page.getByLabel(ko.messageLabel).fill("시장에서 본 것");
+    await r.page.getByRole("button", { name: ko.submit }).click();
+    await r.page.locator("#receipt-id").waitFor();
+    expect(await r.page.locator("#receipt-heading").textContent()).toBe(ko.receiptHeading);
+    expect(await noHorizontalScroll(r)).toBe(true);
+    await r.page.screenshot({ path: RECEIPT_SCREENSHOT, fullPage: true });
+    expect(r.errors).toEqual([]);
+  });
+
+  it("fits a 320 px screen", async () => {
+    const r = await open("/?lang=zh", { viewport: { width: 320, height: 640 } });
+    expect(await noHorizontalScroll(r)).toBe(true);
+    await r.page.screenshot({ path: NARROW_SCREENSHOT, fullPage: true });
+  });
+
+  it("follows the browser's language, and the switcher changes it", async () => {
+    const r = await open("/", { locale: "zh-CN" });
+    expect(await r.page.getAttribute("html", "lang")).toBe("zh-Hans");
+    expect(await r.page.locator("h1").textContent()).toBe(zh.pageTitle);
+    const nav = r.page.getByRole("navigation", { name: zh.languageNav });
+    expect(await nav.locator("[aria-current=page]").textContent()).toBe(zh.languageName);
+    await nav.getByRole("link", { name: ko.languageName }).click();
+    await r.page.waitForURL(/\?lang=ko$/);
+    await r.page.locator("#fingerprint").waitFor();
+    expect(await r.page.getAttribute("html", "lang")).toBe("ko");
+  });
+
+  it("shows the newsroom, the fingerprint with how to check it, and a desk choice", async () => {
+    const r = await open("/?lang=en");
+    expect(await r.page.locator(".intro").textContent()).toContain("국경 소식 Border News");
+    expect(await r.page.locator(".fingerprint").textContent()).toContain("publishes elsewhere");
+    const desk = r.page.getByLabel(en.deskLabel);
+    expect(await desk.locator("option").allTextContents()).toEqual(["소식 · News", "장마당 · Markets"]);
+  });
+
+  it("can be used from the keyboard alone, with a visible focus", async () => {
+    const r = await open("/?lang=en");
+    const visited: string[] = [];
+    while (!visited.includes("button") && visited.length < 10) {
+      await r.page.keyboard.press("Tab");
+      const focused = await r.page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        // The file input is visually hidden; its label carries the focus ring.
+        const shown = el.id === "files" ? (el.nextElementSibling as HTMLElement) : el;
+        const style = getComputedStyle(shown);
+        return { id: el.id || el.tagName.toLowerCase(), outline: style.outlineStyle, width: style.outlineWidth };
+      });
+      expect(focused.outline, focused.id).not.toBe("none");
+      visited.push(focused.id);
+    }
+    expect(visited).toEqual(expect.arrayContaining(["a", "desk", "message", "files", "button"]));
+    expect(visited.indexOf("desk")).toBeLessThan(visited.indexOf("message"));
+    expect(visited.indexOf("message")).toBeLessThan(visited.indexOf("button"));
+  });
+
+  it("asks for a message or a file before doing anything", async () => {
+    const r = await open("/?lang=ko");
+    await r.page.getByRole("button", { name: ko.submit }).click();
+    expect(await r.page.getByRole("alert").textContent()).toBe(ko.errorEmpty);
+    expect(await r.page.evaluate(() => document.activeElement?.id)).toBe("message");
+    expect(await r.page.getAttribute("#message", "aria-invalid")).toBe("true");
+    expect(r.requests.filter((u) => u.includes("/api/uploads") || u.includes("/api/submissions"))).toEqual([]);
+  });
+
+  it("shows progress and disables the button while sending", async () => {
+    const r = await open("/?lang=en");
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await r.page.route("**/api/submissions", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await r.page.getByLabel(en.messageLabel).fill("progress check");
+    await r.page.getByRole("button", { name: en.submit }).click();
+    await expect.poll(() => r.page.locator("#progress-text").textContent()).toBe(en.statusSending);
+    expect(await r.page.locator("progress").isVisible()).toBe(true);
+    expect(await r.page.getByRole("button", { name: en.submit }).isDisabled()).toBe(true);
+    release();
+    await r.page.locator("#receipt-id").waitFor();
+    expect(await r.page.evaluate(() => document.activeElement?.id)).toBe("receipt");
+  });
+
+  it("keeps the tip and explains when the server refuses it", async () => {
+    const r = await open("/?lang=ko");
+    await r.page.route("**/api/submissions", (route) =>
+      route.fulfill({ status: 429, contentType: "application/json", body: JSON.stringify({ error: { code: "rate_limited", message: "slow down" } }) }),
+    );
+    await r.page.getByLabel(ko.messageLabel).fill("남겨 둘 내용");
+    await r.page.getByRole("button", { name: ko.submit }).click();
+    await expect.poll(() => r.page.getByRole("alert").textContent()).toContain(ko.error_rate_limited);
+    expect(await r.page.getByLabel(ko.messageLabel).inputValue()).toBe("남겨 둘 내용");
+    expect(await r.page.getByRole("button", { name: ko.submit }).isEnabled()).toBe(true);
+  });
+
+  it("keeps the tip and explains when the connection fails", async () => {
+    const r = await open("/?lang=en");
+    await r.page.route("**/api/uploads**", (route) => route.abort("connectionreset"));
+    await r.page.getByLabel(en.messageLabel).fill("kept after a failure");
+    await r.page.getByLabel(en.filesLabel).setInputFiles({ name: "a.txt", mimeType: "text/plain", buffer: Buffer.from("attachment") });
+    await r.page.getByRole("button", { name: en.submit }).click();
+    await expect.poll(() => r.page.getByRole("alert").textContent()).toBe(en.errorNetwork);
+    expect(await r.page.getByLabel(en.messageLabel).inputValue()).toBe("kept after a failure");
+    expect(await r.page.getByLabel(en.filesLabel).evaluate((el) => (el as HTMLInputElement).files?.length)).toBe(1);
+    expect(await r.page.locator("#files-chosen").textContent()).toContain("a.txt");
+  });
+
+  it("tells a source without JavaScript what to do, in every language", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url + "/");
+      const text = await page.locator("body").innerText();
+      for (const c of [en, ko, zh]) expect(text).toContain(c.noscript);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+afterAll(async () => {
+  await Promise.all(pages.map((p) => p.close().catch(() => undefined)));
+});
