@@ -47,7 +47,18 @@ export interface TestServer extends RunningServer {
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(options: { classic?: boolean; clientDir?: string } = {}): Promise<TestServer> {
+/**
+ * A test server on the backend named by `options.backend`, else $SEALDROP_TEST_BACKEND, else Node + SQLite
+ * (tests/helpers/backends.ts starts the PostgreSQL and workerd ones).
+ */
+export async function startTestServer(
+  options: { classic?: boolean; clientDir?: string; backend?: "sqlite" | "postgres" | "workerd" } = {},
+): Promise<TestServer> {
+  const backend = options.backend ?? process.env.SEALDROP_TEST_BACKEND ?? "sqlite";
+  if (backend !== "sqlite") {
+    const { startBackendServer } = await import("./backends.js");
+    return startBackendServer(backend as "postgres" | "workerd", options);
+  }
   const dataDir = await mkdtemp(join(tmpdir(), "sealdrop-test-"));
   const editor = await makeEditor({ classic: options.classic, desks: ["news", "investigations"] });
   const db = await openNodeDatabase(dataDir);

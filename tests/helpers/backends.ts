@@ -1,0 +1,382 @@
+// The three deployments as test servers: Node + SQLite, Node + a real PostgreSQL server started here
+// from Debian's binaries on a temporary directory and port, and workerd (`wrangler dev --local`, D1 and
+// R2 persisted to a temporary directory). Each test server can scan its stores for plaintext.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chownSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { randomId } from "../../src/core/bytes.js";
+import { initializeNewsroom } from "../../src/server/newsroom.js";
+import { openPostgresDatabase } from "../../src/server/postgres/database.js";
+import { type RunningServer, startNodeServer } from "../../src/server/node/serve.js";
+import { makeEditor, type TestServer } from "./server.js";
+
+export const BACKENDS = ["sqlite", "postgres", "workerd"] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
+
+/** SEALDROP_TEST_BACKEND, or sqlite. */
+export function currentBackend(): Backend {
+  const value = process.env.SEALDROP_TEST_BACKEND ?? "sqlite";
+  if (!(BACKENDS as readonly string[]).includes(value)) throw new Error(`SEALDROP_TEST_BACKEND must be one of ${BACKENDS.join(", ")}`);
+  return value as Backend;
+}
+
+/** SEALDROP_TEST_BACKENDS (comma-separated), or all three. */
+export function selectedBackends(): Backend[] {
+  const list = process.env.SEALDROP_TEST_BACKENDS?.split(",").map((s) => s.trim()).filter(Boolean);
+  if (!list) return [...BACKENDS];
+  for (const b of list) if (!(BACKENDS as readonly string[]).includes(b)) throw new Error(`unknown backend ${b}`);
+  return list as Backend[];
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, child: ChildProcess, log: () => string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited early:\n${log()}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not become ready in ${timeoutMs} ms:\n${log()}`);
+}
+
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals, group = false): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    process.kill(group ? -child.pid : child.pid, signal);
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(group ? -child.pid! : child.pid!, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// PostgreSQL
+
+/**
+ * Where the PostgreSQL server binaries are: $SEALDROP_PG_BIN, else the newest Debian
+ * /usr/lib/postgresql/<version>/bin, else `pg_config --bindir`. scripts/ensure-postgres.sh installs them.
+ */
+export function postgresBinDir(): string {
+  const fromEnv = process.env.SEALDROP_PG_BIN;
+  if (fromEnv) return fromEnv;
+  const debian = "/usr/lib/postgresql";
+  if (existsSync(debian)) {
+    const versions = readdirSync(debian)
+      .filter((v) => existsSync(join(debian, v, "bin", "initdb")))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions[0]) return join(debian, versions[0], "bin");
+  }
+  const config = spawnSync("pg_config", ["--bindir"], { encoding: "utf8" });
+  if (config.status === 0 && existsSync(join(config.stdout.trim(), "initdb"))) return config.stdout.trim();
+  throw new Error("PostgreSQL server binaries not found: run scripts/ensure-postgres.sh or set SEALDROP_PG_BIN");
+}
+
+/** postgres refuses to run as root: as root, run it as the `postgres` system user (Debian's package creates it). */
+function postgresUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const uid = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
+  const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
+  if (uid.status !== 0 || gid.status !== 0) throw new Error("running as root needs a `postgres` system user to run the test database");
+  return { uid: Number(uid.stdout), gid: Number(gid.stdout) };
+}
+
+export interface PostgresCluster {
+  /** Superuser URL of the `postgres` database. */
+  adminUrl: string;
+  urlFor(database: string): string;
+  createDatabase(): Promise<string>;
+  dropDatabase(name: string): Promise<void>;
+  /** pg_dump of one database, as SQL text. */
+  dump(name: string): Buffer;
+  stop(): Promise<void>;
+}
+
+const PG_ROLE = "sealdrop";
+
+export async function startPostgresCluster(): Promise<PostgresCluster> {
+  const bin = postgresBinDir();
+  const user = postgresUser();
+  const dir = await mkdtemp(join(tmpdir(), "sealdrop-pg-"));
+  const data = join(dir, "data");
+  if (user) chownSync(dir, user.uid, user.gid);
+  const asUser = user ? { uid: user.uid, gid: user.gid } : {};
+  const init = spawnSync(join(bin, "initdb"), ["-D", data, "-U", PG_ROLE, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], {
+    ...asUser,
+    encoding: "utf8",
+  });
+  if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}\n${init.stderr}`);
+  const port = await freePort();
+  let log = "";
+  // Test data is thrown away: durability settings off for speed.
+  const child = spawn(
+    join(bin, "postgres"),
+    ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+    { ...asUser, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout!.on("data", (d) => (log += d));
+  child.stderr!.on("data", (d) => (log += d));
+  const urlFor = (database: string) => `postgres://${PG_ROLE}@127.0.0.1:${port}/${database}`;
+  const adminUrl = urlFor("postgres");
+  const stopNow = () => {
+    try {
+      if (child.exitCode === null) process.kill(child.pid!, "SIGQUIT");
+    } catch {
+      /* gone */
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", stopNow);
+  const admin = async <T>(work: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+  await waitFor("postgres", () => admin(async () => true), child, () => log, 30_000);
+  return {
+    adminUrl,
+    urlFor,
+    async createDatabase() {
+      const name = `sealdrop_${randomId().slice(0, 12)}`;
+      await admin((c) => c.query(`CREATE DATABASE ${name}`));
+      return name;
+    },
+    async dropDatabase(name) {
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+    dump(name) {
+      const out = spawnSync(join(bin, "pg_dump"), ["--no-owner", urlFor(name)], { maxBuffer: 1 << 30 });
+      if (out.status !== 0) throw new Error(`pg_dump failed: ${out.stderr}`);
+      return out.stdout;
+    },
+    async stop() {
+      process.removeListener("exit", stopNow);
+      await stopChild(child, "SIGINT");
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let sharedCluster: Promise<PostgresCluster> | undefined;
+let clusterUsers = 0;
+
+/**
+ * One PostgreSQL server shared by the test servers of a process, started on first use and stopped when the
+ * last one releases it (vitest may end a test process without running exit handlers). Each test server
+ * gets its own database on it.
+ */
+export async function acquireCluster(): Promise<PostgresCluster> {
+  clusterUsers++;
+  sharedCluster ??= startPostgresCluster();
+  try {
+    return await sharedCluster;
+  } catch (e) {
+    clusterUsers--;
+    sharedCluster = undefined;
+    throw e;
+  }
+}
+
+export async function releaseCluster(): Promise<void> {
+  if (--clusterUsers > 0 || !sharedCluster) return;
+  const cluster = sharedCluster;
+  sharedCluster = undefined;
+  await (await cluster).stop();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// workerd
+
+export interface RunningWorker {
+  url: string;
+  persistDir: string;
+  /** Stops wrangler and workerd; the persist directory stays. */
+  stop(): Promise<void>;
+  /** Stops and removes the persist directory. */
+  dispose(): Promise<void>;
+}
+
+function wrangler(args: string[], cwd = ROOT) {
+  return spawnSync(WRANGLER, args, { cwd, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } });
+}
+
+/** `wrangler d1 migrations apply DB --local` into `persistDir`: the migrations/ files, as D1 applies them. */
+export function applyD1Migrations(persistDir: string): void {
+  const out = wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir]);
+  if (out.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${out.stdout}\n${out.stderr}`);
+}
+
+/** The D1 database file wrangler keeps under `persistDir` (miniflare's SQLite file). */
+export async function d1DatabaseFile(persistDir: string): Promise<string> {
+  const dir = join(persistDir, "v3", "d1", "miniflare-D1DatabaseObject");
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+  if (files.length !== 1) throw new Error(`expected one D1 database file in ${dir}, found ${files.length}`);
+  return join(dir, files[0]!);
+}
+
+/** Starts the worker with `wrangler dev --local` on free ports, its D1 and R2 in a fresh temporary directory. */
+export async function startWorker(options: { setupToken: string }): Promise<RunningWorker> {
+  const persistDir = await mkdtemp(join(tmpdir(), "sealdrop-workerd-"));
+  applyD1Migrations(persistDir);
+  // wrangler.toml serves dist/client as assets and refuses to start without the directory.
+  if (!existsSync(join(ROOT, "dist", "client"))) await import("node:fs/promises").then((fs) => fs.mkdir(join(ROOT, "dist", "client"), { recursive: true }));
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  let log = "";
+  const child = spawn(
+    WRANGLER,
+    [
+      "dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
+      "--persist-to", persistDir, "--show-interactive-dev-session=false", "--live-reload=false", "--log-level", "warn",
+      "--var", `SEALDROP_SETUP_TOKEN:${options.setupToken}`, "--var", "SEALDROP_HTTPS:false",
+    ],
+    { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
+  );
+  child.stdout!.on("data", (d) => (log += d));
+  child.stderr!.on("data", (d) => (log += d));
+  const stopNow = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+    rmSync(persistDir, { recursive: true, force: true });
+  };
+  process.once("exit", stopNow);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor("wrangler dev", async () => (await fetch(`${url}/api/newsroom`)).status > 0, child, () => log, 90_000);
+  } catch (e) {
+    stopNow();
+    throw e;
+  }
+  const stop = async () => {
+    process.removeListener("exit", stopNow);
+    // wrangler starts workerd as a child: signal the whole process group this harness created.
+    await stopChild(child, "SIGTERM", true);
+  };
+  return {
+    url,
+    persistDir,
+    stop,
+    async dispose() {
+      await stop();
+      await rm(persistDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Test servers
+
+export interface BackendServer extends TestServer {
+  backend: Backend;
+  /** Every stored byte of this deployment (database and blobs), as named chunks to scan for plaintext. */
+  storedBytes(): Promise<{ where: string; bytes: Buffer }[]>;
+}
+
+const DESKS = [
+  { id: "news", name: "News" },
+  { id: "investigations", name: "Investigations" },
+];
+
+async function filesUnder(dir: string): Promise<{ where: string; bytes: Buffer }[]> {
+  const out: { where: string; bytes: Buffer }[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath ?? entry.path, entry.name);
+    out.push({ where: path, bytes: await readFile(path) });
+  }
+  return out;
+}
+
+export async function startBackendServer(backend: Backend, options: { classic?: boolean; clientDir?: string } = {}): Promise<BackendServer> {
+  const editor = await makeEditor({ classic: options.classic, desks: DESKS.map((d) => d.id) });
+  const setup = { name: "Test Newsroom", desks: DESKS, editor: editor.publicKeys };
+  if (backend === "sqlite") {
+    const { startTestServer } = await import("./server.js");
+    const server = await startTestServer({ ...options, backend: "sqlite" });
+    return { ...server, backend, storedBytes: () => filesUnder(server.dataDir) };
+  }
+  if (backend === "postgres") {
+    const cluster = await acquireCluster();
+    let database: string | undefined;
+    let dataDir: string | undefined;
+    let server: RunningServer;
+    try {
+      database = await cluster.createDatabase();
+      const db = await openPostgresDatabase(cluster.urlFor(database));
+      await initializeNewsroom(db, setup, new Date()).finally(() => db.destroy());
+      dataDir = await mkdtemp(join(tmpdir(), "sealdrop-test-pg-"));
+      server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", clientDir: options.clientDir, database: cluster.urlFor(database) });
+    } catch (e) {
+      if (database) await cluster.dropDatabase(database);
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+      await releaseCluster();
+      throw e;
+    }
+    return {
+      ...server,
+      backend,
+      dataDir: dataDir!,
+      editor,
+      storedBytes: async () => [{ where: `pg_dump ${database}`, bytes: cluster.dump(database!) }, ...(await filesUnder(dataDir!))],
+      dispose: async () => {
+        await server.close();
+        await cluster.dropDatabase(database!);
+        await releaseCluster();
+        await rm(dataDir!, { recursive: true, force: true });
+      },
+    };
+  }
+  const token = `setup-${randomId()}`;
+  const worker = await startWorker({ setupToken: token });
+  const res = await fetch(`${worker.url}/api/setup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token, newsroom: setup }),
+  });
+  if (res.status !== 201) {
+    await worker.dispose();
+    throw new Error(`setup on workerd: ${res.status} ${await res.text()}`);
+  }
+  return {
+    url: worker.url,
+    backend,
+    dataDir: worker.persistDir,
+    editor,
+    close: () => worker.stop(),
+    dispose: () => worker.dispose(),
+    storedBytes: () => filesUnder(worker.persistDir),
+  };
+}
