@@ -1,19 +1,14 @@
 // The source page as a source meets it: language, small screens, keyboard, errors that keep the tip,
 // progress while working, and what it says when JavaScript is off.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ko } from "../../client/i18n/ko.js";
 import { zh } from "../../client/i18n/zh.js";
 import { en } from "../../client/i18n/en.js";
-import { initializeNewsroom } from "../../src/server/newsroom.js";
-import { openNodeDatabase } from "../../src/server/node/database.js";
 import { launchChromium, openRecordedPage, type PageOptions, type RecordedPage } from "../helpers/browser.js";
-import { makeEditor } from "../helpers/server.js";
 import { buildClient } from "./build.js";
-import { startPageServer, type PageServer } from "./server.js";
+import { startNewsroom, type Newsroom } from "./newsroom.js";
 
 // For a person to look at: the Korean page and receipt on a small phone, the Chinese page at 320 px.
 const SCREENSHOT = "/tmp/sealdrop-ko-360.png";
@@ -22,36 +17,26 @@ const NARROW_SCREENSHOT = "/tmp/sealdrop-zh-320.png";
 
 let browser: Browser;
 let clientDir: string;
-let dataDir: string;
-let server: PageServer;
+let newsroom: Newsroom;
 const pages: RecordedPage[] = [];
 
 beforeAll(async () => {
   clientDir = await buildClient();
-  dataDir = await mkdtemp(join(tmpdir(), "sealdrop-page-"));
-  const editor = await makeEditor({ classic: true, desks: ["news", "economy"] });
-  const db = await openNodeDatabase(dataDir);
-  await initializeNewsroom(
-    db,
-    { name: "국경 소식 Border News", desks: [{ id: "news", name: "소식 · News" }, { id: "economy", name: "장마당 · Markets" }], editor: editor.publicKeys },
-    new Date(),
-  );
-  await db.destroy();
-  server = await startPageServer(dataDir, clientDir);
+  newsroom = await startNewsroom({ clientDir, name: "국경 소식 Border News", desks: ["news=소식 · News", "economy=장마당 · Markets"], classic: true });
   browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
+  await Promise.all(pages.map((p) => p.close().catch(() => undefined)));
   await browser?.close();
-  await server?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-  await rm(clientDir, { recursive: true, force: true });
+  await newsroom?.dispose();
+  if (clientDir) await rm(clientDir, { recursive: true, force: true });
 });
 
 async function open(path: string, options: PageOptions = {}): Promise<RecordedPage> {
   const recorded = await openRecordedPage(browser, options);
   pages.push(recorded);
-  await recorded.page.goto(server.url + path);
+  await recorded.page.goto(newsroom.server.url + path);
   await recorded.page.locator("#fingerprint, .error").first().waitFor();
   return recorded;
 }
@@ -178,15 +163,11 @@ describe("the source page", () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     try {
       const page = await context.newPage();
-      await page.goto(server.url + "/");
+      await page.goto(newsroom.server.url + "/");
       const text = await page.locator("body").innerText();
       for (const c of [en, ko, zh]) expect(text).toContain(c.noscript);
     } finally {
       await context.close();
     }
   });
-});
-
-afterAll(async () => {
-  await Promise.all(pages.map((p) => p.close().catch(() => undefined)));
 });

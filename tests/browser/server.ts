@@ -1,9 +1,12 @@
 // A sealdrop server process serving a given build of the page, with all of its output captured.
 import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const SCRIPT = fileURLToPath(new URL("./server-process.ts", import.meta.url));
-const TSX = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
+// Node itself with tsx's loader, not the tsx wrapper: the wrapper runs the server as a grandchild,
+// which a signal to the wrapper may leave running.
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 export interface PageServer {
   url: string;
@@ -14,7 +17,7 @@ export interface PageServer {
 }
 
 export function startPageServer(dataDir: string, clientDir: string): Promise<PageServer> {
-  const child = spawn(TSX, [SCRIPT, dataDir, clientDir], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, SCRIPT, dataDir, clientDir], { stdio: ["ignore", "pipe", "pipe"] });
   const chunks: Buffer[] = [];
   const output = () => Buffer.concat(chunks);
   const stop = () =>
