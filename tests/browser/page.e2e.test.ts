@@ -159,6 +159,33 @@ describe("the source page", () => {
     expect(await r.page.locator("#files-chosen").textContent()).toContain("a.txt");
   });
 
+  it("runs under the server's strict CSP, with nothing cached", async () => {
+    const recorded = await openRecordedPage(browser);
+    pages.push(recorded);
+    const response = await recorded.page.goto(newsroom.server.url + "/?lang=en");
+    const headers = response!.headers();
+    expect(headers["content-security-policy"]).toContain("script-src 'self'");
+    expect(headers["content-security-policy"]).not.toContain("unsafe-inline");
+    expect(headers["cache-control"]).toContain("no-store");
+    await recorded.page.locator("#fingerprint").waitFor();
+    // A CSP violation would show up here as a console error.
+    expect(recorded.errors).toEqual([]);
+  });
+
+  it("refuses to send when the keys it received do not match the fingerprint", async () => {
+    const recorded = await openRecordedPage(browser);
+    pages.push(recorded);
+    // A server swapping in a key of its own while still reporting the newsroom's fingerprint.
+    await recorded.page.route("**/api/newsroom", async (route) => {
+      const real = (await (await route.fetch()).json()) as { desks: { recipients: string[] }[] };
+      real.desks[0]!.recipients = ["age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"];
+      await route.fulfill({ json: real });
+    });
+    await recorded.page.goto(newsroom.server.url + "/?lang=en");
+    await expect.poll(() => recorded.page.getByRole("alert").textContent()).toBe(en.fingerprintMismatch);
+    expect(await recorded.page.locator("form").count()).toBe(0);
+  });
+
   it("tells a source without JavaScript what to do, in every language", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     try {
