@@ -21,19 +21,19 @@ export type Backend = (typeof BACKENDS)[number];
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 
-/** SEALDROP_TEST_BACKEND, or sqlite. */
-export function currentBackend(): Backend {
-  const value = process.env.SEALDROP_TEST_BACKEND ?? "sqlite";
-  if (!(BACKENDS as readonly string[]).includes(value)) throw new Error(`SEALDROP_TEST_BACKEND must be one of ${BACKENDS.join(", ")}`);
+export function parseBackend(value: string): Backend {
+  if (!(BACKENDS as readonly string[]).includes(value)) throw new Error(`unknown test backend ${JSON.stringify(value)}: use one of ${BACKENDS.join(", ")}`);
   return value as Backend;
 }
+
+/** SEALDROP_TEST_BACKEND, or sqlite. */
+export const currentBackend = (): Backend => parseBackend(process.env.SEALDROP_TEST_BACKEND ?? "sqlite");
 
 /** SEALDROP_TEST_BACKENDS (comma-separated), or all three. */
 export function selectedBackends(): Backend[] {
   const list = process.env.SEALDROP_TEST_BACKENDS?.split(",").map((s) => s.trim()).filter(Boolean);
   if (!list) return [...BACKENDS];
-  for (const b of list) if (!(BACKENDS as readonly string[]).includes(b)) throw new Error(`unknown backend ${b}`);
-  return list as Backend[];
+  return list.map(parseBackend);
 }
 
 export async function freePort(): Promise<number> {

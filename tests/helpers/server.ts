@@ -56,8 +56,8 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const backend = options.backend ?? process.env.SEALDROP_TEST_BACKEND ?? "sqlite";
   if (backend !== "sqlite") {
-    const { startBackendServer } = await import("./backends.js");
-    return startBackendServer(backend as "postgres" | "workerd", options);
+    const { parseBackend, startBackendServer } = await import("./backends.js");
+    return startBackendServer(parseBackend(backend), options);
   }
   const dataDir = await mkdtemp(join(tmpdir(), "sealdrop-test-"));
   const editor = await makeEditor({ classic: options.classic, desks: ["news", "investigations"] });
