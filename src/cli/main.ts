@@ -2,4 +2,8 @@
 import { processIo } from "./io.js";
 import { run } from "./run.js";
 
-process.exitCode = await run(process.argv.slice(2), processIo());
+const code = await run(process.argv.slice(2), processIo());
+// Exit once output is flushed rather than waiting for idle keep-alive connections to time out.
+const flush = (stream: NodeJS.WriteStream) => new Promise<void>((done) => stream.write("", () => done()));
+await Promise.all([flush(process.stdout), flush(process.stderr)]);
+process.exit(code);

@@ -1,33 +1,24 @@
 // The `sealdrop` command line: dispatches to one module per command, and turns expected failures into a
 // message on stderr and an exit code, never a stack trace.
 import { ApiError } from "./api.js";
-import { deleteCommand } from "./commands/delete.js";
-import { editorCommand } from "./commands/editor.js";
-import { exportCommand, importCommand } from "./commands/bundle.js";
-import { fingerprintCommand } from "./commands/fingerprint.js";
-import { identityCommand } from "./commands/identity.js";
-import { initCommand } from "./commands/init.js";
-import { listCommand } from "./commands/list.js";
-import { pullCommand } from "./commands/pull.js";
-import { readCommand } from "./commands/read.js";
-import { serveCommand } from "./commands/serve.js";
 import { CliError } from "./errors.js";
 import type { Io } from "./io.js";
 
 type Command = (argv: string[], io: Io) => Promise<void>;
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  init: { run: initCommand, summary: "create your editor key and the newsroom" },
-  serve: { run: serveCommand, summary: "run the sealdrop server (--demo to try it out)" },
-  fingerprint: { run: fingerprintCommand, summary: "show and check the newsroom key fingerprint" },
-  editor: { run: editorCommand, summary: "add, list or revoke editors" },
-  pull: { run: pullCommand, summary: "download new submissions (ciphertext) into your vault" },
-  list: { run: listCommand, summary: "list the submissions in your vault" },
-  read: { run: readCommand, summary: "show a submission and save its attachments" },
-  delete: { run: deleteCommand, summary: "delete a submission from the server" },
-  export: { run: exportCommand, summary: "write the vault's ciphertext to a bundle file" },
-  import: { run: importCommand, summary: "load a bundle into your vault" },
-  identity: { run: identityCommand, summary: "export your age identity for the age tool" },
+// Each command's module is loaded only when it runs: the server and crypto libraries are slow to load.
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  init: { load: async () => (await import("./commands/init.js")).initCommand, summary: "create your editor key and the newsroom" },
+  serve: { load: async () => (await import("./commands/serve.js")).serveCommand, summary: "run the sealdrop server (--demo to try it out)" },
+  fingerprint: { load: async () => (await import("./commands/fingerprint.js")).fingerprintCommand, summary: "show and check the newsroom key fingerprint" },
+  editor: { load: async () => (await import("./commands/editor.js")).editorCommand, summary: "add, list or revoke editors" },
+  pull: { load: async () => (await import("./commands/pull.js")).pullCommand, summary: "download new submissions (ciphertext) into your vault" },
+  list: { load: async () => (await import("./commands/list.js")).listCommand, summary: "list the submissions in your vault" },
+  read: { load: async () => (await import("./commands/read.js")).readCommand, summary: "show a submission and save its attachments" },
+  delete: { load: async () => (await import("./commands/delete.js")).deleteCommand, summary: "delete a submission from the server" },
+  export: { load: async () => (await import("./commands/bundle.js")).exportCommand, summary: "write the vault's ciphertext to a bundle file" },
+  import: { load: async () => (await import("./commands/bundle.js")).importCommand, summary: "load a bundle into your vault" },
+  identity: { load: async () => (await import("./commands/identity.js")).identityCommand, summary: "export your age identity for the age tool" },
 };
 
 export const MAIN_HELP = `Usage: sealdrop COMMAND [options]
@@ -56,7 +47,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.err(`sealdrop: unknown command ${JSON.stringify(name)}\nRun \`sealdrop --help\` for the list of commands.`);
       return 2;
     }
-    await command.run(rest, io);
+    await (await command.load())(rest, io);
     return 0;
   } catch (e) {
     if (e instanceof CliError) {
