@@ -7,6 +7,7 @@ import { readJson } from "./body.js";
 import type { Deps } from "./deps.js";
 import { errorResponse, HttpError } from "./http-error.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { abuseGuard } from "./middleware/pow.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { initializeNewsroom, publicNewsroom } from "./newsroom.js";
 import { editorRoutes } from "./routes/editor.js";
@@ -43,6 +44,14 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
     await initializeNewsroom(deps.db, body.newsroom, deps.now());
     return c.json({ initialized: true }, 201);
   });
+
+  // Anonymous writes pass proof of work and budgets first (docs/SECURITY.md).
+  const abuse = abuseGuard(deps);
+  app.get("/api/pow", abuse.challenge);
+  app.post("/api/uploads", abuse.guard("upload"));
+  app.put("/api/uploads/:id/parts/:part", abuse.guard("part"));
+  app.post("/api/submissions", abuse.guard("submission"));
+  app.post("/api/mailbox", abuse.guard("mailbox"));
 
   app.route("/api/uploads", uploadRoutes(deps, locks));
   app.route("/api/submissions", submissionRoutes(deps, locks));

@@ -1,12 +1,18 @@
 import type { Kysely } from "kysely";
 import type { BlobStore } from "./blobs.js";
 import type { Database } from "./db/schema.js";
+import type { PowConfig } from "./middleware/pow.js";
+import type { RateLimitConfig } from "./middleware/rate-limit.js";
 
 export interface ServerConfig {
   /** Token that allows `POST /api/setup` to create the newsroom once. Unset: setup only via the CLI. */
   setupToken?: string | undefined;
   /** Send HSTS; set when served over https (not for onion services or plain loopback). */
   https: boolean;
+  /** Proof of work for anonymous writes (docs/SECURITY.md); on unless `false` or `{ enabled: false }`. */
+  pow?: Partial<PowConfig> | false | undefined;
+  /** In-process request budgets (docs/SECURITY.md); on unless `false`. */
+  rateLimits?: Partial<RateLimitConfig> | false | undefined;
 }
 
 export interface Deps {

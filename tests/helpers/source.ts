@@ -1,10 +1,11 @@
-// What the source page does, in Node: encrypt, upload, submit. For tests that need submissions
+// What the source page does, in Node: encrypt, upload, submit, each write with proof of work. For tests that need submissions
 // without a browser (the browser path has its own end-to-end test).
 import { toBase64 } from "../../src/core/bytes.js";
 import { type Envelope, sealBytes, sealEnvelope } from "../../src/core/envelope.js";
 import type { NewsroomResponse, Receipt } from "../../src/core/wire.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { toHex } from "../../src/core/bytes.js";
+import { powFetch } from "./pow.js";
 
 export interface FileToSend {
   name: string;
@@ -19,11 +20,11 @@ export async function fetchNewsroom(url: string): Promise<NewsroomResponse> {
 }
 
 export async function uploadCiphertext(url: string, ciphertext: Uint8Array, partSize = 8 << 20): Promise<string> {
-  const created = await fetch(`${url}/api/uploads`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  const created = await powFetch(`${url}/api/uploads`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
   if (created.status !== 201) throw new Error(`upload create: ${created.status} ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
   for (let part = 0, offset = 0; offset < ciphertext.length; part++, offset += partSize) {
-    const res = await fetch(`${url}/api/uploads/${id}/parts/${part}`, {
+    const res = await powFetch(`${url}/api/uploads/${id}/parts/${part}`, {
       method: "PUT",
       headers: { "content-type": "application/octet-stream" },
       body: ciphertext.slice(offset, offset + partSize) as Uint8Array<ArrayBuffer>,
@@ -49,7 +50,7 @@ export async function submitTip(url: string, message: string, files: FileToSend[
     client: "sealdrop-test/0",
     lang: "en",
   };
-  const res = await fetch(`${url}/api/submissions`, {
+  const res = await powFetch(`${url}/api/submissions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ desk, envelope: toBase64(await sealEnvelope(envelope, recipients)), attachments: uploads }),

@@ -62,6 +62,15 @@ export interface NoteTable {
   size: number;
 }
 
+export interface PowSpentTable {
+  seed: string;
+  expires_at: number;
+}
+export interface ServerSecretTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   newsroom: NewsroomTable;
   desks: DeskTable;
@@ -74,4 +83,6 @@ export interface Database {
   mailboxes: MailboxTable;
   replies: ReplyTable;
   notes: NoteTable;
+  pow_spent: PowSpentTable;
+  server_secrets: ServerSecretTable;
 }
