@@ -4,12 +4,13 @@ import { toBase64 } from "../../src/core/bytes.js";
 import { ERROR_CODES } from "../../src/core/errors.js";
 import { LIMITS } from "../../src/core/wire.js";
 import { signHeaders, startTestServer, type TestServer } from "../helpers/server.js";
+import { powFetch } from "../helpers/pow.js";
 
 let server: TestServer;
 let uploadId: string;
 beforeAll(async () => {
   server = await startTestServer();
-  const res = await fetch(`${server.url}/api/uploads`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+  const res = await powFetch(`${server.url}/api/uploads`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
   uploadId = ((await res.json()) as { id: string }).id;
 });
 afterAll(() => server.dispose());
@@ -66,7 +67,9 @@ const cases: Case[] = [
 
 describe("bad input", () => {
   it.each(cases)("$name → $status $code", async (c) => {
-    const res = await fetch(server.url + c.path(), { method: c.method, headers: c.headers, body: c.body?.() });
+    // Writes carry a solved proof of work, so the case reaches the validation it is about.
+    const send = c.method === "GET" ? fetch : powFetch;
+    const res = await send(server.url + c.path(), { method: c.method, headers: c.headers, body: c.body?.() });
     expect(res.status).toBe(c.status);
     expect(res.headers.get("content-type")).toContain("application/json");
     const body = (await res.json()) as { error: { code: string; message: string } };

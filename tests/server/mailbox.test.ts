@@ -4,6 +4,7 @@ import { newCodenameEntropy } from "../../src/core/codename.js";
 import { credentialHash, deriveSourceKeys } from "../../src/core/derive.js";
 import { openJson, replySchema, sealJson, type Reply } from "../../src/core/messages.js";
 import { editorFetch, startTestServer, type TestServer } from "../helpers/server.js";
+import { powFetch } from "../helpers/pow.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -12,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => server.dispose());
 
 const fetchMailbox = (id: string, credential: string) =>
-  fetch(`${server.url}/api/mailbox`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id, credential }) });
+  powFetch(`${server.url}/api/mailbox`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id, credential }) });
 
 async function reply(keys: { replyRecipient: string; mailboxId: string; mailboxCredential: string }, message: string) {
   const value: Reply = { v: 1, kind: "reply", message, from: "News", to: keys.replyRecipient, inReplyTo: null, day: "2026-11-28" };

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBytes, openEnvelope } from "../../src/core/envelope.js";
 import { editorFetch, startTestServer, type TestServer } from "../helpers/server.js";
 import { submitTip } from "../helpers/source.js";
+import { powFetch } from "../helpers/pow.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -37,9 +38,9 @@ describe("a submission", () => {
   });
 
   it("consumes its uploads: the same upload cannot be attached twice", async () => {
-    const res = await fetch(`${server.url}/api/uploads`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const res = await powFetch(`${server.url}/api/uploads`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     const { id } = (await res.json()) as { id: string };
-    const bad = await fetch(`${server.url}/api/submissions`, {
+    const bad = await powFetch(`${server.url}/api/submissions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ desk: "news", envelope: "", attachments: [id] }),
