@@ -7,6 +7,7 @@ import { toBase64, toHex, utf8 } from "../../src/core/bytes.js";
 import { openBytes, openEnvelope, sealBytes, sealEnvelope } from "../../src/core/envelope.js";
 import type { Receipt } from "../../src/core/wire.js";
 import { type BackendServer, selectedBackends, startBackendServer } from "../helpers/backends.js";
+import { powFetch } from "../helpers/pow.js";
 import { editorFetch } from "../helpers/server.js";
 import { type FileToSend, fetchNewsroom, submitTip, uploadCiphertext } from "../helpers/source.js";
 
@@ -43,7 +44,7 @@ async function submitWithParts(url: string, message: string, files: FileToSend[]
     },
     recipients,
   );
-  const res = await fetch(`${url}/api/submissions`, {
+  const res = await powFetch(`${url}/api/submissions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ desk: "news", envelope: toBase64(envelope), attachments: uploads }),
