@@ -2,12 +2,11 @@
 // export/import to a second home. The CLI runs as a subprocess, exactly as an editor would run it.
 import { copyFile, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { sha256 } from "@noble/hashes/sha2.js";
+import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toBase64, toHex, utf8 } from "../../src/core/bytes.js";
-import { type Envelope, sealBytes, sealEnvelope } from "../../src/core/envelope.js";
+import { utf8 } from "../../src/core/bytes.js";
 import { type RunningServer, startNodeServer } from "../../src/server/node/serve.js";
-import { fetchNewsroom, submitTip, uploadCiphertext } from "../helpers/source.js";
+import { fetchNewsroom, submitTip } from "../helpers/source.js";
 import { PASSPHRASE, runCli, runInProcess, tempDir } from "./helpers.js";
 
 let server: RunningServer;
@@ -16,24 +15,6 @@ let home: string;
 const tips: { id: string; message: string }[] = [];
 const report = utf8("Minutes of the meeting.\n");
 const photo = new Uint8Array(5000).map((_, i) => (i * 7) & 0xff);
-
-/** A submission whose manifest describes other bytes than the attachment holds. */
-async function submitMismatchedTip(url: string): Promise<string> {
-  const recipients = (await fetchNewsroom(url)).desks.find((d) => d.id === "news")!.recipients;
-  const upload = await uploadCiphertext(url, await sealBytes(utf8("what was really sent"), recipients));
-  const claimed = utf8("what the manifest claims");
-  const envelope: Envelope = {
-    v: 1, kind: "submission", desk: "news", message: "mismatch", fields: {}, reply: null, client: "test", lang: "en",
-    attachments: [{ name: "claimed.txt", type: "text/plain", size: claimed.length, sha256: toHex(sha256(claimed)) }],
-  };
-  const res = await fetch(`${url}/api/submissions`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ desk: "news", envelope: toBase64(await sealEnvelope(envelope, recipients)), attachments: [upload] }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
 
 beforeAll(async () => {
   dir = await tempDir();
@@ -99,15 +80,25 @@ describe("sealdrop editor flow", () => {
     await expect(stat(join(home, "attachments", tips[0]!.id, "report (2).txt"))).rejects.toThrow();
   });
 
-  it("read refuses an attachment that does not match the envelope's manifest", async () => {
-    const id = await submitMismatchedTip(server.url);
-    expect((await runCli(["pull", "--home", home])).code).toBe(0);
-    const out = join(dir, "mismatch");
-    const result = await runCli(["read", id, "--home", home, "--out", out]);
+  it("read refuses attachments that do not match the envelope's manifest (swapped by a hostile server)", async () => {
+    const tampered = join(dir, "tampered");
+    expect((await runInProcess(["export", "--home", home, "--out", join(dir, "to-tamper.bundle")])).code).toBe(0);
+    expect((await runInProcess(["import", join(dir, "to-tamper.bundle"), "--home", tampered])).code).toBe(0);
+    await copyFile(join(home, "editor.key"), join(tampered, "editor.key"));
+    // Both blobs are valid age files to this editor, just not the ones the source described.
+    const db = new SQLite(join(tampered, "vault.sqlite"));
+    const rows = db.prepare("SELECT id, data FROM attachments WHERE submission_id = ? ORDER BY position").all(tips[0]!.id) as { id: string; data: Buffer }[];
+    const swap = db.prepare("UPDATE attachments SET data = ? WHERE id = ?");
+    swap.run(rows[1]!.data, rows[0]!.id);
+    swap.run(rows[0]!.data, rows[1]!.id);
+    db.close();
+
+    const out = join(dir, "tampered-out");
+    const result = await runCli(["read", tips[0]!.id, "--home", tampered, "--out", out]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/1 attachment\(s\) not saved: #1 size \d+ differs from the manifest's/);
-    await expect(stat(join(out, "claimed.txt"))).rejects.toThrow();
-    expect((await runCli(["delete", id, "--local", "--home", home])).code).toBe(0);
+    expect(result.stdout).toContain(tips[0]!.message);
+    expect(result.stderr).toMatch(/2 attachment\(s\) not saved: #1 size 5000 differs from the manifest's 24; #2 size 24 differs/);
+    await expect(stat(out)).rejects.toThrow();
   });
 
   it("a wrong passphrase fails with a message and no stack trace", async () => {
