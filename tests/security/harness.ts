@@ -1,0 +1,62 @@
+// A real Node + SQLite server over real HTTP whose config and clock a security test chooses, plus the
+// same app for in-process requests (app.request) where a suite needs volume.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import type { Hono } from "hono";
+import { createApp } from "../../src/server/app.js";
+import type { Deps, ServerConfig } from "../../src/server/deps.js";
+import { initializeNewsroom } from "../../src/server/newsroom.js";
+import { createNodeDeps } from "../../src/server/node/serve.js";
+import { makeEditor, type TestEditor } from "../helpers/server.js";
+
+export interface Harness {
+  url: string;
+  app: Hono;
+  deps: Deps;
+  dataDir: string;
+  editor: TestEditor;
+  /** Moves the server's clock. */
+  advance(seconds: number): void;
+  dispose(): Promise<void>;
+}
+
+export async function startHarness(config: Partial<ServerConfig> = {}, options: { dataDir?: string } = {}): Promise<Harness> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "sealdrop-sec-")));
+  const editor = await makeEditor({ desks: ["news", "investigations"] });
+  const deps = await createNodeDeps(dataDir);
+  let offset = 0;
+  deps.now = () => new Date(Date.now() + offset);
+  deps.config = { ...deps.config, ...config };
+  await initializeNewsroom(
+    deps.db,
+    { name: "Security Desk", desks: [{ id: "news", name: "News" }, { id: "investigations", name: "Investigations" }], editor: editor.publicKeys },
+    deps.now(),
+  );
+  const app = createApp(deps);
+  const server = await new Promise<{ url: string; close: () => Promise<void> }>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
+      resolve({ url: `http://127.0.0.1:${info.port}`, close: () => new Promise<void>((done) => s.close(() => done())) }),
+    );
+  });
+  return {
+    url: server.url,
+    app,
+    deps,
+    dataDir,
+    editor,
+    advance: (seconds) => void (offset += seconds * 1000),
+    dispose: async () => {
+      await server.close();
+      await deps.db.destroy();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const json = { "content-type": "application/json" };
+
+export async function errorCode(res: Response): Promise<string> {
+  return ((await res.json()) as { error: { code: string } }).error.code;
+}
