@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
+import { sql } from "kysely";
 import { createApp } from "../../src/server/app.js";
 import type { Deps, ServerConfig } from "../../src/server/deps.js";
 import { initializeNewsroom } from "../../src/server/newsroom.js";
@@ -22,10 +23,17 @@ export interface Harness {
   dispose(): Promise<void>;
 }
 
-export async function startHarness(config: Partial<ServerConfig> = {}, options: { dataDir?: string } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  dataDir?: string;
+  /** Skip fsync in SQLite: for suites about input handling, not durability, on a busy machine. */
+  fastDisk?: boolean;
+}
+
+export async function startHarness(config: Partial<ServerConfig> = {}, options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "sealdrop-sec-")));
   const editor = await makeEditor({ desks: ["news", "investigations"] });
   const deps = await createNodeDeps(dataDir);
+  if (options.fastDisk) await sql`PRAGMA synchronous = OFF`.execute(deps.db);
   let offset = 0;
   deps.now = () => new Date(Date.now() + offset);
   deps.config = { ...deps.config, ...config };
