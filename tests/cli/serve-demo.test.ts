@@ -34,7 +34,7 @@ function serve(cwd: string, args: string[], until: RegExp): Promise<Served> {
           output: () => ({ stdout, stderr }),
           stop: () =>
             new Promise((done) => {
-              if (child.exitCode !== null) return done(child.exitCode);
+              if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
               child.once("exit", (code) => done(code));
               child.kill("SIGTERM");
             }),

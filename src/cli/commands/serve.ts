@@ -37,20 +37,25 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
   const host = values.host ?? "127.0.0.1";
   const setupToken = io.env.SEALDROP_SETUP_TOKEN || undefined;
 
-  const { startNodeServer } = await import("../../server/node/serve.js");
-  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}) });
-  io.out(`listening on ${server.url}`);
-  if (values.demo) await setUpDemo(dataDir, server.url, io);
-
-  await new Promise<void>((done) => {
+  // Listen for the stop signal before starting, so a signal during start-up still shuts down cleanly.
+  const stopRequested = new Promise<void>((done) => {
     const stop = () => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      void server.close().then(done);
+      done();
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+  const { startNodeServer } = await import("../../server/node/serve.js");
+  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}) });
+  try {
+    io.out(`listening on ${server.url}`);
+    if (values.demo) await setUpDemo(dataDir, server.url, io);
+    await stopRequested;
+  } finally {
+    await server.close();
+  }
 }
 
 async function setUpDemo(dataDir: string, url: string, io: Io): Promise<void> {
