@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
-    exclude: ["tests/workers/**", "node_modules/**"],
+    exclude: ["tests/workers/**", "tests/postgres/**", "node_modules/**"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",

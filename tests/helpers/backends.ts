@@ -13,7 +13,7 @@ import { randomId } from "../../src/core/bytes.js";
 import { initializeNewsroom } from "../../src/server/newsroom.js";
 import { openPostgresDatabase } from "../../src/server/postgres/database.js";
 import { type RunningServer, startNodeServer } from "../../src/server/node/serve.js";
-import { makeEditor, type TestServer } from "./server.js";
+import { filesUnder, makeEditor, type TestServer } from "./server.js";
 
 export const BACKENDS = ["sqlite", "postgres", "workerd"] as const;
 export type Backend = (typeof BACKENDS)[number];
@@ -301,8 +301,6 @@ export async function startWorker(options: { setupToken: string }): Promise<Runn
 
 export interface BackendServer extends TestServer {
   backend: Backend;
-  /** Every stored byte of this deployment (database and blobs), as named chunks to scan for plaintext. */
-  storedBytes(): Promise<{ where: string; bytes: Buffer }[]>;
 }
 
 const DESKS = [
@@ -310,15 +308,6 @@ const DESKS = [
   { id: "investigations", name: "Investigations" },
 ];
 
-async function filesUnder(dir: string): Promise<{ where: string; bytes: Buffer }[]> {
-  const out: { where: string; bytes: Buffer }[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath ?? entry.path, entry.name);
-    out.push({ where: path, bytes: await readFile(path) });
-  }
-  return out;
-}
 
 export async function startBackendServer(backend: Backend, options: { classic?: boolean; clientDir?: string } = {}): Promise<BackendServer> {
   const editor = await makeEditor({ classic: options.classic, desks: DESKS.map((d) => d.id) });
@@ -326,7 +315,7 @@ export async function startBackendServer(backend: Backend, options: { classic?: 
   if (backend === "sqlite") {
     const { startTestServer } = await import("./server.js");
     const server = await startTestServer({ ...options, backend: "sqlite" });
-    return { ...server, backend, storedBytes: () => filesUnder(server.dataDir) };
+    return { ...server, backend };
   }
   if (backend === "postgres") {
     const cluster = await acquireCluster();

@@ -1,6 +1,6 @@
 // A real sealdrop server on a temporary data directory, with a newsroom and one editor whose keys the
 // test holds, plus a signer for editor requests (Ed25519 via @noble; the CLI signs the same bytes with libsodium).
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ed25519 } from "@noble/curves/ed25519.js";
@@ -45,6 +45,18 @@ export interface TestServer extends RunningServer {
   editor: TestEditor;
   /** Stops the server and removes its data directory. */
   dispose(): Promise<void>;
+  /** Every stored byte of this deployment (database and blobs), as named chunks to scan for plaintext. */
+  storedBytes(): Promise<{ where: string; bytes: Buffer }[]>;
+}
+
+export async function filesUnder(dir: string): Promise<{ where: string; bytes: Buffer }[]> {
+  const out: { where: string; bytes: Buffer }[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath ?? entry.path, entry.name);
+    out.push({ where: path, bytes: await readFile(path) });
+  }
+  return out;
 }
 
 /**
@@ -73,6 +85,7 @@ export async function startTestServer(
     ...server,
     dataDir,
     editor,
+    storedBytes: () => filesUnder(dataDir),
     dispose: async () => {
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
