@@ -15,19 +15,30 @@ export async function initializeNewsroom(db: Kysely<Database>, setup: NewsroomSe
     const existing = await tx.selectFrom("newsroom").select("id").executeTakeFirst();
     if (existing) throw new HttpError(409, "already_initialized", "This server already has a newsroom.");
     await tx.insertInto("newsroom").values({ id: 1, name: setup.name, created_day: day }).execute();
+    // Checked before any write: on D1 a read after a write inside a transaction commits what came before.
+    const desks = new Set(setup.desks.map((d) => d.id));
+    if (desks.size !== setup.desks.length) throw new HttpError(400, "invalid_body", "Desk ids must be unique.");
+    requireKnownDesks(setup.editor, desks);
     await tx
       .insertInto("desks")
       .values(setup.desks.map((d, position) => ({ id: d.id, name: d.name, position })))
       .execute();
-    await insertEditor(tx, setup.editor, day);
+    await writeEditor(tx, setup.editor, day);
   });
+}
+
+function requireKnownDesks(editor: EditorPublicKeys, known: Set<string>): void {
+  const unknown = editor.desks.filter((d) => !known.has(d));
+  if (unknown.length > 0) throw new HttpError(400, "unknown_desk", `Unknown desk: ${unknown.join(", ")}.`);
 }
 
 async function insertEditor(db: Kysely<Database>, editor: EditorPublicKeys, day: string): Promise<void> {
   const desks = await db.selectFrom("desks").select("id").execute();
-  const known = new Set(desks.map((d) => d.id));
-  const unknown = editor.desks.filter((d) => !known.has(d));
-  if (unknown.length > 0) throw new HttpError(400, "unknown_desk", `Unknown desk: ${unknown.join(", ")}.`);
+  requireKnownDesks(editor, new Set(desks.map((d) => d.id)));
+  await writeEditor(db, editor, day);
+}
+
+async function writeEditor(db: Kysely<Database>, editor: EditorPublicKeys, day: string): Promise<void> {
   const other = await db.selectFrom("editors").select("age_recipient").where("revoked", "=", 0).executeTakeFirst();
   if (other && isPostQuantum(other.age_recipient) !== isPostQuantum(editor.ageRecipient)) {
     throw new HttpError(
