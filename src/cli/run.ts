@@ -55,7 +55,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return e.exitCode;
     }
     if (e instanceof ApiError) {
-      io.err(`sealdrop: the server refused: ${e.message} (${e.code})`);
+      io.err(e.code === "bad_response" ? `sealdrop: ${e.message}` : `sealdrop: the server refused: ${e.message} (${e.code})`);
       return 1;
     }
     io.err(`sealdrop: unexpected error: ${(e as Error)?.message ?? String(e)}`);
