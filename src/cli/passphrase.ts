@@ -45,6 +45,8 @@ export async function obtainPassphrase(io: Io, source: PassphraseSource): Promis
 /** Reads one line from the terminal with echo off. Ctrl-C aborts. */
 function promptHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
+  // Echo goes off before the prompt appears, so nothing typed after it is ever shown.
+  stdin.setRawMode(true);
   process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let input = "";
@@ -64,7 +66,6 @@ function promptHidden(prompt: string): Promise<string> {
         else if (ch >= " ") input += ch;
       }
     };
-    stdin.setRawMode(true);
     stdin.resume();
     stdin.on("data", onData);
   });
