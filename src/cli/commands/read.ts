@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { toHex } from "../../core/bytes.js";
 import type { Envelope } from "../../core/envelope.js";
+import { pseudonymFor } from "../../core/pseudonym.js";
 import { HOME_OPTIONS, parseCommand } from "../args.js";
 import { type CheckedAttachment, openAttachment, tryOpenEnvelope } from "../decrypt.js";
 import { unlockEditor } from "../editor.js";
@@ -71,6 +72,7 @@ export async function readCommand(argv: string[], io: Io): Promise<void> {
       client: envelope.client,
       message: envelope.message,
       fields: envelope.fields,
+      source: envelope.reply ? pseudonymFor(envelope.reply.recipient) : null,
       reply: envelope.reply ? { recipient: envelope.reply.recipient, mailbox: envelope.reply.mailbox.id } : null,
       attachments: saved,
     });
@@ -122,7 +124,7 @@ async function sameContent(path: string, digest: string): Promise<boolean> {
 function printSubmission(io: Io, s: { id: string; desk: string; day: string }, e: Envelope, saved: SavedAttachment[]): void {
   io.out(`Submission ${s.id}`);
   io.out(`Desk: ${s.desk}   Day: ${s.day}   Kind: ${e.kind}   Language: ${terminalSafe(e.lang) || "-"}`);
-  io.out(`Replies: ${e.reply ? "possible (the source left a reply channel)" : "not possible (no reply channel)"}`);
+  io.out(e.reply ? `Source: ${pseudonymFor(e.reply.recipient)} (replies possible)` : "Source: unknown (no reply channel, replies not possible)");
   const fields = Object.entries(e.fields);
   if (fields.length > 0) {
     io.out("Fields:");
