@@ -105,23 +105,34 @@ export interface SolveOptions {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-let chosenEngine: "noble" | "subtle" | undefined;
-/** JS hashing faster than this (per second) means a JIT; below it, native digests win. */
-const JIT_HASH_RATE = 150_000;
+let chosenEngine: Promise<"noble" | "subtle"> | undefined;
 
-function pickEngine(): "noble" | "subtle" {
-  if (chosenEngine) return chosenEngine;
-  if (!globalThis.crypto?.subtle) return (chosenEngine = "noble");
-  const h = sha256.create().update(new Uint8Array(64));
-  const block = new Uint8Array(8);
-  const start = performance.now();
-  for (let i = 0; i < 512; i++) {
-    block[0] = i;
-    h.clone().update(block).digest();
-  }
-  const perSecond = 512 / Math.max((performance.now() - start) / 1000, 1e-6);
-  return (chosenEngine = perSecond > JIT_HASH_RATE ? "noble" : "subtle");
+/** Hashes per second of each engine over a short run (~25 ms each), measured once per page. */
+async function measureEngines(): Promise<"noble" | "subtle"> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return "noble";
+  const input = new Uint8Array(72);
+  const base = sha256.create().update(input.subarray(0, 64));
+  let scratch = base.clone();
+  const rate = async (step: (i: number) => unknown): Promise<number> => {
+    const start = performance.now();
+    let n = 0;
+    while (performance.now() - start < 25) await step(n++);
+    return n / (performance.now() - start);
+  };
+  const noble = await rate((i) => {
+    input[64] = i;
+    scratch = base._cloneInto(scratch);
+    return scratch.update(input.subarray(64)).digest();
+  });
+  const native = await rate((i) => {
+    input[64] = i;
+    return subtle.digest("SHA-256", input);
+  });
+  return noble >= native ? "noble" : "subtle";
 }
+
+const pickEngine = () => (chosenEngine ??= measureEngines());
 
 /**
  * Finds a nonce for `token` and `binding`. Expected work is 2^bits SHA-256 computations; the nonce
@@ -129,7 +140,7 @@ function pickEngine(): "noble" | "subtle" {
  */
 export async function solvePow(token: string, bits: number, binding: Uint8Array, options: SolveOptions = {}): Promise<string> {
   if (!Number.isInteger(bits) || bits < 0 || bits > MAX_POW_BITS) throw new RangeError(`proof of work of ${bits} bits is out of range`);
-  const engine = options.engine && options.engine !== "auto" ? options.engine : pickEngine();
+  const engine = options.engine && options.engine !== "auto" ? options.engine : await pickEngine();
   const input = concatBytes(firstBlock(token, binding), new Uint8Array(8));
   const nonce = input.subarray(64);
   crypto.getRandomValues(nonce.subarray(0, 4));
