@@ -1,11 +1,16 @@
 // DESIGN invariant 5: stored ciphertext decrypts with the reference `age` tool. The identity a classic
-// editor exports is one the Debian `age` command reads.
+// editor exports is one the Debian `age` command reads, and what `pull` stores is plain age files.
 import { execFile } from "node:child_process";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Encrypter } from "age-encryption";
+import SQLite from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { fromUtf8, utf8 } from "../../src/core/bytes.js";
+import { unpad } from "../../src/core/padding.js";
+import { startNodeServer } from "../../src/server/node/serve.js";
+import { submitTip } from "../helpers/source.js";
 import { runCli, tempDir } from "./helpers.js";
 
 const run = promisify(execFile);
@@ -33,6 +38,35 @@ describe("identity export --age", () => {
     await writeFile(join(dir, "secret.age"), await e.encrypt("a tip for the desk"));
     const { stdout } = await run("age", ["-d", "-i", out, join(dir, "secret.age")]);
     expect(stdout).toBe("a tip for the desk");
+  });
+
+  it("decrypts a real submission pulled into the vault, attachment included", async () => {
+    const dir = await tempDir();
+    const home = join(dir, "home");
+    const server = await startNodeServer({ dataDir: join(dir, "data"), port: 0, host: "127.0.0.1" });
+    try {
+      const init = await runCli(["init", "--name", "N", "--desk", "news", "--editor-name", "Alice", "--classic", "--home", home, "--data", join(dir, "data"), "--server-url", server.url]);
+      expect(init.code).toBe(0);
+      const file = utf8("the attached document");
+      await submitTip(server.url, "read me with age", [{ name: "doc.txt", type: "text/plain", bytes: file }]);
+      expect((await runCli(["pull", "--home", home])).code).toBe(0);
+    } finally {
+      await server.close();
+    }
+    const identity = join(dir, "identity.txt");
+    expect((await runCli(["identity", "export", "--age", "--out", identity, "--home", home])).code).toBe(0);
+    const db = new SQLite(join(home, "vault.sqlite"), { readonly: true });
+    const envelope = db.prepare("SELECT envelope FROM submissions").get() as { envelope: Buffer };
+    const attachment = db.prepare("SELECT data FROM attachments").get() as { data: Buffer };
+    db.close();
+    await writeFile(join(dir, "envelope.age"), envelope.envelope);
+    await writeFile(join(dir, "attachment.age"), attachment.data);
+
+    const opened = await run("age", ["-d", "-i", identity, join(dir, "envelope.age")], { encoding: "buffer" });
+    const message = JSON.parse(fromUtf8(unpad(new Uint8Array(opened.stdout))));
+    expect(message).toMatchObject({ v: 1, message: "read me with age", attachments: [{ name: "doc.txt", size: 21 }] });
+    const doc = await run("age", ["-d", "-i", identity, join(dir, "attachment.age")], { encoding: "buffer" });
+    expect(fromUtf8(unpad(new Uint8Array(doc.stdout)))).toBe("the attached document");
   });
 
   it("refuses to replace an existing file", async () => {
