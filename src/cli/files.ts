@@ -35,9 +35,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
   }
   try {
     if (options.exclusive) {
-      // link() fails with EEXIST instead of replacing, unlike rename().
-      await link(temp, path);
-      await unlink(temp);
+      await linkExclusive(temp, path);
     } else {
       await rename(temp, path);
     }
@@ -47,6 +45,19 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     throw e;
   }
   await fsyncDir(dir);
+}
+
+/** Moves `temp` to `path` unless `path` exists. link() fails with EEXIST instead of replacing, unlike rename(). */
+async function linkExclusive(temp: string, path: string): Promise<void> {
+  try {
+    await link(temp, path);
+    await unlink(temp);
+  } catch (e) {
+    // Filesystems without hard links (FAT or exFAT on a USB stick, where bundles often go): check, then rename.
+    if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"].includes((e as NodeJS.ErrnoException).code ?? "")) throw e;
+    if (await exists(path)) throw Object.assign(new Error("exists"), { code: "EEXIST" });
+    await rename(temp, path);
+  }
 }
 
 export async function exists(path: string): Promise<boolean> {

@@ -8,6 +8,8 @@ import { Kysely, SqliteDialect, sql } from "kysely";
 import { CliError } from "./errors.js";
 
 export const VAULT_VERSION = 1;
+/** SQLite's default limit on one BLOB. Larger attachments need file storage (a later vault version). */
+export const MAX_VAULT_BLOB_BYTES = 1_000_000_000;
 
 interface VaultSubmissionTable {
   id: string;

@@ -1,11 +1,12 @@
 // `sealdrop pull`: copies new ciphertext from the server into the vault. Nothing is decrypted here, so a
 // pull can run on an online machine and the vault be carried (`export`) to an offline one for reading.
 import { z } from "zod";
-import { submissionSummary } from "../../core/wire.js";
+import { LIMITS, submissionSummary } from "../../core/wire.js";
 import { HOME_OPTIONS, parseCommand } from "../args.js";
 import { isAgeFile } from "../ciphertext.js";
 import { CliError } from "../errors.js";
 import { resolveHome } from "../home.js";
+import { MAX_VAULT_BLOB_BYTES } from "../vault.js";
 import type { Io } from "../io.js";
 import { editorSession, printJson, withVault } from "./common.js";
 
@@ -32,7 +33,8 @@ export async function pullCommand(argv: string[], io: Io): Promise<void> {
   const { submissions } = await api.get("/api/editor/submissions", submissionsResponse);
 
   const summary = { onServer: submissions.length, newSubmissions: 0, newAttachments: 0, bytes: 0 };
-  const fetchAgeFile = async (path: string, size: number): Promise<Uint8Array> => {
+  const fetchAgeFile = async (path: string, size: number, max: number): Promise<Uint8Array> => {
+    if (size > max) throw new CliError(`${path} is ${size} bytes, more than this version of sealdrop can store (${max}); upgrade sealdrop`);
     const data = await api.download(path, size);
     if (data.length !== size || !isAgeFile(data)) throw new CliError(`the server sent a damaged file for ${path}; try again later`);
     summary.bytes += data.length;
@@ -49,13 +51,13 @@ export async function pullCommand(argv: string[], io: Io): Promise<void> {
       if (hasEnvelope && missing.length === 0) continue;
       io.err(`[${n}/${submissions.length}] ${s.id.slice(0, 8)} ${s.desk} ${s.day}: ${hasEnvelope ? "" : "envelope"}${!hasEnvelope && missing.length ? " + " : ""}${missing.length ? `${missing.length} attachment(s)` : ""}`);
       if (!hasEnvelope) {
-        const envelope = await fetchAgeFile(`/api/editor/submissions/${s.id}/envelope`, s.envelopeSize);
+        const envelope = await fetchAgeFile(`/api/editor/submissions/${s.id}/envelope`, s.envelopeSize, LIMITS.maxEnvelopeBytes);
         await vault.putSubmission({ id: s.id, desk: s.desk, day: s.day, envelopeSize: s.envelopeSize, envelope });
         summary.newSubmissions++;
       }
       // Each attachment is stored as it arrives: an interrupted pull resumes where it stopped.
       for (const a of missing) {
-        const data = await fetchAgeFile(`/api/editor/attachments/${a.id}`, a.size);
+        const data = await fetchAgeFile(`/api/editor/attachments/${a.id}`, a.size, MAX_VAULT_BLOB_BYTES);
         await vault.putAttachment({ id: a.id, submissionId: s.id, position: a.position, size: a.size, data });
         summary.newAttachments++;
       }
