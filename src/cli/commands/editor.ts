@@ -78,7 +78,7 @@ async function addEditor(argv: string[], io: Io): Promise<void> {
     prompt: `New passphrase for ${outHome.keyFile}`,
     isNew: true,
   });
-  const editor = await createEditor(name, me.header.server, me.header.newsroom, classic);
+  const editor = await createEditor(name, api.base, me.header.newsroom, classic);
   await saveEditor(outHome, editor, passphrase, io);
   try {
     await api.post("/api/editor/editors", editorPublicKeys(editor, [...new Set(values.desk)]), z.object({ id: z.string() }));
