@@ -55,7 +55,7 @@ export async function readCommand(argv: string[], io: Io): Promise<void> {
     const stored = new Map((await vault.attachments(submission.id)).map((a) => [a.position, a]));
     const checked: CheckedAttachment[] = [];
     for (const [i, manifest] of opened.envelope.attachments.entries()) checked.push(await openAttachment(stored.get(i), manifest, identity));
-    if (stored.size > opened.envelope.attachments.length) io.err(`warning: the server holds ${stored.size} attachments but the envelope lists ${opened.envelope.attachments.length}; the extra ones are ignored`);
+    if (stored.size > opened.envelope.attachments.length) io.err(`warning: the vault holds ${stored.size} attachments but the envelope lists ${opened.envelope.attachments.length}; the extra ones are ignored`);
     return { submission, envelope: opened.envelope, checked };
   });
 
