@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newCodenameEntropy } from "../../src/core/codename.js";
 import { deriveSourceKeys } from "../../src/core/derive.js";
 import { openEnvelope } from "../../src/core/envelope.js";
-import { POW_HEADER, powHeaderFor } from "../../src/core/pow.js";
+import { toHex } from "../../src/core/bytes.js";
+import { checkPowSolution, leadingZeroBits, parsePowHeader, POW_HEADER, powBinding, powDigest, powHeaderFor, solvePow } from "../../src/core/pow.js";
 import { createApp } from "../../src/server/app.js";
 import { createNodeDeps } from "../../src/server/node/serve.js";
 import { fetchChallenge, powFetch } from "../helpers/pow.js";
@@ -13,6 +14,37 @@ import { submitTip } from "../helpers/source.js";
 import { errorCode, json, startHarness, type Harness } from "./harness.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
+
+/** docs/SECURITY.md, "Wire format": recomputed independently with Python's hashlib. */
+const POW_VECTOR = {
+  token: "v1.AAECAwQFBgcICQoLDA0ODw.8.1800000000.ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8",
+  method: "POST",
+  path: "/api/uploads",
+  body: "{}",
+  binding: "c7ee5cbedfd1783e617e61ee813af1bb285cf5623a1b71140f51dffaf1c25a1e",
+  nonce: "00000000000000a6",
+  digest: "00ccfc8f00a31d078326c222012bae1e0d8435ed85352342a5406066eaef5fc1",
+};
+
+describe("the proof-of-work format", () => {
+  it("matches the test vector", async () => {
+    const v = POW_VECTOR;
+    const binding = await powBinding(v.method, v.path, enc(v.body));
+    expect(toHex(binding)).toBe(v.binding);
+    expect(toHex(powDigest(v.token, binding, v.nonce))).toBe(v.digest);
+    expect(checkPowSolution(v.token, binding, v.nonce, 8)).toBe(true);
+    expect(checkPowSolution(v.token, binding, v.nonce, 9)).toBe(false);
+    expect(parsePowHeader(`${v.token}.${v.nonce}`)?.token).toMatchObject({ bits: 8, expires: 1800000000 });
+  });
+
+  it("solves with either engine", async () => {
+    const binding = await powBinding("PUT", "/api/uploads/x/parts/0", new Uint8Array(3));
+    for (const engine of ["noble", "subtle"] as const) {
+      const nonce = await solvePow(POW_VECTOR.token, 10, binding, { engine });
+      expect(leadingZeroBits(powDigest(POW_VECTOR.token, binding, nonce))).toBeGreaterThanOrEqual(10);
+    }
+  });
+});
 
 describe("proof of work, at the default difficulty", () => {
   let h: Harness;
