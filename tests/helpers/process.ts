@@ -1,40 +1,39 @@
+// The Node server in exactly one OS process (node with tsx's loader, not the tsx wrapper, which would
+// run the server as a grandchild that SIGKILL to the wrapper leaves serving).
 import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const SERVER_SCRIPT = fileURLToPath(new URL("./server-process.ts", import.meta.url));
-const TSX = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
-  output: () => string;
+  /** Everything the server wrote to stdout and stderr so far. */
+  output(): Buffer;
+  /** Sends `signal` (SIGKILL by default: a crash) and waits for the process to end. */
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts the Node server as a separate process on `dataDir`, so a test can kill it for real. */
-export function spawnServer(dataDir: string): Promise<ServerProcess> {
-  const child = spawn(TSX, [SERVER_SCRIPT, dataDir], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
+export function spawnServer(dataDir: string, options: { clientDir?: string } = {}): Promise<ServerProcess> {
+  const args = ["--import", TSX_LOADER, SERVER_SCRIPT, dataDir, ...(options.clientDir ? [options.clientDir] : [])];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const chunks: Buffer[] = [];
+  const output = () => Buffer.concat(chunks);
+  const kill = (signal: NodeJS.Signals = "SIGKILL") =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once("exit", () => done());
+      child.kill(signal);
+    });
   return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening (http:\/\/\S+)/.exec(output);
-      if (match) {
-        resolve({
-          url: match[1]!,
-          child,
-          output: () => output,
-          kill: (signal = "SIGKILL") =>
-            new Promise((done) => {
-              if (child.exitCode !== null || child.signalCode !== null) return done();
-              child.once("exit", () => done());
-              child.kill(signal);
-            }),
-        });
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
-    child.once("exit", (code) => reject(new Error(`server exited early (${code}): ${output}`)));
+    child.stdout!.on("data", (c: Buffer) => {
+      chunks.push(c);
+      const match = /listening (http:\/\/\S+)/.exec(output().toString());
+      if (match) resolve({ url: match[1]!, child, output, kill });
+    });
+    child.stderr!.on("data", (c: Buffer) => chunks.push(c));
+    child.once("exit", (code) => reject(new Error(`server exited early (${code}): ${output().toString()}`)));
   });
 }
