@@ -6,7 +6,7 @@ import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { MiddlewareHandler } from "hono";
 import { createApp } from "../app.js";
-import type { Deps } from "../deps.js";
+import type { Deps, ServerConfig } from "../deps.js";
 import { openNodeDatabase } from "./database.js";
 import { FsBlobStore } from "./fs-blob-store.js";
 import { sweepOrphans } from "../maintenance.js";
@@ -28,6 +28,9 @@ export interface NodeServerOptions {
   https?: boolean;
   /** A `postgres://…` URL: rows go to PostgreSQL instead of SQLite in `dataDir`; blobs stay in `dataDir`. */
   database?: string;
+  /** Proof of work and budgets for anonymous writes: on by default (docs/SECURITY.md). */
+  pow?: ServerConfig["pow"];
+  rateLimits?: ServerConfig["rateLimits"];
 }
 
 export interface RunningServer {
@@ -37,11 +40,16 @@ export interface RunningServer {
 
 export async function createNodeDeps(
   dataDir: string,
-  options: { setupToken?: string; https?: boolean; database?: string } = {},
+  options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits"> = {},
 ): Promise<Deps> {
   const db = options.database ? await openPostgresDatabase(requirePostgresUrl(options.database)) : await openNodeDatabase(dataDir);
   const blobs = await new FsBlobStore(join(dataDir, "blobs")).init();
-  return { db, blobs, now: () => new Date(), config: { setupToken: options.setupToken, https: options.https ?? false } };
+  return {
+    db,
+    blobs,
+    now: () => new Date(),
+    config: { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits },
+  };
 }
 
 function staticClient(root: string): MiddlewareHandler {
