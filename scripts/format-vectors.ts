@@ -55,3 +55,24 @@ const envelope: Envelope = {
   lang: "en",
 };
 print("envelope", { identity, recipient: await identityToRecipient(identity), envelope, ciphertextBase64: toBase64(await sealEnvelope(envelope, [await identityToRecipient(identity)])) });
+
+const { codenameToPhrase } = await import("../src/core/codename.js");
+const { credentialHash, deriveSourceKeys } = await import("../src/core/derive.js");
+const { pseudonymFor } = await import("../src/core/pseudonym.js");
+const { wordlist: english } = await import("@scure/bip39/wordlists/english.js");
+const { wordlist: korean } = await import("@scure/bip39/wordlists/korean.js");
+const { wordlist: chinese } = await import("@scure/bip39/wordlists/simplified-chinese.js");
+const entropy = fromHex("7f3a0c1e5b9d2486a1c3e5f708192a3b");
+const pq = await deriveSourceKeys(entropy, "pq");
+const classic = await deriveSourceKeys(entropy, "x25519");
+print("codename", {
+  entropyHex: toHex(entropy),
+  phrases: { en: codenameToPhrase(entropy, english), ko: codenameToPhrase(entropy, korean), zh: codenameToPhrase(entropy, chinese) },
+  mailboxId: pq.mailboxId,
+  mailboxCredential: pq.mailboxCredential,
+  credentialHash: credentialHash(pq.mailboxCredential),
+  replyIdentityPq: pq.replyIdentity,
+  replyIdentityX25519: classic.replyIdentity,
+  replyRecipientX25519: classic.replyRecipient,
+  pseudonymOfX25519Recipient: pseudonymFor(classic.replyRecipient),
+});

@@ -47,3 +47,29 @@ describe("docs/FORMAT.md vectors", () => {
     expect(await openEnvelope(fromBase64(v.ciphertextBase64), [v.identity])).toEqual(v.envelope);
   });
 });
+
+describe("docs/FORMAT.md codename vector", () => {
+  it("phrases in three languages and every derivation", async () => {
+    const { codenameToPhrase, phraseToCodename } = await import("../../src/core/codename.js");
+    const { credentialHash, deriveSourceKeys } = await import("../../src/core/derive.js");
+    const { pseudonymFor } = await import("../../src/core/pseudonym.js");
+    const lists = [
+      (await import("@scure/bip39/wordlists/english.js")).wordlist,
+      (await import("@scure/bip39/wordlists/korean.js")).wordlist,
+      (await import("@scure/bip39/wordlists/simplified-chinese.js")).wordlist,
+    ];
+    const v = vector("codename");
+    const entropy = fromHex(v.entropyHex);
+    expect([v.phrases.en, v.phrases.ko, v.phrases.zh]).toEqual(lists.map((l) => codenameToPhrase(entropy, l)));
+    for (const phrase of Object.values(v.phrases) as string[]) expect(toHex(phraseToCodename(phrase, lists))).toBe(v.entropyHex);
+    const pq = await deriveSourceKeys(entropy, "pq");
+    const classic = await deriveSourceKeys(entropy, "x25519");
+    expect(pq.mailboxId).toBe(v.mailboxId);
+    expect(pq.mailboxCredential).toBe(v.mailboxCredential);
+    expect(credentialHash(pq.mailboxCredential)).toBe(v.credentialHash);
+    expect(pq.replyIdentity).toBe(v.replyIdentityPq);
+    expect(classic.replyIdentity).toBe(v.replyIdentityX25519);
+    expect(classic.replyRecipient).toBe(v.replyRecipientX25519);
+    expect(pseudonymFor(classic.replyRecipient)).toBe(v.pseudonymOfX25519Recipient);
+  });
+});
