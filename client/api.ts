@@ -1,6 +1,8 @@
-// The page's side of the HTTP API (docs/FORMAT.md, "Wire types"). Same-origin only, no credentials:
-// the source's browser keeps no cookie and sends none.
-import type { z } from "zod";
+// The page's side of the HTTP API (docs/FORMAT.md, "Wire types" and "Proof of work"). Same-origin
+// only, no credentials: the source's browser keeps no cookie and sends none.
+import { z } from "zod";
+import { utf8 } from "../src/core/bytes.js";
+import { MAX_POW_BITS, POW_HEADER, POW_PATH, powHeaderFor } from "../src/core/pow.js";
 import {
   newsroomResponse,
   receipt,
@@ -28,7 +30,7 @@ export class NetworkError extends Error {
   override name = "NetworkError";
 }
 
-async function errorFrom(status: number, body: string): Promise<ApiError> {
+function errorFrom(status: number, body: string): ApiError {
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
     const code = parsed.error?.code;
@@ -40,7 +42,9 @@ async function errorFrom(status: number, body: string): Promise<ApiError> {
   return new ApiError(status, `http_${status}`, `HTTP ${status}`);
 }
 
-async function request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
+type Headers = Record<string, string>;
+
+async function request<T>(method: string, path: string, schema: z.ZodType<T>, body?: Uint8Array<ArrayBuffer>, headers: Headers = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -48,51 +52,89 @@ async function request<T>(method: string, path: string, schema: z.ZodType<T>, bo
       credentials: "omit",
       cache: "no-store",
       referrerPolicy: "no-referrer",
-      headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
-      body: body === undefined ? null : JSON.stringify(body),
+      headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      body: body ?? null,
     });
   } catch (e) {
     throw new NetworkError(e instanceof Error ? e.message : String(e));
   }
-  const text = await response.text().catch(() => {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
     throw new NetworkError("the response was cut off");
-  });
-  if (!response.ok) throw await errorFrom(response.status, text);
+  }
+  if (!response.ok) throw errorFrom(response.status, text);
   return schema.parse(JSON.parse(text));
+}
+
+const powChallenge = z.object({ token: z.string().max(200), bits: z.number().int().min(0).max(MAX_POW_BITS), expires: z.number() });
+
+/**
+ * Runs an anonymous write with a proof of work bound to exactly this method, path and body. A fresh
+ * challenge per request; if the server still asks for one (it expired, or difficulty rose in between),
+ * one more try with a new challenge.
+ */
+async function withProofOfWork<T>(method: string, path: string, body: Uint8Array, send: (headers: Headers) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const challenge = await request("GET", POW_PATH, powChallenge);
+    const headers = { [POW_HEADER]: await powHeaderFor(challenge, method, path, body) };
+    try {
+      return await send(headers);
+    } catch (e) {
+      if (attempt === 0 && e instanceof ApiError && e.code === "proof_of_work_required") continue;
+      throw e;
+    }
+  }
+}
+
+/** A JSON write: the body is serialised once, so the bytes sent are the bytes the proof is bound to. */
+function postJson<T>(path: string, schema: z.ZodType<T>, value: unknown): Promise<T> {
+  const body = utf8(JSON.stringify(value)) as Uint8Array<ArrayBuffer>;
+  return withProofOfWork("POST", path, body, (headers) => request("POST", path, schema, body, headers));
 }
 
 export const getNewsroom = (): Promise<NewsroomResponse> => request("GET", "/api/newsroom", newsroomResponse);
 
-export const createUpload = (): Promise<UploadStatus> => request("POST", "/api/uploads", uploadStatus, {});
+export const createUpload = (): Promise<UploadStatus> => postJson("/api/uploads", uploadStatus, {});
 
-export const postSubmission = (body: SubmissionRequest): Promise<Receipt> => request("POST", "/api/submissions", receipt, body);
+export const postSubmission = (body: SubmissionRequest): Promise<Receipt> => postJson("/api/submissions", receipt, body);
 
 /**
  * Sends one part of an upload. XMLHttpRequest rather than fetch because only it reports upload
  * progress, which matters on a slow link where one part can take minutes.
  */
 export function putPart(uploadId: string, index: number, bytes: Uint8Array, onProgress: (sent: number) => void): Promise<UploadStatus> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("PUT", `/api/uploads/${encodeURIComponent(uploadId)}/parts/${index}`);
-    xhr.withCredentials = false;
-    xhr.setRequestHeader("content-type", "application/octet-stream");
-    xhr.upload.onprogress = (e) => onProgress(e.loaded);
-    xhr.onerror = () => reject(new NetworkError("the upload connection failed"));
-    xhr.ontimeout = xhr.onerror;
-    xhr.onabort = xhr.onerror;
-    xhr.onload = () => {
-      if (xhr.status < 200 || xhr.status > 299) {
-        void errorFrom(xhr.status, xhr.responseText).then(reject);
-        return;
-      }
-      try {
-        resolve(uploadStatus.parse(JSON.parse(xhr.responseText)));
-      } catch (e) {
-        reject(e);
-      }
-    };
-    // A fresh ArrayBuffer view of exactly these bytes (a subarray would send its whole buffer).
-    xhr.send(bytes.slice().buffer);
-  });
+  const path = `/api/uploads/${encodeURIComponent(uploadId)}/parts/${index}`;
+  // A copy of exactly these bytes: a subarray would send its whole underlying buffer.
+  const body = bytes.slice();
+  return withProofOfWork(
+    "PUT",
+    path,
+    body,
+    (headers) =>
+      new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open("PUT", path);
+        xhr.withCredentials = false;
+        xhr.setRequestHeader("content-type", "application/octet-stream");
+        for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+        xhr.upload.onprogress = (e) => onProgress(e.loaded);
+        xhr.onerror = () => reject(new NetworkError("the upload connection failed"));
+        xhr.ontimeout = xhr.onerror;
+        xhr.onabort = xhr.onerror;
+        xhr.onload = () => {
+          if (xhr.status < 200 || xhr.status > 299) {
+            reject(errorFrom(xhr.status, xhr.responseText));
+            return;
+          }
+          try {
+            resolve(uploadStatus.parse(JSON.parse(xhr.responseText)));
+          } catch (e) {
+            reject(e);
+          }
+        };
+        xhr.send(body.buffer);
+      }),
+  );
 }

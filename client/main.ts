@@ -59,6 +59,14 @@ async function start(): Promise<void> {
   main.append(status);
   document.body.replaceChildren(h("header", {}, languageNav(t, lang), h("h1", {}, t("pageTitle"))), main);
 
+  // Over plain http (other than an onion service or this machine) anyone on the path can change this
+  // page's code, and the browser withholds the native crypto the age library relies on: refuse.
+  if (!window.isSecureContext) {
+    status.textContent = t("insecureConnection");
+    status.classList.add("error");
+    return;
+  }
+
   let newsroom: NewsroomResponse;
   try {
     newsroom = await getNewsroom();

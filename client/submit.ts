@@ -67,11 +67,9 @@ export class FileReadError extends Error {
   }
 }
 
-async function digest(bytes: Uint8Array): Promise<Uint8Array> {
+async function digest(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
   // Native SHA-256 is much faster without a JIT; crypto.subtle exists only in secure contexts.
-  if (globalThis.crypto?.subtle !== undefined) {
-    return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes.slice().buffer));
-  }
+  if (globalThis.crypto?.subtle !== undefined) return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return sha256(bytes);
 }
 
@@ -93,7 +91,7 @@ export async function submitTip(tip: Tip, onProgress: OnProgress): Promise<Recei
     const n = i + 1;
     const weight = Math.max(file.size, 1);
     report({ kind: "reading", n, total });
-    let bytes: Uint8Array;
+    let bytes: Uint8Array<ArrayBuffer>;
     try {
       bytes = new Uint8Array(await file.arrayBuffer());
     } catch {

@@ -6,6 +6,7 @@ export const en = {
   languageNav: "Language",
   loading: "Loading…",
   loadFailed: "This page could not reach the newsroom. Check your connection and reload the page.",
+  insecureConnection: "This page was not opened over a secure connection, so it cannot protect your tip. Do not send anything from it. Use the newsroom's https:// or .onion address.",
 
   intro: "{newsroom} receives tips here. Your message and files are encrypted in this browser before they leave it: the server stores only what it cannot read.",
   fingerprintHeading: "Check the newsroom's key",

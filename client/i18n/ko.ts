@@ -8,6 +8,7 @@ export const ko: Catalogue = {
   languageNav: "언어",
   loading: "불러오는 중…",
   loadFailed: "언론사에 연결하지 못했습니다. 인터넷 연결을 확인하고 페이지를 다시 여십시오.",
+  insecureConnection: "이 페이지는 안전한 연결로 열리지 않아 제보를 지킬 수 없습니다. 여기서는 아무것도 보내지 마십시오. 언론사의 https:// 주소나 .onion 주소를 쓰십시오.",
 
   intro: "{newsroom}에서 제보를 받습니다. 쓴 글과 파일은 보내기 전에 이 브라우저 안에서 암호화됩니다. 서버에는 읽을 수 없는 형태로만 저장됩니다.",
   fingerprintHeading: "언론사의 암호 열쇠 확인하기",

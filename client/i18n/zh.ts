@@ -7,6 +7,7 @@ export const zh: Catalogue = {
   languageNav: "语言",
   loading: "正在加载…",
   loadFailed: "此页面无法连接到新闻机构。请检查网络连接，然后重新加载页面。",
+  insecureConnection: "此页面不是通过安全连接打开的，因此无法保护您的线索。请不要在这里发送任何内容。请使用新闻机构的 https:// 或 .onion 地址。",
 
   intro: "{newsroom}在这里接收线索。您的消息和文件在离开本浏览器之前就已加密：服务器只保存它无法读取的内容。",
   fingerprintHeading: "核对新闻机构的密钥",

@@ -186,6 +186,22 @@ describe("the source page", () => {
     expect(await recorded.page.locator("form").count()).toBe(0);
   });
 
+  it("refuses to work over an insecure connection", async () => {
+    // Plain http to a name other than localhost: not a secure context, as for a LAN address.
+    const insecure = await launchChromium({ args: ["--host-resolver-rules=MAP insecure.test 127.0.0.1"] });
+    try {
+      const recorded = await openRecordedPage(insecure);
+      const port = new URL(newsroom.server.url).port;
+      await recorded.page.goto(`http://insecure.test:${port}/?lang=en`);
+      expect(await recorded.page.evaluate(() => window.isSecureContext)).toBe(false);
+      await expect.poll(() => recorded.page.locator(".error").textContent()).toBe(en.insecureConnection);
+      expect(await recorded.page.locator("form").count()).toBe(0);
+      expect(recorded.requests.some((u) => u.includes("/api/"))).toBe(false);
+    } finally {
+      await insecure.close();
+    }
+  });
+
   it("tells a source without JavaScript what to do, in every language", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     try {

@@ -7,6 +7,8 @@ export const CHROMIUM_PATH = process.env.SEALDROP_CHROMIUM ?? "/usr/bin/chromium
 export interface LaunchOptions {
   /** No JIT and no WebAssembly, as in Tor Browser's "Safer" level. */
   jitless?: boolean;
+  /** More Chromium switches, e.g. `--host-resolver-rules=…`. */
+  args?: string[];
 }
 
 export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
@@ -22,6 +24,7 @@ export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
       "--disable-component-update",
       "--disable-sync",
       ...(options.jitless ? ["--js-flags=--jitless"] : []),
+      ...(options.args ?? []),
     ],
   });
 }
