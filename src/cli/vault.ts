@@ -7,7 +7,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import { CliError } from "./errors.js";
 
-export const VAULT_VERSION = 1;
+export const VAULT_VERSION = 2;
 /** SQLite's default limit on one BLOB. Larger attachments need file storage (a later vault version). */
 export const MAX_VAULT_BLOB_BYTES = 1_000_000_000;
 
@@ -25,9 +25,27 @@ interface VaultAttachmentTable {
   size: number;
   data: Uint8Array;
 }
+/** A reply or desk note as the server lists it, with its age file. */
+interface VaultItemTable {
+  id: string;
+  day: string;
+  size: number;
+  data: Uint8Array;
+}
 interface VaultDatabase {
   submissions: VaultSubmissionTable;
   attachments: VaultAttachmentTable;
+  replies: VaultItemTable;
+  notes: VaultItemTable;
+}
+
+/** The vault's tables of editors' items: replies sent to sources, and desk notes. */
+export type VaultItemKind = "replies" | "notes";
+export interface VaultItem {
+  id: string;
+  day: string;
+  size: number;
+  data: Uint8Array;
 }
 
 export interface VaultSubmission {
@@ -63,6 +81,20 @@ const SCHEMA = [
   `CREATE INDEX attachments_by_submission ON attachments (submission_id, position)`,
 ];
 
+// Version 2: replies and desk notes (issue 3). `seq` keeps arrival order, the only order finer than a day.
+const SCHEMA_V2 = ["replies", "notes"].map(
+  (table) => `CREATE TABLE ${table} (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    day TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    data BLOB NOT NULL
+  )`,
+);
+
+/** The statements that bring a vault from version n - 1 to version n. */
+const UPGRADES: Record<number, string[]> = { 1: SCHEMA, 2: SCHEMA_V2 };
+
 // better-sqlite3 returns Buffers; hand out plain Uint8Arrays so callers never depend on Node's Buffer.
 const bytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
@@ -88,9 +120,9 @@ export class Vault {
       sqlite.close();
       throw new CliError(`the vault ${file} was written by a newer sealdrop (version ${version}); upgrade sealdrop`);
     }
-    if (version === 0) {
+    if (version < VAULT_VERSION) {
       sqlite.transaction(() => {
-        for (const statement of SCHEMA) sqlite.exec(statement);
+        for (let v = version + 1; v <= VAULT_VERSION; v++) for (const statement of UPGRADES[v]!) sqlite.exec(statement);
         sqlite.pragma(`user_version = ${VAULT_VERSION}`);
       })();
     }
@@ -176,5 +208,24 @@ export class Vault {
   async deleteSubmission(id: string): Promise<boolean> {
     const result = await this.db.deleteFrom("submissions").where("id", "=", id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
+  }
+
+  async hasItem(kind: VaultItemKind, id: string): Promise<boolean> {
+    return (await this.db.selectFrom(kind).select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
+  }
+
+  /** Stores a reply or note; storing one that is already there changes nothing. */
+  async putItem(kind: VaultItemKind, item: VaultItem): Promise<void> {
+    await this.db
+      .insertInto(kind)
+      .values({ id: item.id, day: item.day, size: item.size, data: item.data })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+  }
+
+  /** Replies or notes by day, then in the order they reached this vault. */
+  async items(kind: VaultItemKind): Promise<VaultItem[]> {
+    const rows = await this.db.selectFrom(kind).select(["id", "day", "size", "data"]).orderBy("day").orderBy(sql`seq`).execute();
+    return rows.map((r) => ({ id: r.id, day: r.day, size: r.size, data: bytes(r.data) }));
   }
 }

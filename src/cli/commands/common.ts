@@ -13,9 +13,14 @@ export interface Unlocked {
 /** Unlocks the home's key and returns a client that signs as this editor. */
 export async function editorSession(home: EditorHome, io: Io, values: { "passphrase-file"?: string | undefined; server?: string | undefined }): Promise<Unlocked> {
   const editor = await unlockEditor(home, io, values["passphrase-file"]);
-  const api = new SealdropApi(values.server ?? editor.header.server, { editorId: editor.header.editorId, signSecretKey: editor.secrets.signSecretKey });
+  return { editor, api: editorApi(editor, io, values.server) };
+}
+
+/** A client that signs as an already unlocked editor. */
+export function editorApi(editor: Editor, io: Io, server: string | undefined): SealdropApi {
+  const api = new SealdropApi(server ?? editor.header.server, { editorId: editor.header.editorId, signSecretKey: editor.secrets.signSecretKey });
   warnIfPlainHttp(api.base, io);
-  return { editor, api };
+  return api;
 }
 
 /** Plain http is fine on loopback and onion services (Tor encrypts); elsewhere it exposes metadata. */

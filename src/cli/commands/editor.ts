@@ -33,7 +33,7 @@ Common options:
 
 const COMMON = { ...HOME_OPTIONS, server: { type: "string" } } as const;
 
-const editorNewsroom = z.object({
+export const editorNewsroom = z.object({
   name: z.string(),
   desks: z.array(z.object({ id: z.string(), name: z.string(), editors: z.array(z.string()) })),
   editors: z.array(z.object({ id: z.string(), name: z.string(), ageRecipient: z.string(), signPublicKey: z.string(), revoked: z.boolean() })),

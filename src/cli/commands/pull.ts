@@ -1,7 +1,7 @@
 // `sealdrop pull`: copies new ciphertext from the server into the vault. Nothing is decrypted here, so a
 // pull can run on an online machine and the vault be carried (`export`) to an offline one for reading.
 import { z } from "zod";
-import { LIMITS, submissionSummary } from "../../core/wire.js";
+import { LIMITS, storedItem, submissionSummary } from "../../core/wire.js";
 import { HOME_OPTIONS, parseCommand } from "../args.js";
 import { isAgeFile } from "../ciphertext.js";
 import { CliError } from "../errors.js";
@@ -12,9 +12,9 @@ import { editorSession, printJson, withVault } from "./common.js";
 
 export const PULL_HELP = `Usage: sealdrop pull [--home DIR] [--server URL] [--json]
 
-Downloads submissions and attachments that are not yet in your vault (home/vault.sqlite). They stay
-encrypted there; \`sealdrop list\` and \`sealdrop read\` decrypt them. Safe to run again: it only
-fetches what is missing.
+Downloads submissions, attachments, the desk's replies to sources and desk notes that are not yet in
+your vault (home/vault.sqlite). They stay encrypted there; \`sealdrop list\`, \`read\`, \`sources\`,
+\`source\` and \`notes\` decrypt them. Safe to run again: it only fetches what is missing.
 
   --home DIR              editor home (default: $SEALDROP_HOME or ~/.sealdrop)
   --passphrase-file FILE  your key's passphrase (else $SEALDROP_PASSPHRASE, else asked)
@@ -24,6 +24,8 @@ fetches what is missing.
 
 const OPTIONS = { ...HOME_OPTIONS, server: { type: "string" }, json: { type: "boolean" } } as const;
 const submissionsResponse = z.object({ submissions: z.array(submissionSummary) });
+const repliesResponse = z.object({ replies: z.array(storedItem) });
+const notesResponse = z.object({ notes: z.array(storedItem) });
 
 export async function pullCommand(argv: string[], io: Io): Promise<void> {
   const { values, help } = parseCommand("pull", argv, OPTIONS);
@@ -31,8 +33,10 @@ export async function pullCommand(argv: string[], io: Io): Promise<void> {
   const home = resolveHome(values.home, io);
   const { api } = await editorSession(home, io, values);
   const { submissions } = await api.get("/api/editor/submissions", submissionsResponse);
+  const { replies } = await api.get("/api/editor/replies", repliesResponse);
+  const { notes } = await api.get("/api/editor/notes", notesResponse);
 
-  const summary = { onServer: submissions.length, newSubmissions: 0, newAttachments: 0, bytes: 0 };
+  const summary = { onServer: submissions.length, newSubmissions: 0, newAttachments: 0, newReplies: 0, newNotes: 0, bytes: 0 };
   const fetchAgeFile = async (path: string, size: number, max: number): Promise<Uint8Array> => {
     if (size > max) throw new CliError(`${path} is ${size} bytes, more than this version of sealdrop can store (${max}); upgrade sealdrop`);
     const data = await api.download(path, size);
@@ -62,10 +66,23 @@ export async function pullCommand(argv: string[], io: Io): Promise<void> {
         summary.newAttachments++;
       }
     }
+    // Replies and notes are small; each is stored as it arrives, like attachments.
+    const pullItems = async (kind: "replies" | "notes", items: { id: string; day: string; size: number }[], max: number): Promise<number> => {
+      let added = 0;
+      for (const item of items) {
+        if (await vault.hasItem(kind, item.id)) continue;
+        const data = await fetchAgeFile(`/api/editor/${kind}/${item.id}`, item.size, max);
+        await vault.putItem(kind, { ...item, data });
+        added++;
+      }
+      return added;
+    };
+    summary.newReplies = await pullItems("replies", replies, LIMITS.maxReplyBytes);
+    summary.newNotes = await pullItems("notes", notes, LIMITS.maxNoteBytes);
   });
 
   if (values.json) return printJson(io, summary);
   io.out(
-    `${summary.newSubmissions} new submission(s), ${summary.newAttachments} new attachment(s) (${summary.bytes} bytes of ciphertext); ${summary.onServer} on the server.`,
+    `${summary.newSubmissions} new submission(s), ${summary.newAttachments} new attachment(s), ${summary.newReplies} new reply(s) to sources, ${summary.newNotes} new desk note(s) (${summary.bytes} bytes of ciphertext); ${summary.onServer} submission(s) on the server.`,
   );
 }

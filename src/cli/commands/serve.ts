@@ -2,25 +2,31 @@
 // newsroom and editor so a person can try the whole flow in a minute.
 import { resolve } from "node:path";
 import { parseCommand, parsePort } from "../args.js";
+import { UsageError } from "../errors.js";
 import { exists } from "../files.js";
 import { editorHome } from "../home.js";
 import type { Io } from "../io.js";
 import { createNewsroom, localWriter } from "../setup.js";
 
-export const SERVE_HELP = `Usage: sealdrop serve [--data DIR] [--port PORT] [--host HOST] [--demo]
+export const SERVE_HELP = `Usage: sealdrop serve [--data DIR] [--database URL] [--port PORT] [--host HOST] [--demo]
 
 Runs the sealdrop server: the source page and the API, with SQLite and ciphertext files under DIR.
 It logs nothing about requests. Set SEALDROP_SETUP_TOKEN to allow \`sealdrop init --server\` once.
 
-  --data DIR    data directory (default: ./data)
-  --port PORT   TCP port (default: 8787; 0 picks a free one)
-  --host HOST   address to listen on (default: 127.0.0.1; put it behind an onion service or TLS proxy)
-  --demo        if the database has no newsroom yet, create a demo newsroom and a demo editor key
-                in ./demo-editor, for trying sealdrop only
+  --data DIR        data directory (default: ./data): SQLite database and ciphertext files
+  --database URL    keep the database in PostgreSQL (postgres://user:pass@host/db) instead of SQLite
+                    in DIR; ciphertext files stay in DIR. $SEALDROP_DATABASE_URL works too and keeps
+                    the password out of the process list. Create the newsroom with
+                    \`sealdrop init --server URL\` and SEALDROP_SETUP_TOKEN.
+  --port PORT       TCP port (default: 8787; 0 picks a free one)
+  --host HOST       address to listen on (default: 127.0.0.1; put it behind an onion service or TLS proxy)
+  --demo            if the database has no newsroom yet, create a demo newsroom and a demo editor key
+                    in ./demo-editor, for trying sealdrop only (SQLite only)
 `;
 
 const OPTIONS = {
   data: { type: "string" },
+  database: { type: "string" },
   port: { type: "string" },
   host: { type: "string" },
   demo: { type: "boolean" },
@@ -36,6 +42,12 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
   const port = parsePort(values.port ?? "8787");
   const host = values.host ?? "127.0.0.1";
   const setupToken = io.env.SEALDROP_SETUP_TOKEN || undefined;
+  const database = values.database ?? (io.env.SEALDROP_DATABASE_URL || undefined);
+  if (database !== undefined) {
+    const { isPostgresUrl } = await import("../../server/postgres/database.js");
+    if (!isPostgresUrl(database)) throw new UsageError("sealdrop serve: --database takes a postgres:// or postgresql:// URL\nRun `sealdrop serve --help` for usage.");
+    if (values.demo) throw new UsageError("sealdrop serve: --demo sets up a local SQLite newsroom; leave out --database");
+  }
 
   // Listen for the stop signal before starting, so a signal during start-up still shuts down cleanly.
   const stopRequested = new Promise<void>((done) => {
@@ -48,7 +60,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
     process.on("SIGTERM", stop);
   });
   const { startNodeServer } = await import("../../server/node/serve.js");
-  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}) });
+  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}), ...(database ? { database } : {}) });
   try {
     io.out(`listening on ${server.url}`);
     if (values.demo) await setUpDemo(dataDir, server.url, io);
