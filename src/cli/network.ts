@@ -64,7 +64,9 @@ export async function openDesk(vault: Vault, identity: string): Promise<DeskPict
     }
     submissions.push({ id: s.id, day: s.day, desk: s.desk, envelope: opened.envelope, pseudonym: pseudonymOf({ id: s.id, envelope: opened.envelope }) });
   }
-  submissions.sort((a, b) => a.day.localeCompare(b.day) || a.id.localeCompare(b.id));
+  // Days are all the server keeps; within one, a follow-up came after the submission it follows.
+  const rank = (s: OpenedSubmission) => (s.envelope.kind === "followup" ? 1 : 0);
+  submissions.sort((a, b) => a.day.localeCompare(b.day) || rank(a) - rank(b) || a.id.localeCompare(b.id));
 
   const replies: OpenedReply[] = [];
   for (const item of await vault.items("replies")) {

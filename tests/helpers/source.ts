@@ -1,7 +1,7 @@
 // What the source page does, in Node: encrypt, upload, submit, each write with proof of work. For tests that need submissions
 // without a browser (the browser path has its own end-to-end test).
 import { toBase64 } from "../../src/core/bytes.js";
-import { type Envelope, sealBytes, sealEnvelope } from "../../src/core/envelope.js";
+import { type Envelope, type ReplyChannel, sealBytes, sealEnvelope } from "../../src/core/envelope.js";
 import type { NewsroomResponse, Receipt } from "../../src/core/wire.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { toHex } from "../../src/core/bytes.js";
@@ -34,19 +34,25 @@ export async function uploadCiphertext(url: string, ciphertext: Uint8Array, part
   return id;
 }
 
-export async function submitTip(url: string, message: string, files: FileToSend[] = [], desk = "news"): Promise<Receipt> {
+export interface TipOptions {
+  /** The reply channel a codename gives (src/core/derive.ts); null, the default, for a source without one. */
+  reply?: ReplyChannel | null;
+  kind?: Envelope["kind"];
+}
+
+export async function submitTip(url: string, message: string, files: FileToSend[] = [], desk = "news", options: TipOptions = {}): Promise<Receipt> {
   const newsroom = await fetchNewsroom(url);
   const recipients = newsroom.desks.find((d) => d.id === desk)!.recipients;
   const uploads: string[] = [];
   for (const f of files) uploads.push(await uploadCiphertext(url, await sealBytes(f.bytes, recipients)));
   const envelope: Envelope = {
     v: 1,
-    kind: "submission",
+    kind: options.kind ?? "submission",
     desk,
     message,
     fields: {},
     attachments: files.map((f) => ({ name: f.name, type: f.type, size: f.bytes.length, sha256: toHex(sha256(f.bytes)) })),
-    reply: null,
+    reply: options.reply ?? null,
     client: "sealdrop-test/0",
     lang: "en",
   };
