@@ -13,7 +13,7 @@ function closedPort(): Promise<number> {
   }));
 }
 
-const COMMANDS = ["init", "serve", "fingerprint", "editor", "pull", "list", "read", "delete", "export", "import", "identity"];
+const COMMANDS = ["init", "serve", "fingerprint", "editor", "pull", "list", "read", "sources", "source", "reply", "note", "notes", "delete", "export", "import", "identity"];
 
 describe("sealdrop command line", () => {
   it.each(COMMANDS)("%s --help prints usage and exits 0", async (command) => {
@@ -43,6 +43,10 @@ describe("sealdrop command line", () => {
     [["init", "--desk", "news", "--editor-name", "A", "--data", "d"], /--name is required/],
     [["init", "--name", "N", "--desk", "news", "--editor-name", "A"], /either --data DIR or --server URL/],
     [["serve", "--port", "http"], /invalid port/],
+    [["serve", "--database", "mysql://db/sealdrop"], /--database takes a postgres:\/\/ or postgresql:\/\/ URL/],
+    [["serve", "--database", "postgres://db/sealdrop", "--demo"], /--demo sets up a local SQLite newsroom/],
+    [["source"], /sealdrop source: missing argument/],
+    [["reply"], /sealdrop reply: missing argument/],
     [["export"], /--out is required/],
     [["identity", "export"], /--age/],
   ])("%j is a usage error (exit 2)", async (args, message) => {
