@@ -159,11 +159,13 @@ export class Vault {
   }
 
   /** Stores many records in one transaction: all of them or, on failure, none. */
-  async putAll(submissions: VaultSubmission[], attachments: VaultAttachment[]): Promise<void> {
+  async putAll(submissions: VaultSubmission[], attachments: VaultAttachment[], items: Partial<Record<VaultItemKind, VaultItem[]>> = {}): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       const vault = new Vault(tx);
       for (const s of submissions) await vault.putSubmission(s);
       for (const a of attachments) await vault.putAttachment(a);
+      for (const r of items.replies ?? []) await vault.putItem("replies", r);
+      for (const n of items.notes ?? []) await vault.putItem("notes", n);
     });
   }
 

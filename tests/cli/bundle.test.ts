@@ -3,7 +3,8 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fromUtf8, utf8 } from "../../src/core/bytes.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { fromUtf8, toHex, utf8 } from "../../src/core/bytes.js";
 import { sealBytes } from "../../src/core/envelope.js";
 import { type Bundle, decodeBundle, encodeBundle } from "../../src/cli/bundle.js";
 import { Vault } from "../../src/cli/vault.js";
@@ -21,13 +22,18 @@ beforeAll(async () => {
       { id: id(2), desk: "investigations", day: "2025-03-02", envelopeSize: 200, envelope: await age("two") },
     ],
     attachments: [{ id: id(3), submissionId: id(1), position: 0, size: 300, data: await age("three") }],
+    replies: [{ id: id(4), day: "2025-03-03", size: 400, data: await age("four") }],
+    notes: [
+      { id: id(6), day: "2025-03-03", size: 600, data: await age("six") },
+      { id: id(5), day: "2025-03-03", size: 500, data: await age("five") },
+    ],
   };
 });
 
 async function vaultWith(b: Bundle): Promise<string> {
   const file = join(await tempDir(), "home", "vault.sqlite");
   const vault = await Vault.open(file);
-  await vault.putAll(b.submissions, b.attachments);
+  await vault.putAll(b.submissions, b.attachments, b);
   await vault.close();
   return file;
 }
@@ -40,10 +46,18 @@ describe("vault bundle", () => {
 
   it("is JSON lines with a header, one record per line, and an end line", () => {
     const lines = fromUtf8(encodeBundle(bundle)).trimEnd().split("\n").map((l) => JSON.parse(l));
-    expect(lines[0]).toEqual({ sealdrop: "vault-bundle-v1", submissions: 2, attachments: 1 });
-    expect(Object.keys(lines[1])).toEqual(["submission"]);
-    expect(Object.keys(lines[3])).toEqual(["attachment"]);
-    expect(lines[4].end.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(lines[0]).toEqual({ sealdrop: "vault-bundle-v2", submissions: 2, attachments: 1, replies: 1, notes: 2 });
+    expect(lines.slice(1).map((l) => Object.keys(l))).toEqual([["submission"], ["submission"], ["attachment"], ["reply"], ["note"], ["note"], ["end"]]);
+    expect(lines[7].end.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("still reads a version 1 bundle, which has no replies or notes", () => {
+    const v1 = { ...bundle, replies: [], notes: [] };
+    const text = fromUtf8(encodeBundle(v1)).split("\n").slice(0, -2);
+    text[0] = JSON.stringify({ sealdrop: "vault-bundle-v1", submissions: 2, attachments: 1 });
+    const body = utf8(text.map((l) => `${l}\n`).join(""));
+    const end = utf8(`${JSON.stringify({ end: { sha256: toHex(sha256(body)) } })}\n`);
+    expect(decodeBundle(new Uint8Array([...body, ...end]))).toEqual(v1);
   });
 
   it.each([
@@ -62,12 +76,15 @@ describe("vault bundle", () => {
     const file = join(dir, "out.bundle");
     expect((await runInProcess(["export", "--home", join(source, ".."), "--out", file])).code).toBe(0);
     const first = await runInProcess(["import", file, "--home", join(dir, "offline"), "--json"]);
-    expect(JSON.parse(first.stdout)).toMatchObject({ newSubmissions: 2, newAttachments: 1 });
+    expect(JSON.parse(first.stdout)).toMatchObject({ newSubmissions: 2, newAttachments: 1, newReplies: 1, newNotes: 2 });
     const second = await runInProcess(["import", file, "--home", join(dir, "offline"), "--json"]);
-    expect(JSON.parse(second.stdout)).toMatchObject({ newSubmissions: 0, newAttachments: 0 });
+    expect(JSON.parse(second.stdout)).toMatchObject({ newSubmissions: 0, newAttachments: 0, newReplies: 0, newNotes: 0 });
     const vault = await Vault.open(join(dir, "offline", "vault.sqlite"));
     expect(await vault.submissions()).toEqual([...bundle.submissions].reverse());
     expect(await vault.attachments()).toEqual(bundle.attachments);
+    expect(await vault.items("replies")).toEqual(bundle.replies);
+    // Notes keep the order they had in the exporting vault: it is the order they combine in.
+    expect(await vault.items("notes")).toEqual(bundle.notes);
     await vault.close();
   });
 
@@ -81,7 +98,7 @@ describe("vault bundle", () => {
   });
 
   it("import refuses an attachment whose submission is nowhere, and stores nothing", async () => {
-    const orphan = { submissions: [bundle.submissions[1]!], attachments: bundle.attachments };
+    const orphan = { submissions: [bundle.submissions[1]!], attachments: bundle.attachments, replies: [], notes: [] };
     const dir = await tempDir();
     await writeFile(join(dir, "orphan.bundle"), encodeBundle(orphan));
     const result = await runInProcess(["import", join(dir, "orphan.bundle"), "--home", join(dir, "home")]);

@@ -13,7 +13,7 @@ import { printJson, withVault } from "./common.js";
 
 export const EXPORT_HELP = `Usage: sealdrop export --out FILE [--home DIR]
 
-Writes every submission and attachment in your vault, still encrypted, to FILE (a sealdrop vault
+Writes every submission, attachment, reply and desk note in your vault, still encrypted, to FILE (a sealdrop vault
 bundle), e.g. to carry on a USB stick to an offline machine and \`sealdrop import\` there.
 
   --out FILE   the bundle to write (refuses to overwrite)
@@ -36,9 +36,16 @@ export async function exportCommand(argv: string[], io: Io): Promise<void> {
   if (help) return io.out(EXPORT_HELP);
   const out = resolve(io.cwd, requireOption("export", "out", values.out));
   const home = resolveHome(values.home, io);
-  const bundle = await withVault(home, async (vault) => ({ submissions: await vault.submissions(), attachments: await vault.attachments() }));
+  const bundle = await withVault(home, async (vault) => ({
+    submissions: await vault.submissions(),
+    attachments: await vault.attachments(),
+    replies: await vault.items("replies"),
+    notes: await vault.items("notes"),
+  }));
   await writeFileAtomic(out, encodeBundle(bundle), { mode: 0o600, exclusive: true });
-  io.out(`Wrote ${bundle.submissions.length} submission(s) and ${bundle.attachments.length} attachment(s) to ${out}.`);
+  io.out(
+    `Wrote ${bundle.submissions.length} submission(s), ${bundle.attachments.length} attachment(s), ${bundle.replies.length} reply(s) and ${bundle.notes.length} note(s) to ${out}.`,
+  );
 }
 
 export async function importCommand(argv: string[], io: Io): Promise<void> {
@@ -64,9 +71,21 @@ export async function importCommand(argv: string[], io: Io): Promise<void> {
     let attachments = 0;
     for (const s of bundle.submissions) if (!(await vault.hasSubmission(s.id))) submissions++;
     for (const a of bundle.attachments) if (!(await vault.hasAttachment(a.id))) attachments++;
-    await vault.putAll(bundle.submissions, bundle.attachments);
-    return { newSubmissions: submissions, newAttachments: attachments, inBundle: { submissions: bundle.submissions.length, attachments: bundle.attachments.length } };
+    let replies = 0;
+    let notes = 0;
+    for (const r of bundle.replies) if (!(await vault.hasItem("replies", r.id))) replies++;
+    for (const n of bundle.notes) if (!(await vault.hasItem("notes", n.id))) notes++;
+    await vault.putAll(bundle.submissions, bundle.attachments, { replies: bundle.replies, notes: bundle.notes });
+    return {
+      newSubmissions: submissions,
+      newAttachments: attachments,
+      newReplies: replies,
+      newNotes: notes,
+      inBundle: { submissions: bundle.submissions.length, attachments: bundle.attachments.length, replies: bundle.replies.length, notes: bundle.notes.length },
+    };
   });
   if (values.json) return printJson(io, counts);
-  io.out(`Imported ${counts.newSubmissions} new submission(s) and ${counts.newAttachments} new attachment(s) from ${file}.`);
+  io.out(
+    `Imported ${counts.newSubmissions} new submission(s), ${counts.newAttachments} new attachment(s), ${counts.newReplies} new reply(s) and ${counts.newNotes} new note(s) from ${file}.`,
+  );
 }
