@@ -1,12 +1,14 @@
 // The page's side of the HTTP API (docs/FORMAT.md, "Wire types" and "Proof of work"). Same-origin
 // only, no credentials: the source's browser keeps no cookie and sends none.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { utf8 } from "../src/core/bytes.js";
 import { MAX_POW_BITS, POW_HEADER, POW_PATH, powHeaderFor } from "../src/core/pow.js";
 import {
+  mailboxResponse,
   newsroomResponse,
   receipt,
   uploadStatus,
+  type MailboxResponse,
   type NewsroomResponse,
   type Receipt,
   type SubmissionRequest,
@@ -44,7 +46,7 @@ function errorFrom(status: number, body: string): ApiError {
 
 type Headers = Record<string, string>;
 
-async function request<T>(method: string, path: string, schema: z.ZodType<T>, body?: Uint8Array<ArrayBuffer>, headers: Headers = {}): Promise<T> {
+async function request<T>(method: string, path: string, schema: z.ZodMiniType<T>, body?: Uint8Array<ArrayBuffer>, headers: Headers = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -68,7 +70,11 @@ async function request<T>(method: string, path: string, schema: z.ZodType<T>, bo
   return schema.parse(JSON.parse(text));
 }
 
-const powChallenge = z.object({ token: z.string().max(200), bits: z.number().int().min(0).max(MAX_POW_BITS), expires: z.number() });
+const powChallenge = z.object({
+  token: z.string().check(z.maxLength(200)),
+  bits: z.number().check(z.int(), z.minimum(0), z.maximum(MAX_POW_BITS)),
+  expires: z.number(),
+});
 
 /**
  * Runs an anonymous write with a proof of work bound to exactly this method, path and body. A fresh
@@ -89,7 +95,7 @@ async function withProofOfWork<T>(method: string, path: string, body: Uint8Array
 }
 
 /** A JSON write: the body is serialised once, so the bytes sent are the bytes the proof is bound to. */
-function postJson<T>(path: string, schema: z.ZodType<T>, value: unknown): Promise<T> {
+function postJson<T>(path: string, schema: z.ZodMiniType<T>, value: unknown): Promise<T> {
   const body = utf8(JSON.stringify(value)) as Uint8Array<ArrayBuffer>;
   return withProofOfWork("POST", path, body, (headers) => request("POST", path, schema, body, headers));
 }
@@ -99,6 +105,12 @@ export const getNewsroom = (): Promise<NewsroomResponse> => request("GET", "/api
 export const createUpload = (): Promise<UploadStatus> => postJson("/api/uploads", uploadStatus, {});
 
 export const postSubmission = (body: SubmissionRequest): Promise<Receipt> => postJson("/api/submissions", receipt, body);
+
+/**
+ * Fetches a mailbox by the id and credential a codename derives. An anonymous write (it spends server
+ * work), so it carries a proof of work; an empty, unknown or wrongly opened mailbox all answer `[]`.
+ */
+export const fetchMailbox = (id: string, credential: string): Promise<MailboxResponse> => postJson("/api/mailbox", mailboxResponse, { id, credential });
 
 /**
  * Sends one part of an upload. XMLHttpRequest rather than fetch because only it reports upload

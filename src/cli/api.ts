@@ -1,7 +1,7 @@
 // The HTTP client for the sealdrop API. Editor endpoints are signed (docs/FORMAT.md, "Signed requests"):
 // the message is built by src/core/signing.ts, the same code the server verifies against.
 import sodium from "libsodium-wrappers-sumo";
-import type { z } from "zod";
+import { z } from "zod";
 import { randomBytes, toBase64Url, utf8 } from "../core/bytes.js";
 import { SIGNATURE_HEADERS, signedMessage } from "../core/signing.js";
 import { CliError } from "./errors.js";
@@ -45,15 +45,15 @@ export class SealdropApi {
     this.base = normalizeServerUrl(base);
   }
 
-  get<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+  get<T>(path: string, schema: z.core.$ZodType<T>): Promise<T> {
     return this.json("GET", path, undefined, schema);
   }
 
-  post<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+  post<T>(path: string, body: unknown, schema: z.core.$ZodType<T>): Promise<T> {
     return this.json("POST", path, body, schema);
   }
 
-  delete<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+  delete<T>(path: string, schema: z.core.$ZodType<T>): Promise<T> {
     return this.json("DELETE", path, undefined, schema);
   }
 
@@ -88,7 +88,7 @@ export class SealdropApi {
     return out;
   }
 
-  private async json<T>(method: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+  private async json<T>(method: string, path: string, body: unknown, schema: z.core.$ZodType<T>): Promise<T> {
     const response = await this.send(method, path, body === undefined ? undefined : utf8(JSON.stringify(body)));
     let json: unknown;
     try {
@@ -96,7 +96,7 @@ export class SealdropApi {
     } catch {
       throw new ApiError("bad_response", `the server's answer to ${method} ${path} is not JSON`, response.status);
     }
-    const parsed = schema.safeParse(json);
+    const parsed = z.safeParse(schema, json);
     if (!parsed.success) throw new ApiError("bad_response", `unexpected answer to ${method} ${path}: ${parsed.error.issues[0]?.message}`, response.status);
     return parsed.data;
   }

@@ -1,7 +1,7 @@
 // The submission envelope (docs/FORMAT.md, "Envelope"): one age file whose padded plaintext is a JSON
 // object describing the tip. Everything a source says, including attachment names, lives only here.
 import { Decrypter, Encrypter } from "age-encryption";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { fromUtf8, utf8 } from "./bytes.js";
 import { pad, unpad } from "./padding.js";
 
@@ -9,18 +9,19 @@ export const ENVELOPE_VERSION = 1;
 export const MAX_MESSAGE_CHARS = 100_000;
 export const MAX_ATTACHMENTS = 20;
 
-const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
+const hex = (bytes: number) => z.string().check(z.regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`)));
+const text = (max: number, min = 0) => z.string().check(z.minLength(min), z.maxLength(max));
 
 export const attachmentManifestSchema = z.object({
-  name: z.string().max(255),
-  type: z.string().max(255),
-  size: z.number().int().nonnegative(),
+  name: text(255),
+  type: text(255),
+  size: z.number().check(z.int(), z.nonnegative()),
   sha256: hex(32),
 });
 
 export const replyChannelSchema = z.object({
   /** The source's reply recipient (age1… or age1pq1…): replies and follow-ups are encrypted to it. */
-  recipient: z.string().startsWith("age1").max(4000),
+  recipient: z.string().check(z.startsWith("age1"), z.maxLength(4000)),
   /** The mailbox capability: where replies wait, and the credential that opens it. */
   mailbox: z.object({ id: hex(16), credential: hex(32) }),
 });
@@ -28,14 +29,14 @@ export const replyChannelSchema = z.object({
 export const envelopeSchema = z.object({
   v: z.literal(ENVELOPE_VERSION),
   kind: z.enum(["submission", "followup"]),
-  desk: z.string().min(1).max(64),
-  message: z.string().max(MAX_MESSAGE_CHARS),
-  fields: z.record(z.string().max(64), z.string().max(10_000)),
+  desk: text(64, 1),
+  message: text(MAX_MESSAGE_CHARS),
+  fields: z.record(text(64), text(10_000)),
   /** In upload order: attachments[i] describes the i-th attachment blob of the submission. */
-  attachments: z.array(attachmentManifestSchema).max(MAX_ATTACHMENTS),
-  reply: replyChannelSchema.nullable(),
-  client: z.string().max(64),
-  lang: z.string().max(16),
+  attachments: z.array(attachmentManifestSchema).check(z.maxLength(MAX_ATTACHMENTS)),
+  reply: z.nullable(replyChannelSchema),
+  client: text(64),
+  lang: text(16),
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;

@@ -1,22 +1,23 @@
 // Plaintexts of replies and desk notes (docs/FORMAT.md, "Replies" and "Desk notes"). Like envelopes, each
 // is padded JSON inside one age file; the server stores them without being able to read them.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { fromUtf8, utf8 } from "./bytes.js";
 import { openBytes, sealBytes } from "./envelope.js";
 
-const hexId = z.string().regex(/^[0-9a-f]{32}$/);
+const hexId = z.string().check(z.regex(/^[0-9a-f]{32}$/));
+const text = (max: number, min = 0) => z.string().check(z.minLength(min), z.maxLength(max));
 
 export const replySchema = z.object({
   v: z.literal(1),
   kind: z.literal("reply"),
-  message: z.string().min(1).max(50_000),
+  message: text(50_000, 1),
   /** Desk display name the source sees as the sender. */
-  from: z.string().max(100),
+  from: text(100),
   /** The source's reply recipient: lets editors place the reply on the right timeline. */
-  to: z.string().startsWith("age1").max(4000),
+  to: z.string().check(z.startsWith("age1"), z.maxLength(4000)),
   /** The submission answered, if any (editors' bookkeeping; inside the ciphertext only). */
-  inReplyTo: hexId.nullable(),
-  day: z.string().max(10),
+  inReplyTo: z.nullable(hexId),
+  day: text(10),
 });
 export type Reply = z.infer<typeof replySchema>;
 
@@ -28,25 +29,25 @@ export const noteSchema = z.object({
   kind: z.literal("note"),
   /** A source (by pseudonym) or one submission. */
   subject: z.discriminatedUnion("type", [
-    z.object({ type: z.literal("source"), pseudonym: z.string().min(1).max(100) }),
+    z.object({ type: z.literal("source"), pseudonym: text(100, 1) }),
     z.object({ type: z.literal("submission"), id: hexId }),
   ]),
-  tags: z.array(z.string().regex(/^[a-z]+:[^\s].{0,80}$/u)).max(50),
+  tags: z.array(z.string().check(z.regex(/^[a-z]+:[^\s].{0,80}$/u))).check(z.maxLength(50)),
   /** Admiralty scale: source reliability A–F, information credibility 1–6. */
-  reliability: z.enum(RELIABILITY).nullable(),
-  credibility: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)]).nullable(),
-  text: z.string().max(50_000),
-  links: z.array(z.object({ submission: hexId, relation: z.enum(["corroborates", "contradicts", "related"]) })).max(100),
-  author: z.string().max(100),
-  day: z.string().max(10),
+  reliability: z.nullable(z.enum(RELIABILITY)),
+  credibility: z.nullable(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)])),
+  text: text(50_000),
+  links: z.array(z.object({ submission: hexId, relation: z.enum(["corroborates", "contradicts", "related"]) })).check(z.maxLength(100)),
+  author: text(100),
+  day: text(10),
 });
 export type Note = z.infer<typeof noteSchema>;
 
-export async function sealJson<T>(schema: z.ZodType<T>, value: T, recipients: readonly string[]): Promise<Uint8Array> {
+export async function sealJson<T>(schema: z.ZodMiniType<T>, value: T, recipients: readonly string[]): Promise<Uint8Array> {
   return sealBytes(utf8(JSON.stringify(schema.parse(value))), recipients);
 }
 
-export async function openJson<T>(schema: z.ZodType<T>, ciphertext: Uint8Array, identities: readonly string[]): Promise<T> {
+export async function openJson<T>(schema: z.ZodMiniType<T>, ciphertext: Uint8Array, identities: readonly string[]): Promise<T> {
   const json: unknown = JSON.parse(fromUtf8(await openBytes(ciphertext, identities)));
   return schema.parse(json);
 }

@@ -1,8 +1,12 @@
 // Request bodies are read with a hard size limit and parsed by a schema before any handler sees them.
 import type { Context } from "hono";
-import type { z } from "zod";
+import * as z from "zod/mini";
+import { en } from "zod/locales";
 import { fromBase64 } from "../core/bytes.js";
 import { HttpError } from "./http-error.js";
+
+// zod/mini ships without messages (to keep the page small); the server says what was wrong in English.
+z.config(en());
 
 /** Reads the raw body, failing with 413 as soon as it passes `max` bytes (whatever Content-Length says). */
 export async function readBody(c: Context, max: number): Promise<Uint8Array> {
@@ -44,19 +48,19 @@ function requireType(c: Context, expected: string): void {
   if (type !== expected) throw new HttpError(415, "unsupported_media_type", `Send the body as ${expected}.`);
 }
 
-export async function readJson<S extends z.ZodType>(c: Context, schema: S, max: number): Promise<z.infer<S>> {
+export async function readJson<S extends z.core.$ZodType>(c: Context, schema: S, max: number): Promise<z.output<S>> {
   requireType(c, "application/json");
   return parseJson(await readBody(c, max), schema);
 }
 
-export function parseJson<S extends z.ZodType>(bytes: Uint8Array, schema: S): z.infer<S> {
+export function parseJson<S extends z.core.$ZodType>(bytes: Uint8Array, schema: S): z.output<S> {
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
     throw new HttpError(400, "bad_request", "The body is not valid UTF-8 JSON.");
   }
-  const parsed = schema.safeParse(value);
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
