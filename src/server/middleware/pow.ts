@@ -125,14 +125,15 @@ export function abuseGuard(deps: Deps): AbuseGuard {
   };
 
   /** Checks everything but single use; returns the seed to spend and its expiry. */
-  const verify = async (c: Context, body: Uint8Array): Promise<{ seed: string; expires: number }> => {
+  const verify = async (c: Context, body: Uint8Array, arrivedSeconds: number): Promise<{ seed: string; expires: number }> => {
     const header = c.req.header(POW_HEADER);
     if (!header) throw powRequired("This request needs proof of work.");
     const parsed = parsePowHeader(header);
     if (!parsed) throw powRequired(`The ${POW_HEADER} header is malformed.`);
     const { token, tokenText, nonce } = parsed;
     if (!equalBytes(fromBase64Url(token.mac), await mac(token.signed))) throw powRequired("The challenge was not issued by this server.");
-    if (token.expires < Math.floor(deps.now().getTime() / 1000)) throw powRequired("The challenge has expired.");
+    // Judged at arrival: a large part on a slow link may take longer to arrive than a token lives.
+    if (token.expires < arrivedSeconds) throw powRequired("The challenge has expired.");
     if (token.bits < Math.min(pow.baseBits, maxBits)) throw powRequired("The challenge is easier than this server accepts.");
     const url = new URL(c.req.url);
     const binding = await powBinding(c.req.method, url.pathname + url.search, body);
@@ -158,8 +159,9 @@ export function abuseGuard(deps: Deps): AbuseGuard {
   };
 
   const guard = (kind: AnonymousWrite): MiddlewareHandler => async (c, next) => {
+    const arrivedSeconds = Math.floor(deps.now().getTime() / 1000);
     const body = pow.enabled || kind === "mailbox" ? await bufferBody(c, BODY_LIMITS[kind]) : null;
-    const solved = pow.enabled ? await verify(c, body!) : null;
+    const solved = pow.enabled ? await verify(c, body!, arrivedSeconds) : null;
     // Spend first: a replayed solution must not eat into the budgets that real sources share.
     if (solved && !(await spend(solved.seed, solved.expires))) throw powRequired("This proof of work was already used.");
     const nowMs = deps.now().getTime();
