@@ -29,7 +29,7 @@ export interface OpenedNote {
 export interface DeskPicture {
   submissions: OpenedSubmission[];
   replies: OpenedReply[];
-  /** In the order they combine: by day, then as they reached the vault. */
+  /** In the order they combine: by day, then by the author's time inside the note, then as they reached the vault. */
   notes: OpenedNote[];
   /** Every submission id in the vault, readable or not (notes may name any of them). */
   submissionIds: string[];
@@ -80,6 +80,8 @@ export async function openDesk(vault: Vault, identity: string): Promise<DeskPict
     if (note) notes.push({ id: item.id, day: item.day, note });
     else unreadable.notes++;
   }
+  // Same-day notes reach vaults in different orders; the author's time inside the note settles it.
+  notes.sort((a, b) => a.day.localeCompare(b.day) || (a.note.written ?? "").localeCompare(b.note.written ?? ""));
   return { submissions, replies, notes, submissionIds: stored.map((s) => s.id), unreadable };
 }
 

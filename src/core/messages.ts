@@ -40,6 +40,11 @@ export const noteSchema = z.object({
   links: z.array(z.object({ submission: hexId, relation: z.enum(["corroborates", "contradicts", "related"]) })).check(z.maxLength(100)),
   author: text(100),
   day: text(10),
+  /**
+   * When the author wrote it (ISO 8601, the editor's clock). An editor's time, not a source's, and only
+   * inside the ciphertext: it orders same-day notes the same way on every editor's machine.
+   */
+  written: z.optional(text(40)),
 });
 export type Note = z.infer<typeof noteSchema>;
 

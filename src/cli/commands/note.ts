@@ -118,7 +118,7 @@ export async function noteCommand(argv: string[], io: Io): Promise<void> {
   const api = editorApi(editor, io, values.server);
   const newsroom = await api.get("/api/editor/newsroom", editorNewsroom);
   const recipients = [...new Set([...newsroom.editors.filter((e) => !e.revoked).map((e) => e.ageRecipient), editor.ageRecipient])];
-  const note: Note = { v: 1, kind: "note", subject, tags, ...grades, text, links, author: editor.header.name, day: coarseDay(new Date()) };
+  const note: Note = { v: 1, kind: "note", subject, tags, ...grades, text, links, author: editor.header.name, day: coarseDay(new Date()), written: new Date().toISOString() };
   const ciphertext = await sealJson(noteSchema, note, recipients);
   const stored = await api.post("/api/editor/notes", { ciphertext: toBase64(ciphertext) }, z.object({ id: z.string().regex(/^[0-9a-f]{32}$/), day: z.string() }));
   await withVault(resolveHome(values.home, io), (vault) => vault.putItem("notes", { id: stored.id, day: stored.day, size: ciphertext.length, data: ciphertext }));
