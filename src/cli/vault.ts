@@ -1,15 +1,17 @@
 // The editor's vault (`home/vault.sqlite`): ciphertext pulled from the server, with the server's metadata.
 // Only age files are stored; plaintext exists only in memory while a command decrypts, and in files that
 // `read` writes on purpose. Its schema belongs to the CLI and is versioned with PRAGMA user_version.
-import { chmod, mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
+import { chmod, mkdir, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
 import { CliError } from "./errors.js";
 
-export const VAULT_VERSION = 2;
+export const VAULT_VERSION = 3;
 /** SQLite's default limit on one BLOB. Larger attachments need file storage (a later vault version). */
 export const MAX_VAULT_BLOB_BYTES = 1_000_000_000;
+/** Attachments larger than this are kept as age files beside the vault (`vault-files/`), not as BLOBs. */
+export const VAULT_FILE_THRESHOLD = 32 << 20;
 
 interface VaultSubmissionTable {
   id: string;
@@ -32,7 +34,16 @@ interface VaultItemTable {
   size: number;
   data: Uint8Array;
 }
+/** Version 3: a large attachment's age file lives in `vault-files/<file>`, streamed in and out. */
+interface VaultAttachmentFileTable {
+  id: string;
+  submission_id: string;
+  position: number;
+  size: number;
+  file: string;
+}
 interface VaultDatabase {
+  attachment_files: VaultAttachmentFileTable;
   submissions: VaultSubmissionTable;
   attachments: VaultAttachmentTable;
   replies: VaultItemTable;
@@ -54,6 +65,14 @@ export interface VaultSubmission {
   day: string;
   envelopeSize: number;
   envelope: Uint8Array;
+}
+/** An attachment kept as a file: `path` is absolute, under the vault's `vault-files/` directory. */
+export interface VaultAttachmentFile {
+  id: string;
+  submissionId: string;
+  position: number;
+  size: number;
+  path: string;
 }
 export interface VaultAttachment {
   id: string;
@@ -92,14 +111,29 @@ const SCHEMA_V2 = ["replies", "notes"].map(
   )`,
 );
 
+// Version 3: large attachments as files (issue 4). `file` is a bare name inside vault-files/.
+const SCHEMA_V3 = [
+  `CREATE TABLE attachment_files (
+    id TEXT PRIMARY KEY,
+    submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    file TEXT NOT NULL
+  )`,
+];
+
 /** The statements that bring a vault from version n - 1 to version n. */
-const UPGRADES: Record<number, string[]> = { 1: SCHEMA, 2: SCHEMA_V2 };
+const UPGRADES: Record<number, string[]> = { 1: SCHEMA, 2: SCHEMA_V2, 3: SCHEMA_V3 };
 
 // better-sqlite3 returns Buffers; hand out plain Uint8Arrays so callers never depend on Node's Buffer.
 const bytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 export class Vault {
-  private constructor(private readonly db: Kysely<VaultDatabase>) {}
+  private constructor(
+    private readonly db: Kysely<VaultDatabase>,
+    /** Where large attachments' age files live: `vault-files/` beside the vault file. */
+    readonly filesDir: string,
+  ) {}
 
   static async open(file: string): Promise<Vault> {
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
@@ -126,7 +160,7 @@ export class Vault {
         sqlite.pragma(`user_version = ${VAULT_VERSION}`);
       })();
     }
-    return new Vault(new Kysely<VaultDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }));
+    return new Vault(new Kysely<VaultDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }), join(dirname(file), "vault-files"));
   }
 
   close(): Promise<void> {
@@ -138,7 +172,26 @@ export class Vault {
   }
 
   async hasAttachment(id: string): Promise<boolean> {
-    return (await this.db.selectFrom("attachments").select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
+    if ((await this.db.selectFrom("attachments").select("id").where("id", "=", id).executeTakeFirst()) !== undefined) return true;
+    return (await this.db.selectFrom("attachment_files").select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
+  }
+
+  /** Records an attachment whose age file is already durable at `path` (inside filesDir). */
+  async putAttachmentFile(a: VaultAttachmentFile): Promise<void> {
+    if (dirname(a.path) !== this.filesDir) throw new Error(`attachment file ${a.path} is outside ${this.filesDir}`);
+    await this.db
+      .insertInto("attachment_files")
+      .values({ id: a.id, submission_id: a.submissionId, position: a.position, size: a.size, file: basename(a.path) })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+  }
+
+  /** Attachments kept as files (large ones), by submission and position. `attachments()` lists the BLOBs. */
+  async attachmentFiles(submissionId?: string): Promise<VaultAttachmentFile[]> {
+    let query = this.db.selectFrom("attachment_files").selectAll();
+    if (submissionId !== undefined) query = query.where("submission_id", "=", submissionId);
+    const rows = await query.orderBy("submission_id").orderBy("position").execute();
+    return rows.map((r) => ({ id: r.id, submissionId: r.submission_id, position: r.position, size: r.size, path: join(this.filesDir, r.file) }));
   }
 
   /** Stores a submission's envelope; storing one that is already there changes nothing. */
@@ -161,7 +214,7 @@ export class Vault {
   /** Stores many records in one transaction: all of them or, on failure, none. */
   async putAll(submissions: VaultSubmission[], attachments: VaultAttachment[], items: Partial<Record<VaultItemKind, VaultItem[]>> = {}): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      const vault = new Vault(tx);
+      const vault = new Vault(tx, this.filesDir);
       for (const s of submissions) await vault.putSubmission(s);
       for (const a of attachments) await vault.putAttachment(a);
       for (const r of items.replies ?? []) await vault.putItem("replies", r);
@@ -188,7 +241,9 @@ export class Vault {
       .select(["submission_id", (eb) => eb.fn.countAll<number>().as("n")])
       .groupBy("submission_id")
       .execute();
-    return new Map(rows.map((r) => [r.submission_id, Number(r.n)]));
+    const counts = new Map(rows.map((r) => [r.submission_id, Number(r.n)]));
+    for (const f of await this.attachmentFiles()) counts.set(f.submissionId, (counts.get(f.submissionId) ?? 0) + 1);
+    return counts;
   }
 
   /** Finds a submission by its id or a prefix of it that matches exactly one. */
@@ -208,7 +263,9 @@ export class Vault {
 
   /** Removes a submission and its attachments; returns whether it was there. */
   async deleteSubmission(id: string): Promise<boolean> {
+    const files = await this.attachmentFiles(id);
     const result = await this.db.deleteFrom("submissions").where("id", "=", id).executeTakeFirst();
+    for (const f of files) await rm(f.path, { force: true });
     return Number(result.numDeletedRows) > 0;
   }
 

@@ -6,7 +6,9 @@ import { HOME_OPTIONS, parseCommand } from "../args.js";
 import { isAgeFile } from "../ciphertext.js";
 import { CliError } from "../errors.js";
 import { resolveHome } from "../home.js";
-import { MAX_VAULT_BLOB_BYTES } from "../vault.js";
+import { downloadToFile } from "../stream/download.js";
+import { startProgress } from "../stream/progress.js";
+import { MAX_VAULT_BLOB_BYTES, VAULT_FILE_THRESHOLD } from "../vault.js";
 import type { Io } from "../io.js";
 import { editorSession, printJson, withVault } from "./common.js";
 
@@ -61,6 +63,17 @@ export async function pullCommand(argv: string[], io: Io): Promise<void> {
       }
       // Each attachment is stored as it arrives: an interrupted pull resumes where it stopped.
       for (const a of missing) {
+        // Large ones stream to a file beside the vault (version 3), never whole in memory.
+        if (a.size > VAULT_FILE_THRESHOLD) {
+          if (a.size > LIMITS.maxAttachmentBytes) throw new CliError(`attachment ${a.id} is ${a.size} bytes, more than this version of sealdrop accepts`);
+          const bar = startProgress(io, `  attachment ${a.position + 1}`, a.size);
+          const path = await downloadToFile(api, `/api/editor/attachments/${a.id}`, a.size, vault.filesDir, a.id, (n) => bar.update(n));
+          bar.finish();
+          await vault.putAttachmentFile({ id: a.id, submissionId: s.id, position: a.position, size: a.size, path });
+          summary.bytes += a.size;
+          summary.newAttachments++;
+          continue;
+        }
         const data = await fetchAgeFile(`/api/editor/attachments/${a.id}`, a.size, MAX_VAULT_BLOB_BYTES);
         await vault.putAttachment({ id: a.id, submissionId: s.id, position: a.position, size: a.size, data });
         summary.newAttachments++;

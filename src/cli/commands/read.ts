@@ -1,9 +1,9 @@
 // `sealdrop read`: one submission in full, and its attachments checked against the manifest and saved.
 // Attachments are written as files and never opened or rendered: they may be hostile.
-import { readFile, mkdir, readdir } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { link, mkdir, readdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { toHex } from "../../core/bytes.js";
 import type { Envelope } from "../../core/envelope.js";
 import { pseudonymFor } from "../../core/pseudonym.js";
 import { HOME_OPTIONS, parseCommand } from "../args.js";
@@ -15,7 +15,15 @@ import { dedupeFileName, sanitizeFileName } from "../filenames.js";
 import { resolveHome } from "../home.js";
 import type { Io } from "../io.js";
 import { terminalSafe } from "../text.js";
+import { decryptAttachmentToFile } from "../stream/attachment.js";
+import { startProgress } from "../stream/progress.js";
 import { printJson, withVault } from "./common.js";
+
+/** Attachments from this size on are decrypted as a stream, straight to a file, never whole in memory. */
+const STREAM_FROM_BYTES = 16 << 20;
+
+/** A large attachment, already decrypted and checked into a temporary file in the output folder. */
+type Checked = CheckedAttachment | { ok: true; manifest: CheckedAttachment["manifest"]; tempFile: string };
 
 export const READ_HELP = `Usage: sealdrop read ID [--out DIR] [--home DIR] [--json]
 
@@ -48,18 +56,35 @@ export async function readCommand(argv: string[], io: Io): Promise<void> {
   const editor = await unlockEditor(home, io, values["passphrase-file"]);
   const identity = editor.secrets.ageIdentity;
 
-  const { submission, envelope, checked } = await withVault(home, async (vault) => {
+  const { submission, envelope, checked, outDir } = await withVault(home, async (vault) => {
     const submission = await vault.resolve(positionals[0]!);
     const opened = await tryOpenEnvelope(submission, identity);
     if (!opened.ok) throw new CliError(`submission ${submission.id}: ${opened.reason}`);
+    const outDir = values.out === undefined ? join(home.attachmentsDir, submission.id) : resolve(io.cwd, values.out);
     const stored = new Map((await vault.attachments(submission.id)).map((a) => [a.position, a]));
-    const checked: CheckedAttachment[] = [];
-    for (const [i, manifest] of opened.envelope.attachments.entries()) checked.push(await openAttachment(stored.get(i), manifest, identity));
+    const files = new Map((await vault.attachmentFiles(submission.id)).map((a) => [a.position, a]));
+    for (const [position, f] of files) if (!stored.has(position)) stored.set(position, { ...f, data: new Uint8Array(0) });
+    const checked: Checked[] = [];
+    for (const [i, manifest] of opened.envelope.attachments.entries()) {
+      const blob = stored.get(i);
+      const file = files.get(i);
+      if (blob === undefined || (file === undefined && blob.data.length < STREAM_FROM_BYTES)) {
+        checked.push(await openAttachment(blob, manifest, identity));
+        continue;
+      }
+      // Large: streamed through the native decryptor into the output folder, checked, then named.
+      await mkdir(outDir, { recursive: true, mode: 0o700 });
+      const tempFile = join(outDir, `.attachment-${i + 1}.${randomBytes(6).toString("hex")}.tmp`);
+      const bar = startProgress(io, `decrypting attachment ${i + 1}`, file?.size ?? blob.data.length);
+      const source = file ? { path: file.path, size: file.size } : { bytes: blob.data };
+      const result = await decryptAttachmentToFile(source, [identity], manifest, tempFile, { onProgress: (n) => bar.update(n) });
+      bar.finish();
+      checked.push(result.ok ? { ok: true, manifest, tempFile } : { ok: false, manifest, reason: result.reason });
+    }
     if (stored.size > opened.envelope.attachments.length) io.err(`warning: the vault holds ${stored.size} attachments but the envelope lists ${opened.envelope.attachments.length}; the extra ones are ignored`);
-    return { submission, envelope: opened.envelope, checked };
+    return { submission, envelope: opened.envelope, checked, outDir };
   });
 
-  const outDir = values.out === undefined ? join(home.attachmentsDir, submission.id) : resolve(io.cwd, values.out);
   const saved = await saveAttachments(checked, outDir);
 
   if (values.json) {
@@ -85,7 +110,7 @@ export async function readCommand(argv: string[], io: Io): Promise<void> {
   }
 }
 
-async function saveAttachments(checked: CheckedAttachment[], outDir: string): Promise<SavedAttachment[]> {
+async function saveAttachments(checked: Checked[], outDir: string): Promise<SavedAttachment[]> {
   const result: SavedAttachment[] = [];
   if (checked.some((c) => c.ok)) await mkdir(outDir, { recursive: true, mode: 0o700 });
   const existing = checked.some((c) => c.ok) ? await readdir(outDir) : [];
@@ -104,18 +129,32 @@ async function saveAttachments(checked: CheckedAttachment[], outDir: string): Pr
       for (const n of existing) taken.add(n.toLowerCase());
       fileName = dedupeFileName(fileName, taken);
       path = join(outDir, fileName);
-      await writeFileAtomic(path, c.plaintext, { mode: 0o600, exclusive: true });
+      await place(c, path);
     } else if (!existing.includes(fileName)) {
-      await writeFileAtomic(path, c.plaintext, { mode: 0o600, exclusive: true });
+      await place(c, path);
+    } else if ("tempFile" in c) {
+      await rm(c.tempFile, { force: true });
     }
     result.push({ ...entry, savedAs: path });
   }
   return result;
 }
 
+/** Writes an attachment under `path`, never replacing a file: from memory, or by linking its checked temporary file. */
+async function place(c: Checked & { ok: true }, path: string): Promise<void> {
+  if (!("tempFile" in c)) return writeFileAtomic(path, c.plaintext, { mode: 0o600, exclusive: true });
+  try {
+    await link(c.tempFile, path);
+  } finally {
+    await rm(c.tempFile, { force: true });
+  }
+}
+
 async function sameContent(path: string, digest: string): Promise<boolean> {
   try {
-    return toHex(sha256(await readFile(path))) === digest;
+    const hash = createHash("sha256");
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    return hash.digest("hex") === digest;
   } catch {
     return false;
   }

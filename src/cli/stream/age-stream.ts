@@ -131,7 +131,7 @@ export async function decryptStream(
   sink: PlaintextSink,
   options: DecryptOptions = {},
 ): Promise<number> {
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let consumed = 0;
   let released = 0;
   let opener: StreamOpener | null = null;

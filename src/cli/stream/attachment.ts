@@ -1,0 +1,88 @@
+// Decrypting one attachment straight to a file, with memory bounded by a few chunks whatever its size:
+// the padded plaintext streams through the native decryptor; the first `size` bytes (the manifest's)
+// go to a temporary file and into SHA-256; the rest must be exactly the padding (src/core/padding.ts).
+// The file gets its final name only once every check has passed.
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { open, rm } from "node:fs/promises";
+import { paddedSize } from "../../core/padding.js";
+import { decryptStream } from "./age-stream.js";
+
+export interface ExpectedPlaintext {
+  size: number;
+  sha256: string;
+}
+
+export interface StreamDecryptOptions {
+  /** Ciphertext bytes consumed so far, and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Where the ciphertext is: a file on disk, or bytes already in memory (small vault BLOBs). */
+export type CiphertextSource = { path: string; size: number } | { bytes: Uint8Array };
+
+const READ_SIZE = 1 << 20;
+
+async function* fromBytes(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += READ_SIZE) yield bytes.subarray(i, i + READ_SIZE);
+}
+
+export function ciphertextStream(source: CiphertextSource): AsyncIterable<Uint8Array> {
+  return "path" in source ? (createReadStream(source.path, { highWaterMark: READ_SIZE }) as AsyncIterable<Uint8Array>) : fromBytes(source.bytes);
+}
+
+export type StreamedAttachment = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Decrypts `source` into the new file `temp` (created exclusively, mode 0600) and checks it against
+ * `expected`. On failure `temp` is removed and the reason returned; on success the caller moves it.
+ */
+export async function decryptAttachmentToFile(
+  source: CiphertextSource,
+  identities: readonly string[],
+  expected: ExpectedPlaintext,
+  temp: string,
+  options: StreamDecryptOptions = {},
+): Promise<StreamedAttachment> {
+  const total = "path" in source ? source.size : source.bytes.length;
+  const padded = paddedSize(expected.size);
+  const hash = createHash("sha256");
+  let position = 0;
+  let badPadding = false;
+  const out = await open(temp, "wx", 0o600);
+  try {
+    const sink = async (chunks: Buffer[]) => {
+      const data: Buffer[] = [];
+      for (const c of chunks) {
+        const keep = Math.max(0, Math.min(c.length, expected.size - position));
+        if (keep > 0) data.push(c.subarray(0, keep));
+        for (let i = keep; i < c.length && !badPadding; i++) {
+          const at = position + i;
+          if (c[i] !== (at === expected.size ? 0x80 : 0)) badPadding = true;
+        }
+        position += c.length;
+      }
+      if (position > padded) badPadding = true;
+      for (const d of data) hash.update(d);
+      if (data.length > 0) await out.writev(data);
+    };
+    try {
+      await decryptStream(ciphertextStream(source), identities, sink, { onProgress: (n) => options.onProgress?.(n, total) });
+    } catch (e) {
+      const message = (e as Error).message;
+      return fail(/no identity matched/.test(message) ? "not encrypted to your key" : `cannot decrypt: ${message}`);
+    }
+    if (position < expected.size) return fail(`size ${position} is smaller than the manifest's ${expected.size}`);
+    if (badPadding || position !== padded) return fail(`size differs from the manifest's ${expected.size} (the padding does not match)`);
+    if (hash.digest("hex") !== expected.sha256) return fail("SHA-256 differs from the manifest's");
+    await out.sync();
+    return { ok: true };
+  } finally {
+    await out.close();
+  }
+
+  async function fail(reason: string): Promise<StreamedAttachment> {
+    await rm(temp, { force: true });
+    return { ok: false, reason };
+  }
+}

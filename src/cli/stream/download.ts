@@ -1,0 +1,59 @@
+// Pulling a large attachment straight to a file beside the vault, with memory bounded by the network's
+// chunks whatever its size. The file is written under a temporary name, fsynced, checked (exact size,
+// age magic) and only then renamed to `<id>.age`; the vault row is added after that by the caller.
+import { randomBytes } from "node:crypto";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { SealdropApi } from "../api.js";
+import { isAgeFile } from "../ciphertext.js";
+import { CliError } from "../errors.js";
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Downloads `path` (exactly `size` bytes of age file) to `dir/<id>.age` and returns that path. */
+export async function downloadToFile(
+  api: SealdropApi,
+  path: string,
+  size: number,
+  dir: string,
+  id: string,
+  onProgress: (done: number) => void = () => {},
+): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const target = join(dir, `${id}.age`);
+  const temp = join(dir, `.${id}.${randomBytes(6).toString("hex")}.tmp`);
+  const { body, size: announced } = await api.stream(path);
+  if (announced !== null && announced !== size) {
+    await body.cancel();
+    throw new CliError(`the server sent ${announced} bytes for ${path}, expected ${size}; try again later`);
+  }
+  const out = await open(temp, "wx", 0o600);
+  let received = 0;
+  let head = new Uint8Array(0);
+  try {
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+      received += chunk.length;
+      if (received > size) throw new CliError(`the server sent more than ${size} bytes for ${path}; try again later`);
+      if (head.length < 64) head = Uint8Array.from([...head, ...chunk.subarray(0, 64 - head.length)]);
+      await out.write(chunk);
+      onProgress(received);
+    }
+    if (received !== size || !isAgeFile(head)) throw new CliError(`the server sent a damaged file for ${path}; try again later`);
+    await out.sync();
+  } catch (e) {
+    await out.close();
+    await rm(temp, { force: true });
+    throw e;
+  }
+  await out.close();
+  await rename(temp, target);
+  await fsyncDir(dir);
+  return target;
+}

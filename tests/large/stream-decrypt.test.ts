@@ -1,0 +1,77 @@
+// The editor's streaming attachment decryptor: byte-exact against age-encryption and the `age` tool,
+// and a damaged, truncated, extended or mismatched file never leaves a file behind.
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { Encrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toHex } from "../../src/core/bytes.js";
+import { pad, paddingTail } from "../../src/core/padding.js";
+import { decryptAttachmentToFile } from "../../src/cli/stream/attachment.js";
+
+const run = promisify(execFile);
+let dir: string;
+let identity: string;
+let recipient: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "sealdrop-stream-"));
+  identity = await generateX25519Identity();
+  recipient = await identityToRecipient(identity);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function seal(plaintext: Uint8Array): Promise<Uint8Array> {
+  const e = new Encrypter();
+  e.addRecipient(recipient);
+  return e.encrypt(pad(plaintext));
+}
+
+const manifest = (p: Uint8Array) => ({ size: p.length, sha256: toHex(sha256(p)) });
+
+describe("decryptAttachmentToFile", () => {
+  it.each([0, 1, 65_535, 65_536, 3 * 65_536 + 17, 5_000_000])("restores a %i-byte attachment exactly, as the age tool does", async (size) => {
+    const plaintext = randomBytes(size);
+    const sealed = await seal(plaintext);
+    const out = join(dir, `out-${size}`);
+    expect(await decryptAttachmentToFile({ bytes: sealed }, [identity], manifest(plaintext), out)).toEqual({ ok: true });
+    expect(Buffer.compare(await readFile(out), plaintext)).toBe(0);
+    // From a file on disk, and against the reference tool (which sees the padded plaintext).
+    const agePath = join(dir, `in-${size}.age`);
+    await writeFile(agePath, sealed);
+    const out2 = join(dir, `out2-${size}`);
+    expect(await decryptAttachmentToFile({ path: agePath, size: sealed.length }, [identity], manifest(plaintext), out2)).toEqual({ ok: true });
+    expect(Buffer.compare(await readFile(out2), plaintext)).toBe(0);
+    const keyFile = join(dir, "key.txt");
+    await writeFile(keyFile, `${identity}\n`);
+    const { stdout } = await run("age", ["-d", "-i", keyFile, agePath], { encoding: "buffer", maxBuffer: 64 << 20 });
+    expect(Buffer.compare(stdout, Buffer.concat([plaintext, paddingTail(size)]))).toBe(0);
+  });
+
+  it("refuses a truncated, extended or flipped file and a manifest that does not match, leaving no file", async () => {
+    const plaintext = randomBytes(300_000);
+    const sealed = await seal(plaintext);
+    const flipped = sealed.slice();
+    flipped[sealed.length - 100_000]! ^= 1;
+    const cases: [string, Uint8Array, { size: number; sha256: string }, RegExp][] = [
+      ["truncated", sealed.subarray(0, sealed.length - 70_000), manifest(plaintext), /cannot decrypt/],
+      ["truncated at a chunk edge", sealed.subarray(0, sealed.length - (sealed.length - 200) % 65_552), manifest(plaintext), /cannot decrypt/],
+      ["extended", Buffer.concat([sealed, Buffer.from("x")]), manifest(plaintext), /cannot decrypt/],
+      ["flipped", flipped, manifest(plaintext), /cannot decrypt/],
+      ["another size", sealed, { ...manifest(plaintext), size: plaintext.length - 1 }, /padding|size/],
+      ["another hash", sealed, { ...manifest(plaintext), sha256: "00".repeat(32) }, /SHA-256/],
+    ];
+    for (const [name, bytes, expected, reason] of cases) {
+      const out = join(dir, `bad-${name}`);
+      const result = await decryptAttachmentToFile({ bytes }, [identity], expected, out);
+      expect(result.ok, name).toBe(false);
+      expect(result.ok ? "" : result.reason, name).toMatch(reason);
+      expect(existsSync(out), name).toBe(false);
+    }
+  });
+});
