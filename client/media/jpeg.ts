@@ -1,0 +1,79 @@
+// JPEG: drops every segment that can carry metadata (APP1 Exif/XMP, APP13 IPTC/Photoshop, APP3–APP12,
+// APP15, COM) and anything after the end-of-image marker, copying all other segments and the
+// entropy-coded image data byte for byte: the pixels are not re-encoded. Kept: APP0 (JFIF), APP2 (ICC
+// colour profile) and APP14 (Adobe colour transform), which decoders need to show the same pixels.
+import { MalformedMedia, join, need, startsWith, u16be, u8 } from "./bytes.js";
+import { readExif } from "./exif.js";
+import type { Findings } from "./findings.js";
+
+const KEEP_APP = new Set([0xe0, 0xe2, 0xee]);
+
+export const isJpeg = (b: Uint8Array): boolean => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+
+/** Returns the cleaned file; adds what the dropped segments revealed to `findings`. */
+export function stripJpeg(b: Uint8Array, findings: Findings): Uint8Array {
+  if (!isJpeg(b)) throw new MalformedMedia("not a JPEG");
+  const kept: Uint8Array[] = [b.subarray(0, 2)];
+  let at = 2;
+  for (;;) {
+    if (u8(b, at) !== 0xff) throw new MalformedMedia("expected a marker");
+    let marker = u8(b, at + 1);
+    // Fill bytes: any number of 0xFF before a marker.
+    while (marker === 0xff) marker = u8(b, ++at + 1);
+    if (marker === 0xd9) {
+      kept.push(b.subarray(at, at + 2));
+      if (at + 2 < b.length) findings.add("other"); // Data after the image: phone trailers, hidden files.
+      return join(kept);
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      kept.push(b.subarray(at, at + 2));
+      at += 2;
+      continue;
+    }
+    const length = u16be(b, at + 2);
+    if (length < 2) throw new MalformedMedia("bad segment length");
+    need(b, at + 2, length);
+    const end = at + 2 + length;
+    const body = b.subarray(at + 4, end);
+    const isApp = marker >= 0xe0 && marker <= 0xef;
+    if ((isApp && !KEEP_APP.has(marker)) || marker === 0xfe) {
+      describe(marker, body, findings);
+    } else {
+      kept.push(b.subarray(at, end));
+    }
+    at = end;
+    if (marker === 0xda) {
+      // Entropy-coded data runs to the next marker that is not a stuffed byte or a restart marker.
+      let i = at;
+      for (;;) {
+        i = b.indexOf(0xff, i);
+        if (i < 0) throw new MalformedMedia("image data never ends");
+        need(b, i, 2);
+        const next = b[i + 1]!;
+        if (next !== 0x00 && next !== 0xff && !(next >= 0xd0 && next <= 0xd7)) break;
+        i++;
+      }
+      kept.push(b.subarray(at, i));
+      at = i;
+    }
+  }
+}
+
+function describe(marker: number, body: Uint8Array, findings: Findings): void {
+  if (marker === 0xe1 && startsWith(body, 0, "Exif\0\0")) return readExif(body.subarray(6), findings);
+  if (marker === 0xe1 && startsWith(body, 0, "http://ns.adobe.com/")) return describeXmp(body, findings);
+  if (marker === 0xed) return findings.add("author", "time", "other"); // IPTC: by-line, dates, captions, places.
+  findings.add("other");
+}
+
+/** XMP is XML: a few property names say enough (GPS, device, dates, creator). */
+export function describeXmp(body: Uint8Array, findings: Findings): void {
+  findings.add("other");
+  let text = "";
+  for (let i = 0; i < Math.min(body.length, 1 << 20); i++) text += String.fromCharCode(body[i]!);
+  if (/exif:GPS|GPSLatitude/i.test(text)) findings.add("location");
+  if (/tiff:(Make|Model)|aux:(SerialNumber|Lens)/i.test(text)) findings.add("device");
+  if (/(CreateDate|ModifyDate|DateTimeOriginal|MetadataDate)/i.test(text)) findings.add("time");
+  if (/dc:creator|photoshop:(Author|Credit)|dc:rights/i.test(text)) findings.add("author");
+  if (/CreatorTool|softwareAgent/i.test(text)) findings.add("software");
+}
