@@ -1,4 +1,7 @@
 // The tip form: desk, message, files, and the progress and error regions that narrate a submission.
+import { codenameToPhrase, newCodenameEntropy } from "../src/core/codename.js";
+import { deriveSourceKeys, keyKindOf } from "../src/core/derive.js";
+import type { ReplyChannel } from "../src/core/envelope.js";
 import type { Receipt } from "../src/core/wire.js";
 import { ApiError, NetworkError } from "./api.js";
 import { h } from "./dom.js";
@@ -6,6 +9,7 @@ import { megabytes } from "./format.js";
 import type { Language, MessageKey, Translate } from "./i18n/index.js";
 import { renderReceipt } from "./receipt.js";
 import { FileReadError, MAX_TOTAL_FILE_BYTES, checkTip, submitTip, type Desk, type Limits, type Problem, type Step } from "./submit.js";
+import { loadWordlist } from "./wordlists.js";
 
 const STEP_MESSAGES: Record<Step["kind"], MessageKey> = {
   reading: "statusReading",
@@ -51,7 +55,32 @@ function failureText(t: Translate, e: unknown): string {
   return t("errorGeneric", { code: e instanceof Error ? e.name : "error" });
 }
 
-export function renderForm(t: Translate, lang: Language, desks: readonly Desk[], limits: Limits): HTMLElement {
+/** The reply channel a codename gives, and the words that show it (only for a new codename). */
+interface Channel {
+  reply: ReplyChannel;
+  words: string[] | null;
+}
+
+/**
+ * A new codename for a first submission: fresh entropy, the keys it derives (of the kind the desk's
+ * keys are: age cannot mix them) and its words in the page's language. The word list is loaded before
+ * anything is sent, so a failed load can never leave a stored tip whose codename the page cannot show.
+ */
+async function newChannel(lang: Language, desk: Desk): Promise<Channel> {
+  const entropy = newCodenameEntropy();
+  const [keys, wordlist] = await Promise.all([deriveSourceKeys(entropy, keyKindOf(desk.recipients[0] ?? "")), loadWordlist(lang)]);
+  const words = codenameToPhrase(entropy, wordlist).split(" ");
+  entropy.fill(0);
+  return { reply: { recipient: keys.replyRecipient, mailbox: { id: keys.mailboxId, credential: keys.mailboxCredential } }, words };
+}
+
+export interface FormOptions {
+  /** A returning source's follow-up: sent with this channel, and no new codename is made. */
+  followup?: ReplyChannel;
+}
+
+export function renderForm(t: Translate, lang: Language, desks: readonly Desk[], limits: Limits, options: FormOptions = {}): HTMLElement {
+  const followup = options.followup ?? null;
   const deskSelect =
     desks.length > 1
       ? h("select", { id: "desk", name: "desk" }, ...desks.map((d) => h("option", { value: d.id }, d.name)))
@@ -78,11 +107,13 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
     );
   };
   showChosen();
+  // Keeping a codename is the default: without one, the newsroom can never answer.
+  const keep = followup ? null : h("input", { id: "keep-codename", name: "keep-codename", type: "checkbox", checked: true, "aria-describedby": "keep-codename-help" });
   const submit = h("button", { type: "submit" }, t("submit"));
   const fieldset = h(
     "fieldset",
     {},
-    h("legend", {}, t("formHeading")),
+    h("legend", {}, t(followup ? "followupHeading" : "formHeading")),
     deskSelect && h("div", { class: "field" }, h("label", { for: "desk" }, t("deskLabel")), deskSelect),
     h(
       "div",
@@ -100,6 +131,14 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
       h("label", { for: "files", class: "file-button" }, t("chooseFiles")),
       chosen,
     ),
+    keep &&
+      h(
+        "div",
+        { class: "field check" },
+        keep,
+        h("label", { for: "keep-codename" }, t("keepCodename")),
+        h("p", { id: "keep-codename-help", class: "help" }, t("keepCodenameHelp")),
+      ),
     submit,
   );
   const statusText = h("span", { id: "progress-text" });
@@ -132,14 +171,23 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
     files.removeAttribute("aria-invalid");
   };
 
+  // Made once per form and kept across retries: if a send failed after the server stored it, the retry
+  // still belongs to the same source rather than to a second, unrelated codename.
+  let channel: Channel | null = followup ? { reply: followup, words: null } : null;
+  const send = async (draft: Omit<Parameters<typeof submitTip>[0], "reply" | "kind">, onProgress: Parameters<typeof submitTip>[1]) => {
+    if (keep !== null && !keep.checked) channel = null;
+    else if (channel === null) channel = await newChannel(lang, draft.desk);
+    return submitTip({ ...draft, reply: channel?.reply ?? null, kind: followup ? "followup" : "submission" }, onProgress);
+  };
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (fieldset.disabled) return;
     clearError();
     const desk = desks.find((d) => d.id === (deskSelect?.value ?? desks[0]?.id));
     if (desk === undefined) return;
-    const tip = { desk, message: message.value, files: [...(files.files ?? [])], lang };
-    const problem = checkTip(tip, limits);
+    const draft = { desk, message: message.value, files: [...(files.files ?? [])], lang };
+    const problem = checkTip({ ...draft, reply: null, kind: "submission" }, limits);
     if (problem !== null) {
       showError(problemText(t, problem), problem.kind === "empty" || problem.kind === "messageTooLong" ? message : files);
       return;
@@ -153,14 +201,15 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
       statusText.textContent = t(STEP_MESSAGES[step.kind], "n" in step ? { n: step.n, total: step.total } : {});
       progress.value = fraction;
     };
-    submitTip(tip, onProgress).then(
+    send(draft, onProgress).then(
       (receipt: Receipt) => {
         // Drop the tip from the page: the form and everything it held goes away with it.
         form.reset();
         message.value = "";
         files.value = "";
         chosen.replaceChildren();
-        const view = renderReceipt(t, lang, receipt);
+        const view = renderReceipt(t, lang, receipt, { words: channel?.words ?? null, followup: followup !== null });
+        channel = null;
         form.replaceWith(view);
         view.focus();
       },

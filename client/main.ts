@@ -45,7 +45,52 @@ function renderNewsroom(t: Translate, lang: Language, main: HTMLElement, newsroo
     main.append(h("p", { class: "error", role: "alert" }, desks.length === 0 ? t("noDesks") : t("fingerprintMismatch")));
     return;
   }
-  main.append(h("p", { class: "advice" }, t("safetyAdvice")), renderForm(t, lang, desks, newsroom.limits));
+  const start = h("div", { id: "start" });
+  const showStart = () => start.replaceChildren(returnEntry(t, lang, start, desks, newsroom.limits, showStart), h("p", { class: "advice" }, t("safetyAdvice")), renderForm(t, lang, desks, newsroom.limits));
+  showStart();
+  main.append(start);
+}
+
+/**
+ * The way back for a source who kept a codename. What it needs (the word lists, the mailbox, the
+ * decryption of replies) loads only when asked for, so a first visit downloads none of it.
+ */
+function returnEntry(t: Translate, lang: Language, start: HTMLElement, desks: NewsroomResponse["desks"], limits: NewsroomResponse["limits"], showStart: () => void): HTMLElement {
+  const button = h("button", { type: "button", id: "have-codename", class: "secondary" }, t("returnButton"));
+  const status = h("p", { class: "status", role: "status", "aria-live": "polite" });
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    status.textContent = t("loading");
+    import("./returning.js").then(
+      ({ renderReturn }) => {
+        const view = renderReturn(t, lang, {
+          desks,
+          limits,
+          onClose: () => {
+            showStart();
+            const back = start.querySelector<HTMLElement>("#have-codename");
+            back?.focus();
+            start.querySelector<HTMLElement>("#return-status")!.textContent = t("forgotten");
+          },
+        });
+        start.replaceChildren(view);
+        start.querySelector<HTMLElement>("#codename-input")?.focus();
+      },
+      () => {
+        button.disabled = false;
+        status.textContent = t("loadFailed");
+      },
+    );
+  });
+  status.id = "return-status";
+  return h(
+    "section",
+    { class: "return-entry", "aria-labelledby": "return-entry-heading" },
+    h("h2", { id: "return-entry-heading" }, t("returnHeading")),
+    h("p", {}, t("returnIntro")),
+    button,
+    status,
+  );
 }
 
 async function start(): Promise<void> {

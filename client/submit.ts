@@ -2,7 +2,7 @@
 // first, each its own age file uploaded in parts; the envelope then names them in upload order.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { toBase64, toHex } from "../src/core/bytes.js";
-import { MAX_ATTACHMENTS, MAX_MESSAGE_CHARS, sealBytes, sealEnvelope, type AttachmentManifest, type Envelope } from "../src/core/envelope.js";
+import { MAX_ATTACHMENTS, MAX_MESSAGE_CHARS, sealBytes, sealEnvelope, type AttachmentManifest, type Envelope, type ReplyChannel } from "../src/core/envelope.js";
 import type { NewsroomResponse, Receipt } from "../src/core/wire.js";
 import { createUpload, postSubmission, putPart } from "./api.js";
 
@@ -31,6 +31,10 @@ export interface Tip {
   files: readonly TipFile[];
   /** The page language, recorded so editors know which language to reply in. */
   lang: string;
+  /** Where replies go (from the source's codename), sealed inside the envelope only; null for none. */
+  reply: ReplyChannel | null;
+  /** A follow-up comes from a source returning with their codename. */
+  kind: Envelope["kind"];
 }
 
 export type Problem =
@@ -119,12 +123,12 @@ export async function submitTip(tip: Tip, onProgress: OnProgress): Promise<Recei
   report({ kind: "encryptingMessage" });
   const envelope: Envelope = {
     v: 1,
-    kind: "submission",
+    kind: tip.kind,
     desk: tip.desk.id,
     message: tip.message,
     fields: {},
     attachments,
-    reply: null, // The codename issue fills this with the source's reply channel.
+    reply: tip.reply,
     client: CLIENT_VERSION,
     lang: tip.lang,
   };

@@ -1,0 +1,253 @@
+// Streaming, resumable upload of one attachment. The file is read as a stream, hashed, padded exactly as
+// pad() would (src/core/padding.ts), encrypted with age's STREAM as it goes, and cut into parts that are
+// uploaded one after another while the next ones are encrypted (a bounded queue: memory stays a few parts
+// whatever the file's size). Ciphertext stays in the queue until the server acknowledges its part, so a
+// dropped connection resumes from the last part the server holds (GET /api/uploads/:id) without
+// re-encrypting: age output cannot be reproduced once the encryptor has moved on. Nothing is stored in
+// the browser; a reload starts over.
+import { sha256 } from "@noble/hashes/sha2.js";
+import { Encrypter } from "age-encryption";
+import { toHex } from "../../src/core/bytes.js";
+import { paddedSize, paddingTail } from "../../src/core/padding.js";
+import type { UploadStatus } from "../../src/core/wire.js";
+
+/** The HTTP calls an upload makes; client/api.ts provides them (tests may wrap them). */
+export interface UploadApi {
+  createUpload(): Promise<UploadStatus>;
+  putPart(uploadId: string, index: number, bytes: Uint8Array, onProgress: (sent: number) => void): Promise<UploadStatus>;
+  getUpload(uploadId: string): Promise<UploadStatus>;
+}
+
+/** What is uploaded: `File` satisfies it. */
+export interface StreamableFile {
+  readonly size: number;
+  stream(): ReadableStream<Uint8Array>;
+}
+
+export interface UploadProgress {
+  /** Ciphertext bytes the server has acknowledged, plus those of the part in flight. */
+  sent: number;
+  /** Ciphertext bytes in all. */
+  total: number;
+  /** Set while waiting to reconnect after a dropped connection. */
+  retrying: boolean;
+}
+
+export interface StreamUploadOptions {
+  recipients: readonly string[];
+  api: UploadApi;
+  onProgress?: (p: UploadProgress) => void;
+  /** Largest part; the server's partSize caps it. */
+  partSize?: number;
+  /** Parts encrypted ahead of the network, the one in flight included. */
+  queuedParts?: number;
+  /** Consecutive failed attempts before giving up. */
+  maxRetries?: number;
+  /** Waits between attempts (ms), doubling up to maxDelay. */
+  retryDelay?: number;
+  maxDelay?: number;
+  /** Whether an error is a dropped connection worth retrying. */
+  isTransient?: (e: unknown) => boolean;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface UploadedAttachment {
+  uploadId: string;
+  /** Plaintext size and SHA-256, for the envelope's manifest. */
+  size: number;
+  sha256: string;
+  /** Ciphertext bytes stored. */
+  ciphertextSize: number;
+}
+
+/** A file that could not be read any more (moved, deleted, permission revoked). */
+export class FileStreamError extends Error {
+  override name = "FileStreamError";
+}
+
+/** The upload could not be resumed: the server holds something other than what this page sent. */
+export class ResumeError extends Error {
+  override name = "ResumeError";
+}
+
+const PAD_PIECE = 1 << 20;
+/** Never split a part below this when a slow link keeps failing. */
+const MIN_PART = 256 << 10;
+
+/** file || 0x80 || zeros, as a stream, hashing the file's bytes on the way through. */
+function paddedPlaintext(file: StreamableFile, onHashed: (digest: string, size: number) => void): ReadableStream<Uint8Array> {
+  const hash = sha256.create();
+  let size = 0;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  let tail: Uint8Array | null = null;
+  let tailAt = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (tail === null) {
+          reader ??= file.stream().getReader();
+          let result: ReadableStreamReadResult<Uint8Array>;
+          try {
+            result = await reader.read();
+          } catch (e) {
+            throw new FileStreamError(e instanceof Error ? e.message : String(e));
+          }
+          if (!result.done) {
+            hash.update(result.value);
+            size += result.value.length;
+            controller.enqueue(result.value);
+            return;
+          }
+          if (size !== file.size) throw new FileStreamError("the file changed while it was being read");
+          onHashed(toHex(hash.digest()), size);
+          tail = paddingTail(size);
+        }
+        // The tail can be hundreds of megabytes for a large file: hand it over in pieces.
+        if (tailAt >= tail.length) return controller.close();
+        controller.enqueue(tail.subarray(tailAt, Math.min(tail.length, tailAt + PAD_PIECE)));
+        tailAt += PAD_PIECE;
+      },
+      cancel(reason) {
+        return reader?.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+interface QueuedPart {
+  bytes: Uint8Array;
+  failures: number;
+}
+
+/** Encrypts and uploads `file`; resolves once the server acknowledged every byte. */
+export async function uploadEncrypted(file: StreamableFile, options: StreamUploadOptions): Promise<UploadedAttachment> {
+  const { api, recipients } = options;
+  const queuedParts = Math.max(2, options.queuedParts ?? 3);
+  const maxRetries = options.maxRetries ?? 12;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const isTransient = options.isTransient ?? ((e: unknown) => e instanceof Error && (e.name === "NetworkError" || (e.name === "ApiError" && /^(http_5|upload_conflict)/.test((e as { code?: string }).code ?? ""))));
+
+  const e = new Encrypter();
+  for (const r of recipients) e.addRecipient(r);
+  let digest: string | null = null;
+  let plainSize = 0;
+  const ciphertext = await e.encrypt(paddedPlaintext(file, (d, n) => ((digest = d), (plainSize = n))));
+  const total = ciphertext.size(paddedSize(file.size));
+
+  const upload = await api.createUpload();
+  const partSize = Math.max(MIN_PART, Math.min(options.partSize ?? upload.partSize, upload.partSize || Infinity));
+
+  // Producer: fills parts from the encryptor and queues them; waits while the queue is full.
+  const queue: QueuedPart[] = [];
+  let produced = false;
+  let aborted = false;
+  const reader = ciphertext.getReader();
+  let producerError: unknown = null;
+  let wakeProducer: (() => void) | null = null;
+  let wakeConsumer: (() => void) | null = null;
+  const notify = (which: "producer" | "consumer") => {
+    const wake = which === "producer" ? wakeProducer : wakeConsumer;
+    if (which === "producer") wakeProducer = null;
+    else wakeConsumer = null;
+    wake?.();
+  };
+  const producer = (async () => {
+    let part = new Uint8Array(partSize);
+    let filled = 0;
+    const push = async (bytes: Uint8Array) => {
+      while (queue.length >= queuedParts && !aborted) await new Promise<void>((r) => (wakeProducer = r));
+      if (aborted) throw new Error("upload aborted");
+      queue.push({ bytes, failures: 0 });
+      notify("consumer");
+    };
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        let chunk = value;
+        while (chunk.length > 0) {
+          const n = Math.min(chunk.length, partSize - filled);
+          part.set(chunk.subarray(0, n), filled);
+          filled += n;
+          chunk = chunk.subarray(n);
+          if (filled === partSize) {
+            await push(part);
+            part = new Uint8Array(partSize);
+            filled = 0;
+          }
+        }
+      }
+      if (filled > 0) await push(part.subarray(0, filled));
+    } catch (err) {
+      producerError = err;
+      await reader.cancel().catch(() => {});
+    } finally {
+      produced = true;
+      notify("consumer");
+    }
+  })();
+
+  // Consumer: sends the queue's head as part `acknowledged`, strictly in order, resuming on failures.
+  let acknowledgedParts = 0;
+  let acknowledgedBytes = 0;
+  let failures = 0;
+  const report = (inFlight: number, retrying = false) => options.onProgress?.({ sent: acknowledgedBytes + inFlight, total, retrying });
+  const acknowledge = () => {
+    const head = queue.shift()!;
+    acknowledgedParts++;
+    acknowledgedBytes += head.bytes.length;
+    notify("producer");
+  };
+  try {
+    for (;;) {
+      if (queue.length === 0) {
+        if (produced) break;
+        await new Promise<void>((r) => (wakeConsumer = r));
+        continue;
+      }
+      const head = queue[0]!;
+      try {
+        const status = await api.putPart(upload.id, acknowledgedParts, head.bytes, (sent) => report(Math.min(sent, head.bytes.length)));
+        if (status.bytes !== acknowledgedBytes + head.bytes.length) throw new ResumeError(`the server holds ${status.bytes} bytes, expected ${acknowledgedBytes + head.bytes.length}`);
+        acknowledge();
+        failures = 0;
+        report(0);
+      } catch (err) {
+        if (!isTransient(err) || ++failures > maxRetries) throw err;
+        report(0, true);
+        await sleep(Math.min(options.maxDelay ?? 30_000, (options.retryDelay ?? 1000) * 2 ** (failures - 1)));
+        // Where does the server stand? Its acknowledgement may have been lost with the connection.
+        let status: UploadStatus | null = null;
+        while (status === null) {
+          try {
+            status = await api.getUpload(upload.id);
+          } catch (statusError) {
+            if (!isTransient(statusError) || ++failures > maxRetries) throw statusError;
+            await sleep(Math.min(options.maxDelay ?? 30_000, (options.retryDelay ?? 1000) * 2 ** (failures - 1)));
+          }
+        }
+        if (status.parts === acknowledgedParts + 1 && status.bytes === acknowledgedBytes + head.bytes.length) {
+          acknowledge();
+        } else if (status.parts !== acknowledgedParts || status.bytes !== acknowledgedBytes) {
+          throw new ResumeError(`cannot resume: the server holds ${status.parts} parts (${status.bytes} bytes), this page sent ${acknowledgedParts} (${acknowledgedBytes})`);
+        } else if (++head.failures >= 2 && head.bytes.length >= 2 * MIN_PART) {
+          // A link that keeps dropping mid-part: smaller parts get through.
+          const half = Math.ceil(head.bytes.length / 2);
+          queue.splice(0, 1, { bytes: head.bytes.subarray(0, half), failures: 0 }, { bytes: head.bytes.subarray(half), failures: 0 });
+        }
+        report(0);
+      }
+    }
+  } catch (err) {
+    aborted = true;
+    notify("producer");
+    await reader.cancel(err).catch(() => {});
+    throw err;
+  } finally {
+    await producer.catch(() => {});
+  }
+  if (producerError) throw producerError;
+  if (digest === null || acknowledgedBytes !== total) throw new ResumeError(`uploaded ${acknowledgedBytes} of ${total} bytes`);
+  return { uploadId: upload.id, size: plainSize, sha256: digest, ciphertextSize: total };
+}
