@@ -8,9 +8,13 @@ import { build } from "vite";
 
 const CONFIG = fileURLToPath(new URL("../../vite.config.ts", import.meta.url));
 
-/** Returns the directory holding index.html and assets/. */
-export async function buildClient(): Promise<string> {
+/**
+ * Returns the directory holding index.html and assets/. With `manifest`, Vite also writes
+ * .vite/manifest.json (which chunk each source became, and what each chunk imports); the server never
+ * serves it, but a test that keeps the build for serving should not ask for it.
+ */
+export async function buildClient(options: { manifest?: boolean } = {}): Promise<string> {
   const outDir = await mkdtemp(join(tmpdir(), "sealdrop-client-"));
-  await build({ configFile: CONFIG, logLevel: "warn", build: { outDir, emptyOutDir: true } });
+  await build({ configFile: CONFIG, logLevel: "warn", build: { outDir, emptyOutDir: true, manifest: options.manifest ?? false } });
   return outDir;
 }
