@@ -100,7 +100,10 @@ async function checkResponse(c: FuzzCase, res: Response): Promise<void> {
   codes.set(body.error.code, (codes.get(body.error.code) ?? 0) + 1);
 }
 
-describe("fuzzing every endpoint", () => {
+// Volume, not speed, is what these tests assert: on a loaded 2-core machine 10,000 cases take minutes.
+const FUZZ_TIMEOUT_MS = 900_000;
+
+describe("fuzzing every endpoint", { timeout: FUZZ_TIMEOUT_MS }, () => {
   it(`answers ${IN_PROCESS_RUNS} generated requests in-process without a 5xx`, async () => {
     const send: Send = (path, init) => Promise.resolve(h.app.request(path, init));
     await fc.assert(
