@@ -8,6 +8,8 @@ import { h } from "./dom.js";
 import { megabytes } from "./format.js";
 import type { Language, MessageKey, Translate } from "./i18n/index.js";
 import { renderReceipt } from "./receipt.js";
+import { metadataPanel } from "./media/panel.js";
+import { ProgressMeter, clock } from "./upload/meter.js";
 import { FileReadError, MAX_TOTAL_FILE_BYTES, checkTip, submitTip, type Desk, type Limits, type Problem, type Step } from "./submit.js";
 import { loadWordlist } from "./wordlists.js";
 
@@ -109,6 +111,7 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
   showChosen();
   // Keeping a codename is the default: without one, the newsroom can never answer.
   const keep = followup ? null : h("input", { id: "keep-codename", name: "keep-codename", type: "checkbox", checked: true, "aria-describedby": "keep-codename-help" });
+  const media = metadataPanel(t);
   const submit = h("button", { type: "submit" }, t("submit"));
   const fieldset = h(
     "fieldset",
@@ -130,6 +133,7 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
       files,
       h("label", { for: "files", class: "file-button" }, t("chooseFiles")),
       chosen,
+      media.element,
     ),
     keep &&
       h(
@@ -154,6 +158,7 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
   files.addEventListener("change", () => {
     message.required = (files.files?.length ?? 0) === 0;
     showChosen();
+    void media.inspect([...(files.files ?? [])]);
   });
 
   const showError = (text: string, focus?: HTMLElement) => {
@@ -177,7 +182,8 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
   const send = async (draft: Omit<Parameters<typeof submitTip>[0], "reply" | "kind">, onProgress: Parameters<typeof submitTip>[1]) => {
     if (keep !== null && !keep.checked) channel = null;
     else if (channel === null) channel = await newChannel(lang, draft.desk);
-    return submitTip({ ...draft, reply: channel?.reply ?? null, kind: followup ? "followup" : "submission" }, onProgress);
+    const toSend = { ...draft, files: await media.filesToSend(draft.files as File[]) };
+    return submitTip({ ...toSend, reply: channel?.reply ?? null, kind: followup ? "followup" : "submission" }, onProgress);
   };
 
   form.addEventListener("submit", (event) => {
@@ -197,8 +203,13 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
     form.setAttribute("aria-busy", "true");
     progress.hidden = false;
     progress.value = 0;
-    const onProgress = (step: Step, fraction: number) => {
-      statusText.textContent = t(STEP_MESSAGES[step.kind], "n" in step ? { n: step.n, total: step.total } : {});
+    const meter = new ProgressMeter();
+    const onProgress = (step: Step, fraction: number, work?: { done: number; total: number; retrying: boolean }) => {
+      const text = work?.retrying ? t("statusReconnecting") : t(STEP_MESSAGES[step.kind], "n" in step ? { n: step.n, total: step.total } : {});
+      const r = work ? meter.read(work.done / 2, work.total / 2) : null;
+      // Work counts each file twice (seal, send): halved, speed is in bytes of file per second.
+      const detail = r ? t("progressDetail", { percent: Math.floor(fraction * 100), speed: megabytes(t, r.speed), left: clock(r.secondsLeft) }) : "";
+      statusText.textContent = detail ? `${text} ${detail}` : text;
       progress.value = fraction;
     };
     send(draft, onProgress).then(

@@ -4,15 +4,20 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { toBase64, toHex } from "../src/core/bytes.js";
 import { MAX_ATTACHMENTS, MAX_MESSAGE_CHARS, sealBytes, sealEnvelope, type AttachmentManifest, type Envelope, type ReplyChannel } from "../src/core/envelope.js";
 import type { NewsroomResponse, Receipt } from "../src/core/wire.js";
+import { paddedSize } from "../src/core/padding.js";
 import { createUpload, postSubmission, putPart } from "./api.js";
+import { getUploadStatus } from "./upload/status.js";
+import { uploadEncrypted } from "./upload/stream-upload.js";
 
 export const CLIENT_VERSION = "sealdrop-web/0.1.0";
 
-/**
- * Foundation limit on all files of one tip together: each file is read, padded and sealed in memory.
- * Larger files wait for resumable streaming uploads.
- */
-export const MAX_TOTAL_FILE_BYTES = 50 * 1024 * 1024;
+/** Limit on all files of one tip together. Files above STREAM_FROM_BYTES are streamed, never whole in memory. */
+export const MAX_TOTAL_FILE_BYTES = 16 * 1024 ** 3;
+/** Files from this size on are encrypted and uploaded as a stream (client/upload), resumably. */
+export const STREAM_FROM_BYTES = 8 * 1024 * 1024;
+
+/** The largest file whose padded ciphertext (+0.03% STREAM tags, + header) fits in `maxAttachmentBytes`. */
+const fits = (size: number, maxAttachmentBytes: number) => paddedSize(size) * (1 + 16 / 65536) + 65536 <= maxAttachmentBytes;
 
 export type Desk = NewsroomResponse["desks"][number];
 export type Limits = NewsroomResponse["limits"];
@@ -23,6 +28,7 @@ export interface TipFile {
   readonly type: string;
   readonly size: number;
   arrayBuffer(): Promise<ArrayBuffer>;
+  stream?(): ReadableStream<Uint8Array>;
 }
 
 export interface Tip {
@@ -50,7 +56,7 @@ export function checkTip(tip: Tip, limits: Limits): Problem | null {
   if (tip.message.length > MAX_MESSAGE_CHARS) return { kind: "messageTooLong", max: MAX_MESSAGE_CHARS };
   if (tip.files.length > MAX_ATTACHMENTS) return { kind: "tooManyFiles", max: MAX_ATTACHMENTS };
   const perFile = Math.min(limits.maxAttachmentBytes, MAX_TOTAL_FILE_BYTES);
-  for (const f of tip.files) if (f.size > perFile) return { kind: "fileTooLarge", name: f.name, max: perFile };
+  for (const f of tip.files) if (f.size > perFile || !fits(f.size, limits.maxAttachmentBytes)) return { kind: "fileTooLarge", name: f.name, max: Math.floor(perFile / 1.13) };
   const total = tip.files.reduce((n, f) => n + f.size, 0);
   if (total > MAX_TOTAL_FILE_BYTES) return { kind: "filesTooLarge", size: total, max: MAX_TOTAL_FILE_BYTES };
   return null;
@@ -60,8 +66,11 @@ export type Step =
   | { kind: "reading" | "encryptingFile" | "uploadingFile"; n: number; total: number }
   | { kind: "encryptingMessage" | "sending" };
 
-/** `fraction` runs from 0 to 1 over the whole submission. */
-export type OnProgress = (step: Step, fraction: number) => void;
+/**
+ * `fraction` runs from 0 to 1 over the whole submission; `work` is the same in bytes (for speed and time
+ * left); `retrying` is set while a dropped connection is being re-established.
+ */
+export type OnProgress = (step: Step, fraction: number, work?: { done: number; total: number; retrying: boolean }) => void;
 
 /** A file that could not be read (moved, deleted, permission revoked since it was chosen). */
 export class FileReadError extends Error {
@@ -87,13 +96,35 @@ export async function submitTip(tip: Tip, onProgress: OnProgress): Promise<Recei
   const envelopeWeight = 64 * 1024;
   const totalWork = tip.files.reduce((n, f) => n + 2 * Math.max(f.size, 1), 0) + 2 * envelopeWeight;
   let done = 0;
-  const report = (step: Step, extra = 0) => onProgress(step, Math.min(1, (done + extra) / totalWork));
+  const report = (step: Step, extra = 0, retrying = false) =>
+    onProgress(step, Math.min(1, (done + extra) / totalWork), { done: Math.min(totalWork, done + extra), total: totalWork, retrying });
 
   const attachments: AttachmentManifest[] = [];
   const uploadIds: string[] = [];
   for (const [i, file] of tip.files.entries()) {
     const n = i + 1;
     const weight = Math.max(file.size, 1);
+    if (file.size >= STREAM_FROM_BYTES && file.stream !== undefined) {
+      // Large: read, padded, sealed and sent as a stream; encryption and network overlap, and a dropped
+      // connection resumes from the server's last part. Reading and sealing count with sending here.
+      const step = { kind: "uploadingFile", n, total } as const;
+      report(step);
+      const stream = file.stream.bind(file);
+      const uploaded = await uploadEncrypted(
+        { size: file.size, stream },
+        {
+          recipients,
+          api: { createUpload, putPart, getUpload: (id) => getUploadStatus(id) },
+          onProgress: (p) => report(step, (p.sent / p.total) * 2 * weight, p.retrying),
+        },
+      ).catch((e: unknown) => {
+        throw e instanceof Error && e.name === "FileStreamError" ? new FileReadError(file.name) : e;
+      });
+      attachments.push({ name: clip(file.name, 255), type: clip(file.type, 255), size: uploaded.size, sha256: uploaded.sha256 });
+      uploadIds.push(uploaded.uploadId);
+      done += 2 * weight;
+      continue;
+    }
     report({ kind: "reading", n, total });
     let bytes: Uint8Array<ArrayBuffer>;
     try {

@@ -93,6 +93,29 @@ export const en = {
   sizeMegabytes: "{n} MB",
   noscript:
     "This page needs JavaScript, because your tip is encrypted inside your browser before it is sent. In Tor Browser at the “Safest” security level, JavaScript is off: click the shield icon, choose “Safer” for this site, and reload the page.",
+
+  // Large attachments and hidden information in files (issue 4).
+  progressDetail: "{percent}% · {speed}/s · {left} left",
+  statusReconnecting: "The connection dropped. Reconnecting… Nothing sent so far is lost.",
+  metaHeading: "Hidden information in your files",
+  metaFound: "“{name}” contains hidden information that could identify you: {items}. It will be removed before sending. The picture itself does not change.",
+  metaFoundKept: "“{name}” contains hidden information that could identify you: {items}. It will be sent as it is, because you chose to keep it.",
+  metaNone: "“{name}”: no hidden information found.",
+  metaLocation: "the place where it was taken (GPS position)",
+  metaDevice: "the camera or phone model",
+  metaTime: "the date and time",
+  metaAuthor: "a name (author or owner)",
+  metaSoftware: "the software used",
+  metaOther: "other hidden notes",
+  metaListSeparator: ", ",
+  metaCannot_pdf: "“{name}” is a PDF. A PDF can contain the author's name, the computer's user name, the software, dates and hidden text. This page cannot remove them. If you can, send screenshots or photos of the pages instead.",
+  metaCannot_office: "“{name}” is an office document. It can contain the author's name, the computer's user name, earlier versions, comments and dates. This page cannot remove them. If you can, copy the text into the message, or send screenshots instead.",
+  metaCannot_video: "“{name}” is a video. Phones often record the place, the date and the phone model inside videos. This page cannot remove them. If you can, film with location turned off, or know that this information goes with the video.",
+  metaCannot_heic: "“{name}” is a HEIC photo (often from an iPhone). It can contain the place, the date and the phone model, which this page cannot remove. If you can, take a screenshot of the photo and send that instead.",
+  metaCannot_image: "“{name}” is an image in a format this page cannot clean. It can contain the place, the date and the device. If you can, take a screenshot of it and send that instead.",
+  metaCannot_damaged: "“{name}” could not be checked for hidden information. It will be sent as it is. Remove it if you are not sure what it contains.",
+  metaCannot_tooLarge: "“{name}” is too large to be cleaned in this browser. It can contain the place, the date and the device. It will be sent as it is.",
+  metaKeep: "Keep the hidden information in pictures (not recommended)",
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -95,4 +95,27 @@ export const ko: Catalogue = {
   sizeMegabytes: "{n} MB",
   noscript:
     "이 페이지는 자바스크립트(JavaScript)가 켜져 있어야 합니다. 제보는 보내기 전에 브라우저 안에서 암호화되기 때문입니다. 토르 브라우저(Tor Browser)의 보안 수준이 “가장 안전(Safest)”이면 자바스크립트가 꺼집니다. 방패 모양 단추를 누르고 이 사이트의 보안 수준을 “더 안전(Safer)”으로 바꾼 뒤 페이지를 다시 여십시오.",
+
+  // Large attachments and hidden information in files (issue 4).
+  progressDetail: "{percent}% · 초당 {speed} · 남은 시간 {left}",
+  statusReconnecting: "연결이 끊겼습니다. 다시 연결하는 중… 지금까지 보낸 것은 잃어버리지 않습니다.",
+  metaHeading: "파일 속에 숨은 정보",
+  metaFound: "“{name}”에는 당신을 알아낼 수 있는 숨은 정보가 들어 있습니다: {items}. 보내기 전에 지웁니다. 사진 자체는 바뀌지 않습니다.",
+  metaFoundKept: "“{name}”에는 당신을 알아낼 수 있는 숨은 정보가 들어 있습니다: {items}. 그대로 두기로 하셨으므로 지우지 않고 보냅니다.",
+  metaNone: "“{name}”: 숨은 정보가 없습니다.",
+  metaLocation: "찍은 장소(GPS 위치)",
+  metaDevice: "카메라나 전화기 기종",
+  metaTime: "날짜와 시각",
+  metaAuthor: "이름(만든 사람이나 주인)",
+  metaSoftware: "사용한 프로그램",
+  metaOther: "그 밖의 숨은 메모",
+  metaListSeparator: ", ",
+  metaCannot_pdf: "“{name}”은(는) PDF 파일입니다. PDF에는 작성자 이름, 컴퓨터 사용자 이름, 프로그램, 날짜, 숨은 글이 들어 있을 수 있습니다. 이 페이지는 이것을 지울 수 없습니다. 할 수 있다면 각 쪽을 화면 캡처하거나 사진으로 찍어 보내십시오.",
+  metaCannot_office: "“{name}”은(는) 문서 파일입니다. 작성자 이름, 컴퓨터 사용자 이름, 예전 내용, 메모, 날짜가 들어 있을 수 있습니다. 이 페이지는 이것을 지울 수 없습니다. 할 수 있다면 글을 메시지 칸에 옮겨 적거나 화면 캡처를 보내십시오.",
+  metaCannot_video: "“{name}”은(는) 동영상입니다. 전화기는 동영상 안에 찍은 장소, 날짜, 전화기 기종을 기록하는 일이 많습니다. 이 페이지는 이것을 지울 수 없습니다. 할 수 있다면 위치 기능을 끄고 찍으십시오. 그렇지 않으면 이 정보가 동영상과 함께 간다는 것을 알아 두십시오.",
+  metaCannot_heic: "“{name}”은(는) HEIC 사진(주로 아이폰)입니다. 찍은 장소, 날짜, 전화기 기종이 들어 있을 수 있는데, 이 페이지는 이것을 지울 수 없습니다. 할 수 있다면 사진을 화면 캡처해서 그것을 보내십시오.",
+  metaCannot_image: "“{name}”은(는) 이 페이지가 정리할 수 없는 형식의 그림입니다. 찍은 장소, 날짜, 기기 정보가 들어 있을 수 있습니다. 할 수 있다면 화면 캡처를 해서 그것을 보내십시오.",
+  metaCannot_damaged: "“{name}”에 숨은 정보가 있는지 확인하지 못했습니다. 그대로 보냅니다. 무엇이 들어 있는지 확실하지 않으면 빼십시오.",
+  metaCannot_tooLarge: "“{name}”은(는) 너무 커서 이 브라우저에서 정리할 수 없습니다. 찍은 장소, 날짜, 기기 정보가 들어 있을 수 있습니다. 그대로 보냅니다.",
+  metaKeep: "그림 속 숨은 정보를 지우지 않고 보내기 (권하지 않음)",
 };

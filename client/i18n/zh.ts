@@ -94,4 +94,27 @@ export const zh: Catalogue = {
   sizeMegabytes: "{n} MB",
   noscript:
     "此页面需要 JavaScript，因为您的线索会在发送前于浏览器内加密。Tor 浏览器的安全级别为“最安全”（Safest）时，JavaScript 会被关闭：请点击盾牌图标，将此网站的安全级别改为“更安全”（Safer），然后重新加载页面。",
+
+  // Large attachments and hidden information in files (issue 4).
+  progressDetail: "{percent}% · 每秒 {speed} · 剩余 {left}",
+  statusReconnecting: "连接已断开，正在重新连接……已发送的部分不会丢失。",
+  metaHeading: "文件中的隐藏信息",
+  metaFound: "“{name}”含有可能暴露您身份的隐藏信息：{items}。发送前会将其删除，图片本身不会改变。",
+  metaFoundKept: "“{name}”含有可能暴露您身份的隐藏信息：{items}。您选择了保留，因此会原样发送。",
+  metaNone: "“{name}”：未发现隐藏信息。",
+  metaLocation: "拍摄地点（GPS 位置）",
+  metaDevice: "相机或手机型号",
+  metaTime: "日期和时间",
+  metaAuthor: "姓名（作者或所有者）",
+  metaSoftware: "所用软件",
+  metaOther: "其他隐藏注释",
+  metaListSeparator: "、",
+  metaCannot_pdf: "“{name}”是 PDF 文件。PDF 可能包含作者姓名、电脑用户名、软件、日期和隐藏文字，本页面无法删除。如有可能，请改为发送各页的截图或照片。",
+  metaCannot_office: "“{name}”是办公文档，可能包含作者姓名、电脑用户名、旧版本、批注和日期，本页面无法删除。如有可能，请把文字复制到留言中，或改为发送截图。",
+  metaCannot_video: "“{name}”是视频。手机常在视频中记录拍摄地点、日期和手机型号，本页面无法删除。如有可能，请关闭定位后拍摄；否则请知悉这些信息会随视频一起发送。",
+  metaCannot_heic: "“{name}”是 HEIC 照片（多来自 iPhone），可能包含拍摄地点、日期和手机型号，本页面无法删除。如有可能，请对照片截图并发送截图。",
+  metaCannot_image: "“{name}”是本页面无法清理的图片格式，可能包含拍摄地点、日期和设备信息。如有可能，请截图后发送截图。",
+  metaCannot_damaged: "无法检查“{name}”是否含有隐藏信息，将原样发送。如不确定其内容，请将其移除。",
+  metaCannot_tooLarge: "“{name}”太大，无法在此浏览器中清理，可能包含拍摄地点、日期和设备信息，将原样发送。",
+  metaKeep: "保留图片中的隐藏信息（不推荐）",
 };

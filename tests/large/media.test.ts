@@ -4,6 +4,7 @@ import { crc32, deflateSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cleanMedia, sniff } from "../../client/media/index.js";
+import { exifTiff } from "./fixtures.js";
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const cat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts));
@@ -11,22 +12,6 @@ const be16 = (n: number) => Uint8Array.of(n >> 8, n & 0xff);
 const be32 = (n: number) => Uint8Array.of(n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
 const le32 = (n: number) => Uint8Array.of(n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24);
 const has = (hay: Uint8Array, needle: string) => Buffer.from(hay).includes(Buffer.from(needle, "latin1"));
-
-/** A big-endian TIFF block with Make, Model, DateTime and a GPS IFD holding a latitude. */
-export function exifTiff(): Uint8Array {
-  const entry = (tag: number, type: number, count: number, value: number) => cat(be16(tag), be16(type), be32(count), be32(value));
-  // IFD0 at 8: 4 entries; strings at 80.., GPS IFD at 120.
-  const ifd0 = cat(be16(4), entry(0x010f, 2, 6, 80), entry(0x0110, 2, 8, 86), entry(0x0132, 2, 20, 94), entry(0x8825, 4, 1, 120), be32(0));
-  const strings = cat(ascii("Apple\0"), ascii("iPhone7\0"), ascii("2024:01:02 03:04:05\0"));
-  const gps = cat(be16(1), entry(0x0002, 5, 3, 140), be32(0));
-  const tiff = new Uint8Array(170);
-  tiff.set(cat(ascii("MM"), be16(42), be32(8)), 0);
-  tiff.set(ifd0, 8);
-  tiff.set(strings, 80);
-  tiff.set(gps, 120);
-  tiff.set(cat(be32(42), be32(1), be32(30), be32(1), be32(0), be32(1)).subarray(0, 24), 140);
-  return tiff;
-}
 
 const segment = (marker: number, body: Uint8Array) => cat(Uint8Array.of(0xff, marker), be16(body.length + 2), body);
 

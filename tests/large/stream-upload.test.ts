@@ -55,7 +55,7 @@ describe("uploadEncrypted", () => {
     ]);
     const client = api(server.url, faults);
     const progress: number[] = [];
-    const result = await uploadEncrypted(new Blob([file]), {
+    const result = await uploadEncrypted(new Blob([new Uint8Array(file)]), {
       recipients: [server.editor.recipient],
       api: client,
       partSize: 1 << 20,
@@ -83,7 +83,7 @@ describe("uploadEncrypted", () => {
     client.putPart = async () => {
       throw Object.assign(new Error("too large"), { name: "ApiError", code: "payload_too_large" });
     };
-    await expect(uploadEncrypted(new Blob([randomBytes(3 << 20)]), { recipients: [server.editor.recipient], api: client, partSize: 1 << 20, queuedParts: 2 })).rejects.toThrow(
+    await expect(uploadEncrypted(new Blob([new Uint8Array(randomBytes(3 << 20))]), { recipients: [server.editor.recipient], api: client, partSize: 1 << 20, queuedParts: 2 })).rejects.toThrow(
       "too large",
     );
   });
