@@ -1,6 +1,6 @@
 // The codename word lists, loaded only when needed: each is a few kilobytes gzipped, and most visits
 // need none. `import()` makes each a same-origin chunk under /assets/, which the CSP allows.
-import { CodenameError, phraseToCodename } from "../src/core/codename.js";
+import { CodenameError, phraseToCodename, phraseWords } from "../src/core/codename.js";
 import type { Language } from "./i18n/index.js";
 
 type Wordlist = readonly string[];
@@ -14,23 +14,32 @@ const LOADERS: Readonly<Record<Language, () => Promise<Wordlist>>> = {
 /** The word list a codename is shown in on a page of language `lang`. */
 export const loadWordlist = (lang: Language): Promise<Wordlist> => LOADERS[lang]();
 
+const SCRIPTS: readonly [Language, RegExp][] = [
+  ["ko", /\p{Script=Hangul}/u],
+  ["zh", /\p{Script=Han}/u],
+  ["en", /\p{Script=Latin}/u],
+];
+
 /**
- * Which lists a typed phrase may be in, by the scripts it uses: Hangul is Korean, Han ideographs are
- * Simplified Chinese, Latin letters English. Nothing recognisable (or a mix) tries them all.
+ * The one list a typed phrase can be in, by the script most of its words are written in: Hangul is
+ * Korean, Han ideographs Simplified Chinese, Latin letters English. A codename's words all come from one
+ * list, so words in another script are wrong whichever list is tried, and only one list is ever loaded
+ * (each costs kilobytes on a slow link). Nothing recognisable needs no list: no word can match.
  */
-export function languagesOfPhrase(phrase: string): Language[] {
-  const found: Language[] = [];
-  if (/\p{Script=Hangul}/u.test(phrase)) found.push("ko");
-  if (/\p{Script=Han}/u.test(phrase)) found.push("zh");
-  if (/\p{Script=Latin}/u.test(phrase)) found.push("en");
-  return found.length === 1 ? found : ["en", "ko", "zh"];
+export function languageOfPhrase(phrase: string): Language | null {
+  const words = phraseWords(phrase);
+  let best: { lang: Language; count: number } | null = null;
+  for (const [lang, script] of SCRIPTS) {
+    const count = words.filter((w) => script.test(w)).length;
+    if (count > 0 && (best === null || count > best.count)) best = { lang, count };
+  }
+  return best?.lang ?? null;
 }
 
-/** Decodes a typed phrase, loading only the word lists its script calls for. Throws `CodenameError`. */
+/** Decodes a typed phrase, loading only the word list its script calls for. Throws `CodenameError`. */
 export async function decodePhrase(phrase: string): Promise<Uint8Array> {
-  const langs = languagesOfPhrase(phrase);
-  const lists = await Promise.all(langs.map(loadWordlist));
-  return phraseToCodename(phrase, lists);
+  const lang = languageOfPhrase(phrase);
+  return phraseToCodename(phrase, lang === null ? [] : [await loadWordlist(lang)]);
 }
 
 export { CodenameError };

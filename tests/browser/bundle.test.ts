@@ -26,14 +26,14 @@ const WORDLISTS = { en: "wordlists/english.js", ko: "wordlists/korean.js", zh: "
 
 /**
  * What each flow loads after the entry, by source: a new codename shows the page language's list; a
- * returning source loads the return flow and the list of the script they typed, or all three when the
- * script is not recognised.
+ * returning source loads the return flow and the one list of the script they typed (none when no script
+ * is recognised: client/wordlists.ts).
  */
 const FLOWS: Record<string, string[]> = {
   "first visit, no codename": [],
   ...Object.fromEntries(Object.entries(WORDLISTS).map(([lang, list]) => [`new codename (${lang})`, [list]])),
   ...Object.fromEntries(Object.entries(WORDLISTS).map(([lang, list]) => [`return typing ${lang}`, ["returning.ts", list]])),
-  "return, unrecognised script": ["returning.ts", ...Object.values(WORDLISTS)],
+  "return, unrecognised script": ["returning.ts"],
 };
 
 const assets = async (ext: string) => {

@@ -85,6 +85,7 @@ describe.each([
       expect(await page.locator("#receipt-heading").textContent()).toBe("Your tip was received and encrypted");
       id = (await receiptId.textContent()) ?? "";
       expect(id).toMatch(/^[0-9a-f]{32}$/);
+      expect(await page.locator("#codename-words li").count()).toBe(12);
       // The form, and the tip with it, is gone from the page.
       expect(await page.locator("form").count()).toBe(0);
       expect(await page.content()).not.toContain(canary);
@@ -112,10 +113,15 @@ describe.each([
       message: string;
       lang: string;
       client: string;
-      reply: unknown;
+      reply: { recipient: string; mailbox: string } | null;
       attachments: { name: string; size: number; sha256: string; savedAs: string }[];
     };
-    expect(read).toMatchObject({ message, lang: "en", client: "sealdrop-web/0.1.0", reply: null });
+    // A codename is kept by default: the reply channel travels inside the envelope, of the newsroom's key
+    // kind, and nothing about the mailbox reached the server's disk at submission time.
+    expect(read).toMatchObject({ message, lang: "en", client: "sealdrop-web/0.1.0", kind: "submission" });
+    expect(read.reply?.recipient).toMatch(classic ? /^age1[02-9ac-hj-np-z]{58}$/ : /^age1pq1/);
+    expect(read.reply?.mailbox).toMatch(/^[0-9a-f]{32}$/);
+    expect(await findInDataDir(newsroom.dataDir, [Buffer.from(read.reply!.mailbox), Buffer.from(read.reply!.recipient)])).toEqual([]);
     expect(read.attachments).toHaveLength(1);
     const [saved] = read.attachments;
     expect(saved).toMatchObject({ name: fileName, size: file.length, sha256: toHex(sha256(file)) });
