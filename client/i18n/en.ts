@@ -107,7 +107,6 @@ export const en = {
   metaAuthor: "a name (author or owner)",
   metaSoftware: "the software used",
   metaOther: "other hidden notes",
-  metaListSeparator: ", ",
   metaCannot_pdf: "“{name}” is a PDF. A PDF can contain the author's name, the computer's user name, the software, dates and hidden text. This page cannot remove them. If you can, send screenshots or photos of the pages instead.",
   metaCannot_office: "“{name}” is an office document. It can contain the author's name, the computer's user name, earlier versions, comments and dates. This page cannot remove them. If you can, copy the text into the message, or send screenshots instead.",
   metaCannot_video: "“{name}” is a video. Phones often record the place, the date and the phone model inside videos. This page cannot remove them. If you can, film with location turned off, or know that this information goes with the video.",

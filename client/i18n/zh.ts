@@ -108,7 +108,6 @@ export const zh: Catalogue = {
   metaAuthor: "姓名（作者或所有者）",
   metaSoftware: "所用软件",
   metaOther: "其他隐藏注释",
-  metaListSeparator: "、",
   metaCannot_pdf: "“{name}”是 PDF 文件。PDF 可能包含作者姓名、电脑用户名、软件、日期和隐藏文字，本页面无法删除。如有可能，请改为发送各页的截图或照片。",
   metaCannot_office: "“{name}”是办公文档，可能包含作者姓名、电脑用户名、旧版本、批注和日期，本页面无法删除。如有可能，请把文字复制到留言中，或改为发送截图。",
   metaCannot_video: "“{name}”是视频。手机常在视频中记录拍摄地点、日期和手机型号，本页面无法删除。如有可能，请关闭定位后拍摄；否则请知悉这些信息会随视频一起发送。",

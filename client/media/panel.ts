@@ -23,6 +23,15 @@ export interface MetadataPanel {
   filesToSend(files: readonly File[]): Promise<File[]>;
 }
 
+/** "a, b and c" in the page's language (the <html lang> set from the catalogue). */
+function joinList(items: string[]): string {
+  try {
+    return new Intl.ListFormat(document.documentElement.lang || "en", { type: "conjunction" }).format(items);
+  } catch {
+    return items.join("; ");
+  }
+}
+
 export function metadataPanel(t: Translate): MetadataPanel {
   const list = h("ul", { id: "metadata-findings" });
   const keep = h("input", { type: "checkbox", id: "metadata-keep" });
@@ -35,7 +44,7 @@ export function metadataPanel(t: Translate): MetadataPanel {
   const describe = (file: File, r: MediaReport): string => {
     switch (r.status) {
       case "cleaned": {
-        const items = r.found.map((f) => t(FINDING_TEXT[f])).join(t("metaListSeparator"));
+        const items = joinList(r.found.map((f) => t(FINDING_TEXT[f])));
         return t(keep.checked ? "metaFoundKept" : "metaFound", { name: file.name, items });
       }
       case "none":

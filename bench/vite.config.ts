@@ -1,0 +1,11 @@
+// Builds the benchmark page (bench/page) — never part of the source page's build.
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  root: fileURLToPath(new URL("./page", import.meta.url)),
+  base: "/",
+  publicDir: false,
+  build: { target: "es2022", modulePreload: { polyfill: false }, assetsInlineLimit: 0, sourcemap: false, reportCompressedSize: false, chunkSizeWarningLimit: 4096 },
+  logLevel: "warn",
+});
