@@ -41,7 +41,10 @@ export async function exportCommand(argv: string[], io: Io): Promise<void> {
     attachments: await vault.attachments(),
     replies: await vault.items("replies"),
     notes: await vault.items("notes"),
+    largeFiles: (await vault.attachmentFiles()).length,
   }));
+  // Large attachments live as files beside the vault (version 3); the bundle format does not carry them yet.
+  if (bundle.largeFiles > 0) io.err(`warning: ${bundle.largeFiles} large attachment(s) kept as files in ${home.dir}/vault-files are not in the bundle; copy those files separately`);
   await writeFileAtomic(out, encodeBundle(bundle), { mode: 0o600, exclusive: true });
   io.out(
     `Wrote ${bundle.submissions.length} submission(s), ${bundle.attachments.length} attachment(s), ${bundle.replies.length} reply(s) and ${bundle.notes.length} note(s) to ${out}.`,
