@@ -1,7 +1,6 @@
 // Proof of work where it is hardest: Chromium with --jitless (no JIT, no WebAssembly, as Tor Browser
 // "Safer"), running src/core/pow.ts as the page will. At the normal difficulty each solve must take well
 // under 2 s, and a submission solved in the browser lands during a flood of unsolved ones.
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import type { Browser } from "playwright-core";
@@ -9,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toBase64 } from "../../src/core/bytes.js";
 import { openEnvelope, sealEnvelope } from "../../src/core/envelope.js";
 import { POW_HEADER } from "../../src/core/pow.js";
-import { CHROMIUM_PATH, launchChromium } from "../helpers/browser.js";
+import { launchChromium } from "../helpers/browser.js";
 import { editorFetch } from "../helpers/server.js";
 import { json, startHarness, type Harness } from "./harness.js";
 
@@ -38,7 +37,7 @@ afterAll(async () => {
   await h.dispose();
 });
 
-describe.skipIf(!existsSync(CHROMIUM_PATH))("proof of work in jitless Chromium", () => {
+describe("proof of work in jitless Chromium", () => {
   it("solves the normal difficulty in well under 2 s, and lands a submission during a flood", async () => {
     const context = await browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
