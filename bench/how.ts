@@ -1,0 +1,20 @@
+// The "How each figure is taken" part of bench/RESULTS.md.
+import { mb } from "./lib.js";
+
+export const HOW = (memoryBytes: number) => `- **Browser encrypt+upload**: the source page's own streaming upload (client/upload/stream-upload.ts: file stream,
+  incremental SHA-256, padding tail, age STREAM, 8 MiB parts, one in flight and up to three queued) against the sealdrop
+  server on loopback. *Encrypt only* runs the same code with a network that acknowledges at once; *raw upload* sends the
+  file's own bytes in the same parts to the same endpoint. Ratio = slower baseline's time ÷ encrypt+upload time. The
+  file is a generated one chosen through a file input. \`--jitless\` is Tor Browser's "Safer" situation (no JIT, no
+  WebAssembly), with a smaller file.
+- **Memory**: JS heap from \`performance.memory\` (with \`--enable-precise-memory-info\`) sampled every 50 ms in the page;
+  browser memory is the sum of PSS over every Chromium process, sampled every 200 ms; server memory is the server
+  process's VmRSS, sampled every 200 ms, while the ${mb(memoryBytes)} upload runs.
+- **OpenPGP.js**: \`openpgp.encrypt\` streaming the same file (Blob.stream) to a fresh Curve25519 key, compression off,
+  output read and discarded; ours is the encrypt-only run on the same file. Ratio = OpenPGP.js time ÷ ours. OpenPGP.js
+  is bundled only into the benchmark page (bench/page), never into the source page.
+- **Editor decryption**: an attachment made as the page makes it (file + Padmé padding, age STREAM to an X25519 key),
+  decrypted to disk by \`age -d -o\` and by sealdrop's streaming decryptor (native ChaCha20-Poly1305); best of three each.
+  Ratio = age time ÷ sealdrop time.
+- **Ingest**: 16 keep-alive connections from one Node client posting the same small sealed envelope for 10 s (after a 2 s
+  warm-up), against the sealdrop server and against a bare Hono route on the same Node adapter.`;
