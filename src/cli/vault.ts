@@ -211,12 +211,17 @@ export class Vault {
       .execute();
   }
 
-  /** Stores many records in one transaction: all of them or, on failure, none. */
-  async putAll(submissions: VaultSubmission[], attachments: VaultAttachment[], items: Partial<Record<VaultItemKind, VaultItem[]>> = {}): Promise<void> {
+  /** Stores many records in one transaction: all of them or, on failure, none. `files` must already be durable. */
+  async putAll(
+    submissions: VaultSubmission[],
+    attachments: VaultAttachment[],
+    items: Partial<Record<VaultItemKind, VaultItem[]>> & { files?: VaultAttachmentFile[] } = {},
+  ): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       const vault = new Vault(tx, this.filesDir);
       for (const s of submissions) await vault.putSubmission(s);
       for (const a of attachments) await vault.putAttachment(a);
+      for (const f of items.files ?? []) await vault.putAttachmentFile(f);
       for (const r of items.replies ?? []) await vault.putItem("replies", r);
       for (const n of items.notes ?? []) await vault.putItem("notes", n);
     });

@@ -1,13 +1,16 @@
 // The vault bundle: what `export` writes and `import` reads, checked whole before anything is stored.
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { fromUtf8, toHex, utf8 } from "../../src/core/bytes.js";
 import { sealBytes } from "../../src/core/envelope.js";
-import { type Bundle, decodeBundle, encodeBundle } from "../../src/cli/bundle.js";
+import type { Bundle } from "../../src/cli/bundle.js";
+import { readBundle } from "../../src/cli/bundle-read.js";
+import { writeBundle } from "../../src/cli/bundle-write.js";
 import { Vault } from "../../src/cli/vault.js";
+import { encodeV2 } from "./bundle-fixtures.js";
 import { runInProcess, tempDir } from "./helpers.js";
 
 let bundle: Bundle;
@@ -30,6 +33,21 @@ beforeAll(async () => {
   };
 });
 
+/** A bundle in the current format, as `export` writes it (no large attachments here; see bundle-large.test.ts). */
+async function encodeBundle(b: Bundle): Promise<Uint8Array> {
+  const file = join(await tempDir(), "b.bundle");
+  await writeBundle(file, b, []);
+  return new Uint8Array(await readFile(file));
+}
+
+async function decodeBundle(data: Uint8Array): Promise<Bundle> {
+  const dir = await tempDir();
+  await writeFile(join(dir, "b.bundle"), data);
+  const { files, ...records } = await readBundle(join(dir, "b.bundle"), { stageDir: join(dir, "stage"), wanted: async () => true });
+  expect(files).toEqual([]);
+  return records;
+}
+
 async function vaultWith(b: Bundle): Promise<string> {
   const file = join(await tempDir(), "home", "vault.sqlite");
   const vault = await Vault.open(file);
@@ -39,25 +57,30 @@ async function vaultWith(b: Bundle): Promise<string> {
 }
 
 describe("vault bundle", () => {
-  it("decodes to exactly what was encoded", () => {
-    const decoded = decodeBundle(encodeBundle(bundle));
+  it("decodes to exactly what was encoded", async () => {
+    const decoded = await decodeBundle(await encodeBundle(bundle));
     expect(decoded).toEqual(bundle);
   });
 
-  it("is JSON lines with a header, one record per line, and an end line", () => {
-    const lines = fromUtf8(encodeBundle(bundle)).trimEnd().split("\n").map((l) => JSON.parse(l));
-    expect(lines[0]).toEqual({ sealdrop: "vault-bundle-v2", submissions: 2, attachments: 1, replies: 1, notes: 2 });
+  it("is JSON lines with a header, one record per line, and an end line", async () => {
+    const lines = fromUtf8(await encodeBundle(bundle)).trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ sealdrop: "vault-bundle-v3", submissions: 2, attachments: 1, replies: 1, notes: 2, files: 0 });
     expect(lines.slice(1).map((l) => Object.keys(l))).toEqual([["submission"], ["submission"], ["attachment"], ["reply"], ["note"], ["note"], ["end"]]);
     expect(lines[7].end.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("still reads a version 1 bundle, which has no replies or notes", () => {
+  it("still reads a version 2 bundle, and version 2 is not what is written now", async () => {
+    expect(await decodeBundle(encodeV2(bundle))).toEqual(bundle);
+    expect(Buffer.compare(encodeV2(bundle), await encodeBundle(bundle))).not.toBe(0);
+  });
+
+  it("still reads a version 1 bundle, which has no replies or notes", async () => {
     const v1 = { ...bundle, replies: [], notes: [] };
-    const text = fromUtf8(encodeBundle(v1)).split("\n").slice(0, -2);
+    const text = fromUtf8(encodeV2(v1)).split("\n").slice(0, -2);
     text[0] = JSON.stringify({ sealdrop: "vault-bundle-v1", submissions: 2, attachments: 1 });
     const body = utf8(text.map((l) => `${l}\n`).join(""));
     const end = utf8(`${JSON.stringify({ end: { sha256: toHex(sha256(body)) } })}\n`);
-    expect(decodeBundle(new Uint8Array([...body, ...end]))).toEqual(v1);
+    expect(await decodeBundle(new Uint8Array([...body, ...end]))).toEqual(v1);
   });
 
   it.each([
@@ -66,8 +89,9 @@ describe("vault bundle", () => {
     ["changed in one byte", (b: Uint8Array) => { const c = b.slice(); c[120]! ^= 1; return c; }],
     ["empty", () => new Uint8Array()],
     ["not a bundle", () => utf8("hello\n")],
-  ])("is refused when %s", (_, damage) => {
-    expect(() => decodeBundle(damage(encodeBundle(bundle)))).toThrow(/damaged or incomplete bundle/);
+    ["followed by more bytes", (b: Uint8Array) => new Uint8Array([...b, 0x7b, 0x0a])],
+  ])("is refused when %s", async (_, damage) => {
+    await expect(decodeBundle(damage(await encodeBundle(bundle)))).rejects.toThrow(/damaged or incomplete bundle/);
   });
 
   it("export and import move every record between vaults, idempotently", async () => {
@@ -100,7 +124,7 @@ describe("vault bundle", () => {
   it("import refuses an attachment whose submission is nowhere, and stores nothing", async () => {
     const orphan = { submissions: [bundle.submissions[1]!], attachments: bundle.attachments, replies: [], notes: [] };
     const dir = await tempDir();
-    await writeFile(join(dir, "orphan.bundle"), encodeBundle(orphan));
+    await writeFile(join(dir, "orphan.bundle"), await encodeBundle(orphan));
     const result = await runInProcess(["import", join(dir, "orphan.bundle"), "--home", join(dir, "home")]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/belongs to a submission that is neither in the bundle nor in the vault/);
