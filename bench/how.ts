@@ -14,7 +14,7 @@ export const HOW = (memoryBytes: number) => `- **Browser encrypt+upload**: the s
   output read and discarded; ours is the encrypt-only run on the same file. Ratio = OpenPGP.js time ÷ ours. OpenPGP.js
   is bundled only into the benchmark page (bench/page), never into the source page.
 - **Editor decryption**: an attachment made as the page makes it (file + Padmé padding, age STREAM to an X25519 key),
-  decrypted to disk by \`age -d -o\` and by sealdrop's streaming decryptor (native ChaCha20-Poly1305); best of three each.
+  decrypted to disk by \`age -d -o\` and by sealdrop's streaming decryptor (native ChaCha20-Poly1305); best of three each, each run starting after \`sync\` has flushed the previous run's output.
   Ratio = age time ÷ sealdrop time.
 - **Ingest**: 16 keep-alive connections from one Node client posting the same small sealed envelope for 10 s (after a 2 s
   warm-up), against the sealdrop server and against a bare Hono route on the same Node adapter.`;

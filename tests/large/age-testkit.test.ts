@@ -3,13 +3,17 @@
 // native decryptor. Each must give the vector's `expect`ed result; the streaming one must release exactly
 // the plaintext whose SHA-256 is `payload`, also when it fails part-way.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inflateSync } from "node:zlib";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { armor, Decrypter } from "age-encryption";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toHex } from "../../src/core/bytes.js";
 import { AgeStreamError, decryptStream } from "../../src/cli/stream/age-stream.js";
+import { decryptFile } from "../../src/cli/stream/age-file.js";
 
 // The shared directory sits beside the clone (CI keeps a copy of shared/ there too).
 const KIT = fileURLToPath(new URL("../../../shared/vectors/age-testkit/", import.meta.url));
@@ -99,6 +103,38 @@ describe.each([
     expect(outcome).toBe(v.expect);
     const plaintext = Buffer.concat(released);
     // Header failures release nothing; payload failures exactly the verified prefix the kit names.
+    expect(toHex(sha256(plaintext))).toBe(v.payload ?? EMPTY_SHA256);
+    if (outcome === "success") expect(size).toBe(plaintext.length);
+  });
+});
+
+describe.each([
+  // From a file on disk (what `sealdrop read` does with large attachments): the default 64-chunk blocks,
+  // and one- and two-chunk blocks so that block ends fall on every chunk boundary of the kit's files.
+  { blockChunks: 64, all: true },
+  { blockChunks: 1, all: false },
+  { blockChunks: 2, all: false },
+])("the native decryptor reading a file, $blockChunks chunk(s) per read", ({ blockChunks, all }) => {
+  const applicable = vectors.filter((v) => all || v.passphrases.length === 0);
+  let dir: string;
+  beforeAll(async () => void (dir = await mkdtemp(join(tmpdir(), "sealdrop-testkit-"))));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  it.each(applicable.map((v) => [v.name, v] as const))("%s", async (name, v) => {
+    const input = dearmor(v);
+    if (input === "armor failure") return expect(v.expect).toBe("armor failure");
+    const path = join(dir, name);
+    await writeFile(path, input);
+    const released: Buffer[] = [];
+    let outcome = "success";
+    let size = -1;
+    try {
+      size = await decryptFile(path, [...v.identities, ...v.passphrases], (chunks) => void released.push(...chunks), { blockChunks });
+    } catch (e) {
+      if (!(e instanceof AgeStreamError)) throw e;
+      outcome = e.failure;
+    }
+    expect(outcome).toBe(v.expect);
+    const plaintext = Buffer.concat(released);
     expect(toHex(sha256(plaintext))).toBe(v.payload ?? EMPTY_SHA256);
     if (outcome === "success") expect(size).toBe(plaintext.length);
   });

@@ -66,12 +66,25 @@ describe("decryptAttachmentToFile", () => {
       ["another size", sealed, { ...manifest(plaintext), size: plaintext.length - 1 }, /padding|size/],
       ["another hash", sealed, { ...manifest(plaintext), sha256: "00".repeat(32) }, /SHA-256/],
     ];
+    // Padding that is not 0x80 then zeros, far from the data and right after it (sealed by the editor's own key: the AEAD holds).
+    const tail = paddingTail(plaintext.length);
+    for (const [name, at, value] of [["padding byte", tail.length - 1, 1], ["padding marker", 0, 0]] as const) {
+      const bad = Buffer.from(tail);
+      bad[at] = value;
+      const e = new Encrypter();
+      e.addRecipient(recipient);
+      cases.push([name, await e.encrypt(Buffer.concat([plaintext, bad])), manifest(plaintext), /padding/]);
+    }
     for (const [name, bytes, expected, reason] of cases) {
-      const out = join(dir, `bad-${name}`);
-      const result = await decryptAttachmentToFile({ bytes }, [identity], expected, out);
-      expect(result.ok, name).toBe(false);
-      expect(result.ok ? "" : result.reason, name).toMatch(reason);
-      expect(existsSync(out), name).toBe(false);
+      for (const from of ["memory", "file"] as const) {
+        const out = join(dir, `bad-${name}-${from}`);
+        const path = join(dir, `bad-${name}.age`);
+        if (from === "file") await writeFile(path, bytes);
+        const result = await decryptAttachmentToFile(from === "file" ? { path, size: bytes.length } : { bytes }, [identity], expected, out);
+        expect(result.ok, `${name} from ${from}`).toBe(false);
+        expect(result.ok ? "" : result.reason, `${name} from ${from}`).toMatch(reason);
+        expect(existsSync(out), `${name} from ${from}`).toBe(false);
+      }
     }
   });
 });

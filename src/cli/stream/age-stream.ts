@@ -9,10 +9,10 @@ import { Decrypter } from "age-encryption";
 
 export const CHUNK_SIZE = 64 * 1024;
 const TAG_SIZE = 16;
-const SEALED_CHUNK = CHUNK_SIZE + TAG_SIZE;
-const NONCE_SIZE = 16;
+export const SEALED_CHUNK = CHUNK_SIZE + TAG_SIZE;
+export const NONCE_SIZE = 16;
 /** Far more than any header sealdrop writes (twenty hybrid post-quantum stanzas are ~40 KiB). */
-const MAX_HEADER_BYTES = 1 << 20;
+export const MAX_HEADER_BYTES = 1 << 20;
 
 /** Which stage refused the file, in the test kit's words. */
 export type AgeFailure = "header failure" | "no match" | "HMAC failure" | "payload failure";
@@ -36,7 +36,7 @@ export interface DecryptOptions {
 export type PlaintextSink = (chunks: Buffer[]) => void | Promise<void>;
 
 /** The age header (through the MAC line) at the start of `bytes`, or null if it has not ended yet. */
-function headerEnd(bytes: Buffer): number | null {
+export function headerEnd(bytes: Buffer): number | null {
   let from = 0;
   for (;;) {
     const at = bytes.indexOf("\n---", from);
@@ -47,7 +47,7 @@ function headerEnd(bytes: Buffer): number | null {
   }
 }
 
-async function unwrapFileKey(header: Buffer, identities: readonly string[]): Promise<Uint8Array> {
+export async function unwrapFileKey(header: Buffer, identities: readonly string[]): Promise<Uint8Array> {
   const d = new Decrypter();
   for (const i of identities) {
     if (i.startsWith("AGE-SECRET-KEY-")) d.addIdentity(i);
@@ -65,7 +65,7 @@ async function unwrapFileKey(header: Buffer, identities: readonly string[]): Pro
 }
 
 /** The STREAM payload decryptor: feed it ciphertext, it returns verified plaintext chunks. */
-class StreamOpener {
+export class StreamOpener {
   private readonly nonce = Buffer.alloc(12);
   private chunks = 0;
   private done = false;

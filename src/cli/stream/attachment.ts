@@ -1,11 +1,12 @@
 // Decrypting one attachment straight to a file, with memory bounded by a few chunks whatever its size:
-// the padded plaintext streams through the native decryptor; the first `size` bytes (the manifest's)
+// the padded plaintext streams through the native decryptor (from a file: age-file.ts); the first `size` bytes (the manifest's)
 // go to a temporary file and into SHA-256; the rest must be exactly the padding (src/core/padding.ts).
 // The file gets its final name only once every check has passed.
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, rm } from "node:fs/promises";
 import { paddedSize } from "../../core/padding.js";
+import { decryptFile } from "./age-file.js";
 import { decryptStream } from "./age-stream.js";
 
 export interface ExpectedPlaintext {
@@ -29,6 +30,22 @@ async function* fromBytes(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
 
 export function ciphertextStream(source: CiphertextSource): AsyncIterable<Uint8Array> {
   return "path" in source ? (createReadStream(source.path, { highWaterMark: READ_SIZE }) as AsyncIterable<Uint8Array>) : fromBytes(source.bytes);
+}
+
+const ZEROS = Buffer.alloc(64 * 1024);
+
+/** Whether `bytes`, starting `offset` bytes into the padding, are what padding holds there: 0x80 first, then zeros. */
+function isPadding(bytes: Buffer, offset: number): boolean {
+  let from = 0;
+  if (offset === 0) {
+    if (bytes[0] !== 0x80) return false;
+    from = 1;
+  }
+  for (let at = from; at < bytes.length; at += ZEROS.length) {
+    const end = Math.min(bytes.length, at + ZEROS.length);
+    if (!bytes.subarray(at, end).equals(ZEROS.subarray(0, end - at))) return false;
+  }
+  return true;
 }
 
 export type StreamedAttachment = { ok: true } | { ok: false; reason: string };
@@ -56,10 +73,7 @@ export async function decryptAttachmentToFile(
       for (const c of chunks) {
         const keep = Math.max(0, Math.min(c.length, expected.size - position));
         if (keep > 0) data.push(c.subarray(0, keep));
-        for (let i = keep; i < c.length && !badPadding; i++) {
-          const at = position + i;
-          if (c[i] !== (at === expected.size ? 0x80 : 0)) badPadding = true;
-        }
+        if (keep < c.length && !badPadding) badPadding = !isPadding(c.subarray(keep), position + keep - expected.size);
         position += c.length;
       }
       if (position > padded) badPadding = true;
@@ -67,7 +81,9 @@ export async function decryptAttachmentToFile(
       if (data.length > 0) await out.writev(data);
     };
     try {
-      await decryptStream(ciphertextStream(source), identities, sink, { onProgress: (n) => options.onProgress?.(n, total) });
+      const onProgress = (n: number) => options.onProgress?.(n, total);
+      if ("path" in source) await decryptFile(source.path, identities, sink, { onProgress });
+      else await decryptStream(ciphertextStream(source), identities, sink, { onProgress });
     } catch (e) {
       const message = (e as Error).message;
       return fail(/no identity matched/.test(message) ? "not encrypted to your key" : `cannot decrypt: ${message}`);
