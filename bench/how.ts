@@ -9,7 +9,8 @@ export const HOW = (memoryBytes: number) => `- **Browser encrypt+upload**: the s
   WebAssembly), with a smaller file.
 - **Memory**: JS heap from \`performance.memory\` (with \`--enable-precise-memory-info\`) sampled every 50 ms in the page;
   browser memory is the sum of PSS over every Chromium process, sampled every 200 ms; server memory is the server
-  process's VmRSS, sampled every 200 ms, while the ${mb(memoryBytes)} upload runs.
+  process's VmRSS, sampled every 200 ms, while the ${mb(memoryBytes)} upload runs. The server runs as \`npm run build\`
+  ships the \`sealdrop\` command: bundled JavaScript on plain Node (scripts/build-cli.ts), not TypeScript through tsx.
 - **OpenPGP.js**: \`openpgp.encrypt\` streaming the same file (Blob.stream) to a fresh Curve25519 key, compression off,
   output read and discarded; ours is the encrypt-only run on the same file. Ratio = OpenPGP.js time ÷ ours. OpenPGP.js
   is bundled only into the benchmark page (bench/page), never into the source page.

@@ -4,7 +4,7 @@ import { toBase64 } from "../src/core/bytes.js";
 import { sealEnvelope } from "../src/core/envelope.js";
 import { here, log, ratio, startProcess, stop, type Figures } from "./lib.js";
 
-async function ingest(url: string, body: string, seconds: number, concurrency = 16): Promise<{ rps: number; errors: number }> {
+export async function ingest(url: string, body: string, seconds: number, concurrency = 16): Promise<{ rps: number; errors: number }> {
   const target = new URL("/api/submissions", url);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const payload = Buffer.from(body);

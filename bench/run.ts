@@ -8,6 +8,7 @@ import { execFileSync, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { build as esbuild } from "esbuild";
 import { build } from "vite";
 import { initializeNewsroom } from "../src/server/newsroom.js";
 import { openNodeDatabase } from "../src/server/node/database.js";
@@ -30,6 +31,16 @@ function chosenSections(argv: string[]): Section[] {
   return SECTIONS.filter((s) => names.includes(s));
 }
 
+/**
+ * The benchmark server as `npm run build` ships the command: bundled JavaScript on plain Node, not
+ * TypeScript through tsx. Three folders deep, like its sources, so migrations/ resolves the same.
+ */
+async function serverScript(): Promise<string> {
+  const outfile = here("../dist/node/bench/server-process.mjs");
+  await esbuild({ entryPoints: [here("./server-process.ts")], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
+  return outfile;
+}
+
 async function main(): Promise<void> {
   const sections = chosenSections(process.argv.slice(2));
   const started = Date.now();
@@ -45,7 +56,7 @@ async function main(): Promise<void> {
       const db = await openNodeDatabase(dataDir);
       await initializeNewsroom(db, { name: "Bench", desks: [{ id: "news", name: "News" }], editor: editor.publicKeys }, new Date());
       await db.destroy();
-      const server = await startProcess(here("./server-process.ts"), [dataDir, clientDir]);
+      const server = await startProcess(await serverScript(), [dataDir, clientDir]);
       children.push(server.child);
       return { url: server.url, pid: server.child.pid!, dataDir, recipient: editor.recipient };
     };

@@ -1,5 +1,5 @@
 // The sealdrop server for the benchmark, in its own process so its memory can be read from /proc:
-// `node --import tsx bench/server-process.ts DATA_DIR CLIENT_DIR`. Proof of work and rate limits are off
+// bench/run.ts bundles it (as scripts/build-cli.ts bundles the command) and runs it on plain Node: DATA_DIR CLIENT_DIR. Proof of work and rate limits are off
 // (pow: false, rateLimits: false): the benchmark measures the server's own cost, not the abuse guard's.
 import { startNodeServer } from "../src/server/node/serve.js";
 
