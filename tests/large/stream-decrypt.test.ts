@@ -88,3 +88,32 @@ describe("decryptAttachmentToFile", () => {
     }
   });
 });
+
+describe("SHA-256 on a second thread (large attachments)", () => {
+  it("gives Node's own digest for pieces of every size, across the shared slots' edges", async () => {
+    const { Sha256Thread } = await import("../../src/cli/stream/sha256-thread.js");
+    const data = randomBytes(19 * 1024 * 1024 + 123);
+    const thread = new Sha256Thread();
+    for (let at = 0, n = 1; at < data.length; at += n, n = (n * 7 + 13) % (3 * 1024 * 1024)) await thread.update(data.subarray(at, at + n));
+    expect(await thread.digest()).toBe(toHex(sha256(data)));
+    const empty = new Sha256Thread();
+    expect(await empty.digest()).toBe(toHex(sha256(new Uint8Array(0))));
+  });
+
+  it("checks a large attachment read from a file: exact when it matches, refused when one byte differs", async () => {
+    const { THREAD_HASH_FROM } = await import("../../src/cli/stream/attachment.js");
+    const plaintext = randomBytes(THREAD_HASH_FROM + 1_000_000);
+    const path = join(dir, "large.age");
+    const sealed = await seal(plaintext);
+    await writeFile(path, sealed);
+    const good = join(dir, "large-out");
+    expect(await decryptAttachmentToFile({ path, size: sealed.length }, [identity], manifest(plaintext), good)).toEqual({ ok: true });
+    expect(Buffer.compare(await readFile(good), plaintext)).toBe(0);
+    const other = Buffer.from(plaintext);
+    other[THREAD_HASH_FROM - 5]! ^= 1;
+    const bad = join(dir, "large-bad");
+    const result = await decryptAttachmentToFile({ path, size: sealed.length }, [identity], manifest(other), bad);
+    expect(result).toEqual({ ok: false, reason: "SHA-256 differs from the manifest's" });
+    expect(existsSync(bad)).toBe(false);
+  });
+});

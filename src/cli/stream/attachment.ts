@@ -7,6 +7,7 @@ import { createReadStream } from "node:fs";
 import { open, rm } from "node:fs/promises";
 import { paddedSize } from "../../core/padding.js";
 import { decryptFile } from "./age-file.js";
+import { Sha256Thread } from "./sha256-thread.js";
 import { decryptStream } from "./age-stream.js";
 
 export interface ExpectedPlaintext {
@@ -23,6 +24,8 @@ export interface StreamDecryptOptions {
 export type CiphertextSource = { path: string; size: number } | { bytes: Uint8Array };
 
 const READ_SIZE = 1 << 20;
+/** From this many ciphertext bytes on, SHA-256 runs on a second thread (starting one costs a few ms). */
+export const THREAD_HASH_FROM = 16 << 20;
 
 async function* fromBytes(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += READ_SIZE) yield bytes.subarray(i, i + READ_SIZE);
@@ -63,7 +66,9 @@ export async function decryptAttachmentToFile(
 ): Promise<StreamedAttachment> {
   const total = "path" in source ? source.size : source.bytes.length;
   const padded = paddedSize(expected.size);
-  const hash = createHash("sha256");
+  // Large attachments are hashed on a second thread while this one decrypts (sha256-thread.ts).
+  const thread = total >= THREAD_HASH_FROM ? new Sha256Thread() : null;
+  const hash = thread ? null : createHash("sha256");
   let position = 0;
   let badPadding = false;
   const out = await open(temp, "wx", 0o600);
@@ -77,7 +82,10 @@ export async function decryptAttachmentToFile(
         position += c.length;
       }
       if (position > padded) badPadding = true;
-      for (const d of data) hash.update(d);
+      for (const d of data) {
+        if (thread) await thread.update(d);
+        else hash!.update(d);
+      }
       if (data.length > 0) await out.writev(data);
     };
     try {
@@ -90,11 +98,13 @@ export async function decryptAttachmentToFile(
     }
     if (position < expected.size) return fail(`size ${position} is smaller than the manifest's ${expected.size}`);
     if (badPadding || position !== padded) return fail(`size differs from the manifest's ${expected.size} (the padding does not match)`);
-    if (hash.digest("hex") !== expected.sha256) return fail("SHA-256 differs from the manifest's");
+    const digest = thread ? await thread.digest() : hash!.digest("hex");
+    if (digest !== expected.sha256) return fail("SHA-256 differs from the manifest's");
     // No fsync: like \`age -d\`, a decrypted copy can always be made again from the vault.
     return { ok: true };
   } finally {
     await out.close();
+    await thread?.close();
   }
 
   async function fail(reason: string): Promise<StreamedAttachment> {
