@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { BlobStore } from "./blobs.js";
 import type { Database } from "./db/schema.js";
+import { eachAlone, type Committer } from "./group-commit.js";
 import type { PowConfig } from "./middleware/pow.js";
 import type { RateLimitConfig } from "./middleware/rate-limit.js";
 
@@ -21,4 +22,9 @@ export interface Deps {
   /** Injected so tests can move time; the app only ever stores coarse days derived from it. */
   now: () => Date;
   config: ServerConfig;
+  /** How acknowledged writes commit; default one transaction each (group-commit.ts). */
+  commit?: Committer | undefined;
 }
+
+/** The deployment's committer for write transactions. */
+export const committer = (deps: Deps): Committer => deps.commit ?? eachAlone(deps.db);

@@ -20,7 +20,38 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Directory fsyncs shared between writers: a caller joins a sync that has not started yet (it will
+ * cover the caller's rename, made before it starts), else queues one after the running one. Under load
+ * one directory fsync serves every file renamed into that directory meanwhile.
+ */
+class DirSyncs {
+  private readonly state = new Map<string, { waiting: Promise<void> | null; running: Promise<void> | null }>();
+
+  sync(dir: string): Promise<void> {
+    let s = this.state.get(dir);
+    if (!s) this.state.set(dir, (s = { waiting: null, running: null }));
+    const state = s;
+    if (state.waiting) return state.waiting;
+    const start = async () => {
+      await state.running?.catch(() => {});
+      state.waiting = null;
+      const run = fsyncDir(dir);
+      state.running = run;
+      try {
+        await run;
+      } finally {
+        if (state.running === run) state.running = null;
+      }
+    };
+    state.waiting = start();
+    return state.waiting;
+  }
+}
+
 export class FsBlobStore implements BlobStore {
+  private readonly dirs = new DirSyncs();
+
   constructor(private readonly root: string) {}
 
   private path(key: string): string {
@@ -54,7 +85,7 @@ export class FsBlobStore implements BlobStore {
       await handle.close();
     }
     await rename(temp, target);
-    await fsyncDir(dirname(target));
+    await this.dirs.sync(dirname(target));
   }
 
   async get(key: string): Promise<StoredBlob | null> {
@@ -110,8 +141,8 @@ export class FsBlobStore implements BlobStore {
       await handle.close();
     }
     await rename(source, target);
-    await fsyncDir(dirname(target));
-    await fsyncDir(dirname(source));
+    await this.dirs.sync(dirname(target));
+    await this.dirs.sync(dirname(source));
   }
 
   async abortUpload(uploadId: string): Promise<void> {

@@ -5,7 +5,7 @@ import { randomId } from "../../core/bytes.js";
 import { coarseDay } from "../../core/time.js";
 import { LIMITS, submissionRequest } from "../../core/wire.js";
 import { decodeBase64Field, readJson, requireAgeFile } from "../body.js";
-import type { Deps } from "../deps.js";
+import { committer, type Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
 import type { KeyedLock } from "../keyed-lock.js";
 
@@ -49,7 +49,7 @@ export function submissionRoutes(deps: Deps, locks: KeyedLock): Hono {
         await deps.blobs.completeUpload(uploadId, Number(byId.get(uploadId)!.bytes), `attachments/${uploadId}`);
       }
       const day = coarseDay(deps.now());
-      await deps.db.transaction().execute(async (tx) => {
+      await committer(deps)(async (tx) => {
         await tx
           .insertInto("submissions")
           .values({ id: submissionId, desk_id: body.desk, received_day: day, envelope_size: envelope.length })
