@@ -4,12 +4,12 @@
 // (never replacing a file), as writeFileAtomic does: a reader sees no bundle or the whole of one.
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { type FileHandle, link, mkdir, open, rename, unlink } from "node:fs/promises";
+import { type FileHandle, mkdir, open, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { type Bundle, endText, fileEndText, fileText, headerText, recordLines } from "./bundle.js";
 import { isAgeFile } from "./ciphertext.js";
 import { CliError } from "./errors.js";
-import { exists } from "./files.js";
+import { exists, placeExclusive } from "./files.js";
 import type { VaultAttachmentFile } from "./vault.js";
 
 const CHUNK = 1 << 20;
@@ -94,34 +94,5 @@ export async function writeBundle(path: string, bundle: Bundle, files: VaultAtta
     throw e;
   }
   await out.close();
-  try {
-    await linkExclusive(temp, path);
-  } catch (e) {
-    await unlink(temp).catch(() => {});
-    if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new CliError(`${path} already exists; refusing to overwrite it`);
-    throw e;
-  }
-  await fsyncDir(dir);
-}
-
-/** Moves `temp` to `path` unless `path` exists (as src/cli/files.ts does): link() refuses to replace. */
-async function linkExclusive(temp: string, path: string): Promise<void> {
-  try {
-    await link(temp, path);
-    await unlink(temp);
-  } catch (e) {
-    // FAT and exFAT (USB sticks, where bundles often go) have no hard links: check, then rename.
-    if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"].includes((e as NodeJS.ErrnoException).code ?? "")) throw e;
-    if (await exists(path)) throw Object.assign(new Error("exists"), { code: "EEXIST" });
-    await rename(temp, path);
-  }
-}
-
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await placeExclusive(temp, path);
 }

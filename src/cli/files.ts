@@ -6,7 +6,7 @@ import { access, link, mkdir, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { CliError } from "./errors.js";
 
-async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string): Promise<void> {
   const handle = await open(dir, "r");
   try {
     await handle.sync();
@@ -33,18 +33,26 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
   } finally {
     await handle.close();
   }
+  if (options.exclusive) return placeExclusive(temp, path);
   try {
-    if (options.exclusive) {
-      await linkExclusive(temp, path);
-    } else {
-      await rename(temp, path);
-    }
+    await rename(temp, path);
+  } catch (e) {
+    await unlink(temp).catch(() => {});
+    throw e;
+  }
+  await fsyncDir(dir);
+}
+
+/** Gives the finished file `temp` the name `path` unless that exists (then removes `temp` and says so); fsyncs the folder. */
+export async function placeExclusive(temp: string, path: string): Promise<void> {
+  try {
+    await linkExclusive(temp, path);
   } catch (e) {
     await unlink(temp).catch(() => {});
     if ((e as NodeJS.ErrnoException).code === "EEXIST") throw new CliError(`${path} already exists; refusing to overwrite it`);
     throw e;
   }
-  await fsyncDir(dir);
+  await fsyncDir(dirname(path));
 }
 
 /** Moves `temp` to `path` unless `path` exists. link() fails with EEXIST instead of replacing, unlike rename(). */
