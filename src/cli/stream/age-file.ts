@@ -11,6 +11,7 @@ import {
   headerEnd,
   MAX_HEADER_BYTES,
   NONCE_SIZE,
+  Releaser,
   SEALED_CHUNK,
   StreamOpener,
   unwrapFileKey,
@@ -62,15 +63,8 @@ async function readHeader(fd: number, identities: readonly string[]): Promise<{ 
  */
 export async function decryptFile(path: string, identities: readonly string[], sink: PlaintextSink, options: FileDecryptOptions = {}): Promise<number> {
   const fd = openSync(path, "r");
-  let pendingWrite: Promise<void> | null = null;
-  let released = 0;
-  const release = async (chunks: Buffer[]) => {
-    if (chunks.length === 0) return;
-    for (const c of chunks) released += c.length;
-    if (pendingWrite) await pendingWrite;
-    const result = sink(chunks);
-    pendingWrite = result instanceof Promise ? result : null;
-  };
+  const releaser = new Releaser(sink);
+  const release = (chunks: Buffer[]) => releaser.release(chunks);
   try {
     const { payloadStart, key } = await readHeader(fd, identities);
     const opener = new StreamOpener(key);
@@ -95,10 +89,10 @@ export async function decryptFile(path: string, identities: readonly string[], s
     if (!opener.finished) {
       throw new AgeStreamError("payload failure", opener.started ? "the file is truncated: the final chunk is missing" : "the payload has no chunks");
     }
-    return released;
+    return releaser.released;
   } finally {
     try {
-      if (pendingWrite) await pendingWrite;
+      await releaser.settle();
     } finally {
       closeSync(fd);
     }

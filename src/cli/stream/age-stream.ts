@@ -125,6 +125,27 @@ export class StreamOpener {
  * is taken as a passphrase), handing verified plaintext to `sink`. Resolves with the plaintext size;
  * rejects with an AgeStreamError naming the stage that failed, after releasing only verified chunks.
  */
+/** Hands verified plaintext to a sink with one sink call in flight, so disk and cipher overlap. */
+export class Releaser {
+  released = 0;
+  private pending: Promise<void> | null = null;
+
+  constructor(private readonly sink: PlaintextSink) {}
+
+  async release(chunks: Buffer[]): Promise<void> {
+    if (chunks.length === 0) return;
+    for (const c of chunks) this.released += c.length;
+    if (this.pending) await this.pending;
+    const result = this.sink(chunks);
+    this.pending = result instanceof Promise ? result : null;
+  }
+
+  /** Waits for the sink call in flight. */
+  async settle(): Promise<void> {
+    if (this.pending) await this.pending;
+  }
+}
+
 export async function decryptStream(
   source: AsyncIterable<Uint8Array>,
   identities: readonly string[],
@@ -133,19 +154,10 @@ export async function decryptStream(
 ): Promise<number> {
   let pending: Buffer = Buffer.alloc(0);
   let consumed = 0;
-  let released = 0;
   let opener: StreamOpener | null = null;
   let headerBytes = 0;
-  let pendingWrite: Promise<void> | null = null;
-
-  const release = async (chunks: Buffer[]) => {
-    if (chunks.length === 0) return;
-    for (const c of chunks) released += c.length;
-    // One write in flight while the next batch is decrypted: disk and cipher overlap.
-    if (pendingWrite) await pendingWrite;
-    const result = sink(chunks);
-    pendingWrite = result instanceof Promise ? result : null;
-  };
+  const releaser = new Releaser(sink);
+  const release = (chunks: Buffer[]) => releaser.release(chunks);
 
   const startPayload = async (): Promise<boolean> => {
     if (opener) return true;
@@ -167,7 +179,7 @@ export async function decryptStream(
   };
 
   const flushError = async (e: unknown): Promise<never> => {
-    if (pendingWrite) await pendingWrite;
+    await releaser.settle();
     throw e;
   };
 
@@ -202,9 +214,9 @@ export async function decryptStream(
     const last = o.chunk(pending);
     await release([last]);
     if (!o.finished) throw new AgeStreamError("payload failure", "the file is truncated: the final chunk is missing");
-    if (pendingWrite) await pendingWrite;
+    await releaser.settle();
     options.onProgress?.(consumed);
-    return released;
+    return releaser.released;
   } catch (e) {
     return flushError(e);
   }
