@@ -21,6 +21,25 @@ const httpApi: UploadApi = {
   },
 };
 
+/** What client/api.ts does for a part: a copy of exactly the part's bytes, sent with XMLHttpRequest. */
+const xhrApi: UploadApi = {
+  ...httpApi,
+  putPart: (id, index, bytes, onProgress) =>
+    new Promise((resolve, reject) => {
+      const body = bytes.slice();
+      const xhr = new XMLHttpRequest();
+      xhr.open("PUT", `/api/uploads/${id}/parts/${index}`);
+      xhr.setRequestHeader("content-type", "application/octet-stream");
+      xhr.upload.onprogress = (e) => onProgress(e.loaded);
+      xhr.onerror = () => reject(Object.assign(new Error("the upload connection failed"), { name: "NetworkError" }));
+      xhr.onload = () => (xhr.status >= 200 && xhr.status < 300 ? resolve(uploadStatus.parse(JSON.parse(xhr.responseText))) : reject(new Error(`HTTP ${xhr.status}`)));
+      xhr.send(body.buffer);
+    }),
+};
+
+/** Set by the driver for experiments (bench/browser.ts leaves it unset): part size, queue depth, API. */
+const tuning = () => (window as unknown as { benchTuning?: { partSize?: number; queuedParts?: number; api?: "fetch" | "xhr" } }).benchTuning ?? {};
+
 /** The same pipeline with the network taken out: parts are acknowledged at once. */
 const nullApi: UploadApi = {
   createUpload: async () => ({ id: "0".repeat(32), parts: 0, bytes: 0, partSize: 8 << 20 }),
@@ -57,7 +76,8 @@ const bench = {
     return measure(() => uploadEncrypted(file(), { recipients: [recipient()], api: nullApiCounting() }));
   },
   async encryptUpload() {
-    return measure(() => uploadEncrypted(file(), { recipients: [recipient()], api: httpApi }));
+    const { api, ...options } = tuning();
+    return measure(() => uploadEncrypted(file(), { recipients: [recipient()], api: api === "xhr" ? xhrApi : httpApi, ...options }));
   },
   /** The file's own bytes, in the same 8 MiB parts, to the same endpoint (the first part carries the age magic the server checks). */
   async rawUpload() {

@@ -5,15 +5,21 @@
 // dropped connection resumes from the last part the server holds (GET /api/uploads/:id) without
 // re-encrypting: age output cannot be reproduced once the encryptor has moved on. Nothing is stored in
 // the browser; a reload starts over.
+//
+// Memory: the parts' buffers (queuedParts + 1 of them) are reused once the server acknowledges a part, and
+// the padding (up to ~3% of the file, 64 MiB for 2 GiB) is streamed from one shared piece of zeros, so
+// nothing allocated here grows with the file. What remains is the encryptor's and the file reader's 64 KiB
+// chunks, which the garbage collector frees as it goes.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { Encrypter } from "age-encryption";
 import { toHex } from "../../src/core/bytes.js";
-import { paddedSize, paddingTail } from "../../src/core/padding.js";
+import { paddedSize } from "../../src/core/padding.js";
 import type { UploadStatus } from "../../src/core/wire.js";
 
 /** The HTTP calls an upload makes; client/api.ts provides them (tests may wrap them). */
 export interface UploadApi {
   createUpload(): Promise<UploadStatus>;
+  /** `bytes` is reused for a later part once the returned promise settles: send or copy it before that. */
   putPart(uploadId: string, index: number, bytes: Uint8Array, onProgress: (sent: number) => void): Promise<UploadStatus>;
   getUpload(uploadId: string): Promise<UploadStatus>;
 }
@@ -79,12 +85,12 @@ function paddedPlaintext(file: StreamableFile, onHashed: (digest: string, size: 
   const hash = sha256.create();
   let size = 0;
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
-  let tail: Uint8Array | null = null;
-  let tailAt = 0;
+  let tailLeft = -1;
+  let zeros: Uint8Array | null = null;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (tail === null) {
+        if (tailLeft < 0) {
           reader ??= file.stream().getReader();
           let result: ReadableStreamReadResult<Uint8Array>;
           try {
@@ -100,12 +106,18 @@ function paddedPlaintext(file: StreamableFile, onHashed: (digest: string, size: 
           }
           if (size !== file.size) throw new FileStreamError("the file changed while it was being read");
           onHashed(toHex(hash.digest()), size);
-          tail = paddingTail(size);
+          // 0x80 then zeros, as paddingTail(size) would be: but that can be tens of megabytes at once.
+          tailLeft = paddedSize(size) - size;
+          controller.enqueue(Uint8Array.of(0x80));
+          tailLeft -= 1;
+          zeros = new Uint8Array(Math.min(tailLeft, PAD_PIECE));
+          return;
         }
-        // The tail can be hundreds of megabytes for a large file: hand it over in pieces.
-        if (tailAt >= tail.length) return controller.close();
-        controller.enqueue(tail.subarray(tailAt, Math.min(tail.length, tailAt + PAD_PIECE)));
-        tailAt += PAD_PIECE;
+        // The same zeros, read (never written) downstream, handed over piece by piece.
+        if (tailLeft === 0) return controller.close();
+        const n = Math.min(tailLeft, zeros!.length);
+        controller.enqueue(zeros!.subarray(0, n));
+        tailLeft -= n;
       },
       cancel(reason) {
         return reader?.cancel(reason);
@@ -118,6 +130,8 @@ function paddedPlaintext(file: StreamableFile, onHashed: (digest: string, size: 
 interface QueuedPart {
   bytes: Uint8Array;
   failures: number;
+  /** The part buffer to reuse once this entry is acknowledged (the last entry cut from it). */
+  buffer: Uint8Array<ArrayBuffer> | null;
 }
 
 /** Encrypts and uploads `file`; resolves once the server acknowledged every byte. */
@@ -152,13 +166,15 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
     else wakeConsumer = null;
     wake?.();
   };
+  // Buffers of acknowledged parts, for the next ones: the queue plus the part being filled hold the rest.
+  const spare: Uint8Array<ArrayBuffer>[] = [];
   const producer = (async () => {
     let part = new Uint8Array(partSize);
     let filled = 0;
     const push = async (bytes: Uint8Array) => {
       while (queue.length >= queuedParts && !aborted) await new Promise<void>((r) => (wakeProducer = r));
       if (aborted) throw new Error("upload aborted");
-      queue.push({ bytes, failures: 0 });
+      queue.push({ bytes, failures: 0, buffer: part });
       notify("consumer");
     };
     try {
@@ -173,7 +189,7 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
           chunk = chunk.subarray(n);
           if (filled === partSize) {
             await push(part);
-            part = new Uint8Array(partSize);
+            part = spare.pop() ?? new Uint8Array(partSize);
             filled = 0;
           }
         }
@@ -197,6 +213,7 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
     const head = queue.shift()!;
     acknowledgedParts++;
     acknowledgedBytes += head.bytes.length;
+    if (head.buffer) spare.push(head.buffer);
     notify("producer");
   };
   try {
@@ -234,7 +251,7 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
         } else if (++head.failures >= 2 && head.bytes.length >= 2 * MIN_PART) {
           // A link that keeps dropping mid-part: smaller parts get through.
           const half = Math.ceil(head.bytes.length / 2);
-          queue.splice(0, 1, { bytes: head.bytes.subarray(0, half), failures: 0 }, { bytes: head.bytes.subarray(half), failures: 0 });
+          queue.splice(0, 1, { bytes: head.bytes.subarray(0, half), failures: 0, buffer: null }, { bytes: head.bytes.subarray(half), failures: 0, buffer: head.buffer });
         }
         report(0);
       }

@@ -89,6 +89,34 @@ describe("uploadEncrypted", () => {
   });
 });
 
+describe("uploadEncrypted's memory", () => {
+  it("reuses a few part buffers, splits a failing part, and still produces the exact file", async () => {
+    const file = randomBytes(64 * 1024 * 1024 + 1); // padded by 2 MiB: the tail comes in several pieces
+    const stored: Uint8Array[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    let drops = 0;
+    const status = (): UploadStatus => ({ id: "0".repeat(32), parts: stored.length, bytes: stored.reduce((n, p) => n + p.length, 0), partSize: 1 << 20 });
+    const memoryApi: UploadApi = {
+      createUpload: async () => status(),
+      getUpload: async () => status(),
+      putPart: async (_id, index, bytes) => {
+        buffers.add(bytes.buffer);
+        if (index === 2 && drops++ < 2) throw networkError(); // Twice: the part is halved.
+        stored.push(bytes.slice());
+        return status();
+      },
+    };
+    const result = await uploadEncrypted(new Blob([new Uint8Array(file)]), { recipients: [server.editor.recipient], api: memoryApi, partSize: 1 << 20, queuedParts: 2, retryDelay: 1 });
+    expect(stored.map((p) => p.length).slice(2, 4)).toEqual([512 << 10, 512 << 10]);
+    // Two queued parts plus the one being filled: buffers are reused rather than one per part.
+    expect(buffers.size).toBeLessThanOrEqual(3);
+    const ciphertext = Buffer.concat(stored);
+    expect(ciphertext.length).toBe(result.ciphertextSize);
+    const plaintext = await openBytes(ciphertext, [server.editor.identity]);
+    expect(Buffer.from(plaintext).equals(file)).toBe(true);
+  });
+});
+
 /** Submits an envelope naming the streamed upload (what client/submit.ts does after uploading). */
 async function submitTipWithUpload(upload: { uploadId: string; size: number; sha256: string }) {
   const { sealEnvelope } = await import("../../src/core/envelope.js");
