@@ -1,14 +1,16 @@
 // Benchmark sections in Chromium: encrypt+upload against its baselines (normal and jitless), memory during a
 // large upload, and our encryption against OpenPGP.js. The page is bench/page (built by bench/run.ts).
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { CHROMIUM, descendants, log, mb, MiB, pss, rate, ratio, sampler, SIZES, statusField, type Figures } from "./lib.js";
+import { decryptAttachmentToFile } from "../src/cli/stream/attachment.js";
+import { CHROMIUM, descendants, GiB, log, mb, MiB, pss, rate, ratio, sampler, SIZES, statusField, type Figures } from "./lib.js";
 
 interface Measured<T = unknown> {
   seconds: number;
@@ -34,7 +36,9 @@ async function openBench(browser: Browser, server: BenchServer, file: string): P
   return page;
 }
 
-const run = (page: Page, fn: "encryptOnly" | "encryptUpload" | "rawUpload" | "openpgpEncrypt") =>
+type BenchFunction = "encryptOnly" | "encryptUpload" | "rawUpload" | "openpgpEncrypt";
+
+const run = (page: Page, fn: BenchFunction) =>
   page.evaluate((name) => (window as unknown as { bench: Record<string, () => Promise<Measured>> }).bench[name]!(), fn) as Promise<Measured>;
 
 const chromiumArgs = (jitless: boolean) => ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--enable-precise-memory-info", ...(jitless ? ["--js-flags=--jitless"] : [])];
@@ -56,15 +60,14 @@ async function clearUploads(dataDir: string): Promise<void> {
 /** Encrypt+upload against min(encrypt-only, raw upload), normal and jitless. */
 export async function uploadFigures(server: BenchServer, bigFile: string, smallFile: string): Promise<Figures> {
   const one = (jitless: boolean, file: string, bytes: number) =>
-    withBrowser(jitless, async (browser) => {
-      const page = await openBench(browser, server, file);
+    withPlainBench(server, file, jitless, async (page) => {
       log(`${jitless ? "jitless " : ""}browser, ${mb(bytes)}: encrypt only…`);
-      const enc = await run(page, "encryptOnly");
+      const enc = await page.run("encryptOnly");
       log(`  raw upload…`);
-      const raw = await run(page, "rawUpload");
+      const raw = await page.run("rawUpload");
       await clearUploads(server.dataDir);
       log(`  encrypt + upload…`);
-      const both = await run(page, "encryptUpload");
+      const both = await page.run("encryptUpload");
       await clearUploads(server.dataDir);
       const r = Math.max(enc.seconds, raw.seconds) / both.seconds;
       const label = jitless ? `Browser encrypt+upload, ${mb(bytes)}, \`--jitless\`` : `Browser encrypt+upload, ${mb(bytes)} on loopback (Chromium)`;
@@ -80,9 +83,9 @@ export async function uploadFigures(server: BenchServer, bigFile: string, smallF
  * 8 MiB parts that was most of the memory the benchmark saw, and a third of the speed. A source's browser
  * has no debugger attached, so the memory section measures without it.
  */
-async function plainBench(server: BenchServer, file: string) {
+async function plainBench(server: BenchServer, file: string, jitless = false) {
   const profile = await mkdtemp(join(tmpdir(), "sealdrop-chromium-"));
-  const child = spawn(CHROMIUM, ["--headless", `--user-data-dir=${profile}`, "--remote-debugging-pipe", ...chromiumArgs(false), "about:blank"], { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] });
+  const child = spawn(CHROMIUM, ["--headless", `--user-data-dir=${profile}`, "--remote-debugging-pipe", ...chromiumArgs(jitless), "about:blank"], { stdio: ["ignore", "ignore", "ignore", "pipe", "pipe"] });
   const [toChrome, fromChrome] = [child.stdio[3] as Writable, child.stdio[4] as Readable];
   const pending = new Map<number, { resolve: (v: Record<string, any>) => void; reject: (e: Error) => void }>();
   const decoder = new StringDecoder("utf8");
@@ -118,7 +121,7 @@ async function plainBench(server: BenchServer, file: string) {
   const { nodeId } = await send("DOM.querySelector", { nodeId: root.nodeId, selector: "#file" }, sessionId);
   await send("DOM.setFileInputFiles", { nodeId, files: [file] }, sessionId);
   return {
-    run: (fn: "encryptUpload") => evaluate(`bench.${fn}()`) as Promise<Measured>,
+    run: (fn: BenchFunction) => evaluate(`bench.${fn}()`) as Promise<Measured>,
     async close() {
       await send("Browser.close").catch(() => {});
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
@@ -126,6 +129,43 @@ async function plainBench(server: BenchServer, file: string) {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+async function withPlainBench<T>(server: BenchServer, file: string, jitless: boolean, f: (page: Awaited<ReturnType<typeof plainBench>>) => Promise<T>): Promise<T> {
+  const page = await plainBench(server, file, jitless);
+  try {
+    return await f(page);
+  } finally {
+    await page.close();
+  }
+}
+
+/** A very large attachment end to end: the page encrypts and uploads it, the editor's decryptor restores it. */
+export async function largeFigures(server: BenchServer, file: string, bytes: number, identity: string): Promise<Figures> {
+  return withPlainBench(server, file, false, async (page) => {
+    log(`browser, ${mb(bytes)}: encrypt + upload, then decrypt on the editor side…`);
+    const m = (await page.run("encryptUpload")) as Measured<{ uploadId: string; size: number; sha256: string; ciphertextSize: number }>;
+    const stored = join(server.dataDir, "blobs", "uploads", m.result.uploadId);
+    const out = `${stored}.plain`;
+    const t = performance.now();
+    const r = await decryptAttachmentToFile({ path: stored, size: m.result.ciphertextSize }, [identity], { size: m.result.size, sha256: m.result.sha256 }, out);
+    const decryptSeconds = (performance.now() - t) / 1000;
+    const exact = r.ok && m.result.size === bytes && m.result.sha256 === (await fileSha256(file));
+    await rm(out, { force: true });
+    await clearUploads(server.dataDir);
+    return {
+      rows: [
+        `| ${mb(bytes)} attachment end to end: browser encrypt+upload, then \`sealdrop read\`'s decryptor on the stored upload | upload ${rate(bytes, m.seconds)}, decrypt ${rate(bytes, decryptSeconds)} | (absolute) | – | ≥ 4 GiB, byte-exact | ${exact && bytes >= 4 * GiB ? "met" : `not met${r.ok ? "" : ` (${r.reason})`}`} |`,
+      ],
+      notes: [`The ${mb(bytes)} attachment: ${mb(m.result.ciphertextSize)} of ciphertext on the server (padding included); decrypted plaintext ${exact ? "identical to the file (SHA-256)" : "NOT identical"}; peak JS heap ${mb(m.peakHeap)}.`],
+    };
+  });
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const c of createReadStream(path)) h.update(c as Buffer);
+  return h.digest("hex");
 }
 
 /** Chromium's name for a process: its --type= (renderer, gpu-process, utility: network…), or "browser". */

@@ -6,7 +6,12 @@ export const HOW = (memoryBytes: number) => `- **Browser encrypt+upload**: the s
   server on loopback. *Encrypt only* runs the same code with a network that acknowledges at once; *raw upload* sends the
   file's own bytes in the same parts to the same endpoint. Ratio = slower baseline's time ÷ encrypt+upload time. The
   file is a generated one chosen through a file input. \`--jitless\` is Tor Browser's "Safer" situation (no JIT, no
-  WebAssembly), with a smaller file.
+  WebAssembly), with a smaller file. Chromium is driven over \`--remote-debugging-pipe\` without the DevTools Network
+  domain (bench/browser.ts plainBench): Playwright's Network domain copies every request body through the browser
+  process, which a source's browser never does.
+- **Large attachment end to end**: the same page uploads a file of over 4 GiB; the editor side's decryptor
+  (\`sealdrop read\`'s, src/cli/stream/attachment.ts) then restores it from the server's stored upload and checks size,
+  padding and SHA-256 against what the page computed, which must equal the file's own SHA-256.
 - **Memory**: JS heap from \`performance.memory\` (with \`--enable-precise-memory-info\`) sampled every 50 ms in the page;
   browser memory is the sum of PSS over every Chromium process, sampled every 200 ms; server memory is the server
   process's VmRSS, sampled every 200 ms, while the ${mb(memoryBytes)} upload runs. The server runs as \`npm run build\`

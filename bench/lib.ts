@@ -11,7 +11,7 @@ export const SCALE = Number(process.env.SEALDROP_BENCH_SCALE ?? "1");
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
 const size = (bytes: number) => Math.max(8 * MiB, Math.round((bytes * SCALE) / MiB) * MiB);
-export const SIZES = { browser: size(GiB), memory: size(2 * GiB), jitless: size(64 * MiB), openpgp: size(256 * MiB), decrypt: size(GiB) };
+export const SIZES = { browser: size(GiB), memory: size(2 * GiB), jitless: size(64 * MiB), openpgp: size(256 * MiB), decrypt: size(GiB), large: size(4 * GiB + 7 * MiB) };
 export const CHROMIUM = process.env.SEALDROP_CHROMIUM ?? "/usr/bin/chromium";
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 export const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));

@@ -13,13 +13,13 @@ import { build } from "vite";
 import { initializeNewsroom } from "../src/server/newsroom.js";
 import { openNodeDatabase } from "../src/server/node/database.js";
 import { makeEditor } from "../tests/helpers/server.js";
-import { memoryFigures, openpgpFigures, uploadFigures, type BenchServer } from "./browser.js";
+import { largeFigures, memoryFigures, openpgpFigures, uploadFigures, type BenchServer } from "./browser.js";
 import { decryptFigures } from "./decrypt.js";
 import { ingestFigures } from "./ingest.js";
 import { CHROMIUM, generateFile, GiB, here, log, mb, SCALE, SIZES, startProcess, stop, type Figures } from "./lib.js";
 import { HOW } from "./how.js";
 
-const SECTIONS = ["upload", "memory", "openpgp", "decrypt", "ingest"] as const;
+const SECTIONS = ["upload", "memory", "openpgp", "large", "decrypt", "ingest"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function chosenSections(argv: string[]): Section[] {
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       return path;
     };
 
-    const browserSections = sections.filter((s) => s === "upload" || s === "memory" || s === "openpgp");
+    const browserSections = sections.filter((s) => s === "upload" || s === "memory" || s === "openpgp" || s === "large");
     if (browserSections.length > 0) {
       log(`building the benchmark page…`);
       const pageDir = join(work, "page");
@@ -76,7 +76,11 @@ async function main(): Promise<void> {
       if (sections.includes("upload")) add(await uploadFigures(server, await file("upload.bin", SIZES.browser), await file("jitless.bin", SIZES.jitless)));
       if (sections.includes("memory")) add(await memoryFigures(server, await file("memory.bin", SIZES.memory)));
       if (sections.includes("openpgp")) add(await openpgpFigures(server, await file("openpgp.bin", SIZES.openpgp)));
-      await rm(join(work, "upload.bin"), { force: true });
+      for (const f of ["upload.bin", "memory.bin", "openpgp.bin"]) await rm(join(work, f), { force: true });
+      if (sections.includes("large")) {
+        add(await largeFigures(server, await file("large.bin", SIZES.large), SIZES.large, editor.identity));
+        await rm(join(work, "large.bin"), { force: true });
+      }
     }
     if (sections.includes("decrypt")) add(await decryptFigures(work, await file("decrypt.bin", SIZES.decrypt)));
     if (sections.includes("ingest")) {
