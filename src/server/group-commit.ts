@@ -49,7 +49,7 @@ export function groupCommit(db: Kysely<Database>, maxGroup = 256): Committer {
   function schedule() {
     if (scheduled) return;
     scheduled = true;
-    setImmediate(() => void flush());
+    setTimeout(() => void flush(), 0);
   }
 
   return <T>(work: TransactionWork<T>) =>
