@@ -45,6 +45,8 @@ describe("sealdrop command line", () => {
     [["serve", "--port", "http"], /invalid port/],
     [["serve", "--database", "mysql://db/sealdrop"], /--database takes a postgres:\/\/ or postgresql:\/\/ URL/],
     [["serve", "--database", "postgres://db/sealdrop", "--demo"], /--demo sets up a local SQLite newsroom/],
+    [["serve", "--restamp-minutes", "0"], /--restamp-minutes takes a whole number of minutes from 1 to 1440/],
+    [["serve", "--restamp-minutes", "1.5"], /--restamp-minutes takes a whole number/],
     [["source"], /sealdrop source: missing argument/],
     [["reply"], /sealdrop reply: missing argument/],
     [["export"], /--out is required/],

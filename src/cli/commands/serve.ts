@@ -8,7 +8,8 @@ import { editorHome } from "../home.js";
 import type { Io } from "../io.js";
 import { createNewsroom, localWriter } from "../setup.js";
 
-export const SERVE_HELP = `Usage: sealdrop serve [--data DIR] [--database URL] [--port PORT] [--host HOST] [--demo]
+export const SERVE_HELP = `Usage: sealdrop serve [--data DIR] [--database URL] [--port PORT] [--host HOST]
+                     [--restamp-minutes N] [--demo]
 
 Runs the sealdrop server: the source page and the API, with SQLite and ciphertext files under DIR.
 It logs nothing about requests. Set SEALDROP_SETUP_TOKEN to allow \`sealdrop init --server\` once.
@@ -20,6 +21,9 @@ It logs nothing about requests. Set SEALDROP_SETUP_TOKEN to allow \`sealdrop ini
                     \`sealdrop init --server URL\` and SEALDROP_SETUP_TOKEN.
   --port PORT       TCP port (default: 8787; 0 picks a free one)
   --host HOST       address to listen on (default: 127.0.0.1; put it behind an onion service or TLS proxy)
+  --restamp-minutes N
+                    every N minutes (default: 60), reset the times of every file under DIR so the disk
+                    keeps no exact time of any write older than that (docs/THREAT-MODEL.md)
   --demo            if the database has no newsroom yet, create a demo newsroom and a demo editor key
                     in ./demo-editor, for trying sealdrop only (SQLite only)
 `;
@@ -29,6 +33,7 @@ const OPTIONS = {
   database: { type: "string" },
   port: { type: "string" },
   host: { type: "string" },
+  "restamp-minutes": { type: "string" },
   demo: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -42,6 +47,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
   const port = parsePort(values.port ?? "8787");
   const host = values.host ?? "127.0.0.1";
   const setupToken = io.env.SEALDROP_SETUP_TOKEN || undefined;
+  const restampMinutes = parseMinutes(values["restamp-minutes"] ?? "60");
   const database = values.database ?? (io.env.SEALDROP_DATABASE_URL || undefined);
   if (database !== undefined) {
     const { isPostgresUrl } = await import("../../server/postgres/database.js");
@@ -60,7 +66,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
     process.on("SIGTERM", stop);
   });
   const { startNodeServer } = await import("../../server/node/serve.js");
-  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}), ...(database ? { database } : {}) });
+  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}), ...(database ? { database } : {}), restampMinutes });
   try {
     io.out(`listening on ${server.url}`);
     if (values.demo) await setUpDemo(dataDir, server.url, io);
@@ -68,6 +74,14 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
   } finally {
     await server.close();
   }
+}
+
+function parseMinutes(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 1440) {
+    throw new UsageError(`sealdrop serve: --restamp-minutes takes a whole number of minutes from 1 to 1440, not ${JSON.stringify(text)}\nRun \`sealdrop serve --help\` for usage.`);
+  }
+  return n;
 }
 
 async function setUpDemo(dataDir: string, url: string, io: Io): Promise<void> {

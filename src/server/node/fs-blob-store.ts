@@ -1,12 +1,15 @@
 // Blobs as files under one directory. Every write is made durable before it resolves: data is written
 // to a temporary file, fsynced, renamed into place, and the directory fsynced, so a crash leaves either
-// the old state or the new one, never half a file (invariant 6).
+// the old state or the new one, never half a file (invariant 6). Files show only the day they were
+// written (access and modification times at the start of the UTC day; reads leave the access time
+// alone): see timestamps.ts for that and for the change time.
 import { constants, createReadStream } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { randomId } from "../../core/bytes.js";
 import type { BlobStore, StoredBlob } from "../blobs.js";
+import { dayStart, openNoAtime } from "./timestamps.js";
 
 const KEY = /^(envelopes|attachments|replies|notes)\/[0-9a-f]{32}$/;
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
@@ -52,7 +55,16 @@ class DirSyncs {
 export class FsBlobStore implements BlobStore {
   private readonly dirs = new DirSyncs();
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Hides the moment of a write: the file's times become the start of today (UTC). */
+  private async coarsen(handle: FileHandle): Promise<void> {
+    const day = dayStart(this.now());
+    await handle.utimes(day, day);
+  }
 
   private path(key: string): string {
     if (!KEY.test(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
@@ -80,6 +92,7 @@ export class FsBlobStore implements BlobStore {
     const handle = await open(temp, "wx", 0o600);
     try {
       await handle.writeFile(data);
+      await this.coarsen(handle);
       await handle.sync();
     } finally {
       await handle.close();
@@ -89,15 +102,22 @@ export class FsBlobStore implements BlobStore {
   }
 
   async get(key: string): Promise<StoredBlob | null> {
-    const file = this.path(key);
-    let size: number;
+    let handle: FileHandle;
     try {
-      size = (await stat(file)).size;
+      handle = await openNoAtime(this.path(key));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw e;
     }
-    const body = Readable.toWeb(createReadStream(file)) as unknown as ReadableStream<Uint8Array>;
+    let size: number;
+    try {
+      size = (await handle.stat()).size;
+    } catch (e) {
+      await handle.close();
+      throw e;
+    }
+    // The stream closes the handle when it ends or is cancelled.
+    const body = Readable.toWeb(createReadStream("", { fd: handle })) as unknown as ReadableStream<Uint8Array>;
     return { body, size };
   }
 
@@ -117,6 +137,7 @@ export class FsBlobStore implements BlobStore {
         const { bytesWritten } = await handle.write(data, written, data.length - written, offset + written);
         written += bytesWritten;
       }
+      await this.coarsen(handle);
       await handle.sync();
     } finally {
       await handle.close();
@@ -136,6 +157,7 @@ export class FsBlobStore implements BlobStore {
     }
     try {
       await handle.truncate(size);
+      await this.coarsen(handle);
       await handle.sync();
     } finally {
       await handle.close();

@@ -12,6 +12,7 @@ import { openNodeDatabase } from "./database.js";
 import { FsBlobStore } from "./fs-blob-store.js";
 import { sweepOrphans } from "../maintenance.js";
 import { isPostgresUrl, openPostgresDatabase } from "../postgres/database.js";
+import { startRestamping } from "./timestamps.js";
 
 function requirePostgresUrl(database: string): string {
   if (!isPostgresUrl(database)) throw new Error("--database takes a postgres:// or postgresql:// URL");
@@ -32,6 +33,11 @@ export interface NodeServerOptions {
   /** Proof of work and budgets for anonymous writes: on by default (docs/SECURITY.md). */
   pow?: ServerConfig["pow"];
   rateLimits?: ServerConfig["rateLimits"];
+  /**
+   * Minutes between re-stamps of every file time under `dataDir` (timestamps.ts): the longest a file's
+   * exact change time stays on disk. Default 60.
+   */
+  restampMinutes?: number;
 }
 
 export interface RunningServer {
@@ -44,11 +50,12 @@ export async function createNodeDeps(
   options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits"> = {},
 ): Promise<Deps> {
   const db = options.database ? await openPostgresDatabase(requirePostgresUrl(options.database)) : await openNodeDatabase(dataDir);
-  const blobs = await new FsBlobStore(join(dataDir, "blobs")).init();
+  const now = () => new Date();
+  const blobs = await new FsBlobStore(join(dataDir, "blobs"), now).init();
   return {
     db,
     blobs,
-    now: () => new Date(),
+    now,
     // SQLite commits one transaction at a time, each with an fsync: submissions arriving together share one.
     ...(options.database ? {} : { commit: groupCommit(db) }),
     config: { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits },
@@ -62,6 +69,7 @@ function staticClient(root: string): MiddlewareHandler {
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const deps = await createNodeDeps(options.dataDir, options);
   await sweepOrphans(deps);
+  const restamper = await startRestamping(options.dataDir, options.restampMinutes ?? 60, deps.now);
   const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
   const hasClient = existsSync(join(clientDir, "index.html"));
   if (!hasClient) console.warn(`sealdrop: no built source page in ${clientDir}; run "npm run build" to serve it.`);
@@ -74,7 +82,10 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         close: () =>
           new Promise<void>((done) => {
             server.close(() => {
-              void deps.db.destroy().then(() => done());
+              void restamper
+                .stop()
+                .then(() => deps.db.destroy())
+                .then(() => done());
             });
           }),
       });
