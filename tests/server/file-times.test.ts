@@ -53,8 +53,9 @@ describe("file times on the Node deployment", () => {
     await writeFile(join(root, "sealdrop.sqlite"), "c");
     const exact = (await stat(join(root, "blobs", "envelopes", "first"))).ctimeMs;
 
-    await new Promise((r) => setTimeout(r, 30));
-    const before = Date.now();
+    await new Promise((r) => setTimeout(r, 150));
+    // The kernel stamps change times from a coarse clock, up to a tick (10 ms at most) behind Date.now().
+    const before = Date.now() - 20;
     const day = new Date(Date.UTC(2026, 0, 15));
     const entries = await entriesUnder(root);
     expect(await restampTree(root, day)).toBe(entries.length);
@@ -63,9 +64,9 @@ describe("file times on the Node deployment", () => {
       expect(s.mtimeMs, entry).toBe(day.getTime());
       expect(s.atimeMs, entry).toBe(day.getTime());
       // Change times now tell only when the re-stamp ran, not the order or moment of the writes.
-      expect(s.ctimeMs, entry).toBeGreaterThanOrEqual(before - 5);
+      expect(s.ctimeMs, entry).toBeGreaterThanOrEqual(before);
     }
-    expect((await stat(join(root, "blobs", "envelopes", "first"))).ctimeMs).toBeGreaterThan(exact);
+    expect((await stat(join(root, "blobs", "envelopes", "first"))).ctimeMs).toBeGreaterThan(exact + 100);
   });
 
   it("dayStart is midnight UTC of the given instant", () => {
