@@ -17,7 +17,8 @@ async function entriesUnder(root: string): Promise<string[]> {
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // The Node deployment itself (files on disk), whichever backend the server suites are running against.
+  server = await startTestServer({ backend: "sqlite" });
 });
 afterAll(() => server.dispose());
 
