@@ -1,5 +1,6 @@
 // Where ciphertext lives. The server app sees only this interface; the Node entry stores files on disk,
-// the Workers entry uses R2. Keys are `envelopes/<id>`, `attachments/<id>`; uploads are addressed by id.
+// the Workers entry uses R2. Keys are `attachments/<id>`, `replies/<id>`, `notes/<id>`, and `envelopes/<id>`
+// for submissions stored before envelopes moved into their rows (migration 0004); uploads are addressed by id.
 export interface StoredBlob {
   body: ReadableStream<Uint8Array>;
   size: number;

@@ -3,15 +3,16 @@
 // The tip's plaintext must never reach the server's disk or output, and the browser must keep no trace.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { sha256 } from "@noble/hashes/sha2.js";
+import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromUtf8, toHex } from "../../src/core/bytes.js";
 import { paddedSize, unpad } from "../../src/core/padding.js";
+import { SQLITE_FILE } from "../../src/server/node/database.js";
 import { launchChromium, openRecordedPage, storageTraces } from "../helpers/browser.js";
 import { buildClient } from "./build.js";
 import { startNewsroom, type Newsroom } from "./newsroom.js";
@@ -127,10 +128,15 @@ describe.each([
     expect(saved).toMatchObject({ name: fileName, size: file.length, sha256: toHex(sha256(file)) });
     expect(toHex(sha256(await readFile(saved!.savedAs)))).toBe(toHex(sha256(file)));
 
-    // (c) Classic keys: the stored envelope is a standard age file that the reference tool opens.
+    // (c) Classic keys: the stored envelope (base64 in its submission's row) is a standard age file that
+    // the reference tool opens.
     if (classic) {
-      const stored = join(newsroom.dataDir, "blobs", "envelopes", id);
-      expect(existsSync(stored)).toBe(true);
+      const db = new SQLite(join(newsroom.dataDir, SQLITE_FILE), { readonly: true, fileMustExist: true });
+      const row = db.prepare("SELECT envelope FROM submissions WHERE id = ?").get(id) as { envelope: string | null } | undefined;
+      db.close();
+      expect(row?.envelope).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
+      const stored = join(newsroom.root, "stored-envelope.age");
+      await writeFile(stored, Buffer.from(row!.envelope!, "base64"));
       const identityFile = join(newsroom.root, "identity.txt");
       await newsroom.sealdrop("identity", "export", "--age", "--out", identityFile);
       const { stdout } = await run("age", ["-d", "-i", identityFile, stored], { encoding: "buffer", maxBuffer: 64 << 20 });

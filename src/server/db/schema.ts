@@ -28,6 +28,8 @@ export interface SubmissionTable {
   desk_id: string;
   received_day: string;
   envelope_size: number;
+  /** Base64 of the envelope's age file; null for submissions stored before migration 0004 (a blob then). */
+  envelope: string | null;
 }
 export interface AttachmentTable {
   id: string;

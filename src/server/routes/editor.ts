@@ -1,6 +1,7 @@
 // Editor endpoints: every request is signed (middleware/editor-auth.ts). Editors fetch ciphertext and
 // manage the newsroom's public keys; nothing here ever sees a private key or a plaintext.
 import { Hono } from "hono";
+import { fromBase64 } from "../../core/bytes.js";
 import { editorPublicKeys, id as idSchema } from "../../core/wire.js";
 import { parseJson } from "../body.js";
 import type { Deps } from "../deps.js";
@@ -49,7 +50,15 @@ export function editorRoutes(deps: Deps): Hono<{ Variables: EditorVariables }> {
     });
   });
 
-  app.get("/submissions/:id/envelope", (c) => streamBlob(`envelopes/${parseId(c.req.param("id"), "submission")}`, "submission"));
+  app.get("/submissions/:id/envelope", async (c) => {
+    const submissionId = parseId(c.req.param("id"), "submission");
+    const row = await deps.db.selectFrom("submissions").select("envelope").where("id", "=", submissionId).executeTakeFirst();
+    if (!row) throw new HttpError(404, "not_found", "No such submission.");
+    // Stored before migration 0004: the envelope is a blob.
+    if (row.envelope === null) return streamBlob(`envelopes/${submissionId}`, "submission");
+    const bytes = fromBase64(row.envelope);
+    return new Response(bytes, { headers: { "Content-Type": "application/octet-stream", "Content-Length": String(bytes.length) } });
+  });
   app.get("/attachments/:id", (c) => streamBlob(`attachments/${parseId(c.req.param("id"), "attachment")}`, "attachment"));
 
   app.delete("/submissions/:id", async (c) => {
@@ -62,7 +71,8 @@ export function editorRoutes(deps: Deps): Hono<{ Variables: EditorVariables }> {
       await tx.deleteFrom("submissions").where("id", "=", submissionId).execute();
       return rows;
     });
-    // Rows first: a crash now leaves unreferenced blobs, which start-up sweeps away.
+    // Rows first: a crash now leaves unreferenced blobs, which start-up sweeps away. (Only submissions
+    // stored before migration 0004 have an envelope blob; deleting a missing one is no error.)
     await deps.blobs.delete(`envelopes/${submissionId}`);
     for (const a of attachments) await deps.blobs.delete(`attachments/${a.id}`);
     return c.json({ deleted: true });

@@ -1,5 +1,5 @@
-// A source's submission: the envelope plus the uploads it names, committed together. The receipt is
-// returned only after every byte and row is durable (invariant 6).
+// A source's submission: the envelope (kept in the submission's row) plus the uploads it names, committed
+// together. The receipt is returned only after every byte and row is durable (invariant 6).
 import { Hono } from "hono";
 import { randomId } from "../../core/bytes.js";
 import { coarseDay } from "../../core/time.js";
@@ -42,9 +42,9 @@ export function submissionRoutes(deps: Deps, locks: KeyedLock): Hono {
         }
       }
       const submissionId = randomId();
-      // Blobs first, rows last: a crash in between leaves only unreferenced blobs, swept at start-up,
-      // and the uploads stay claimable (an attachment keeps its upload's id, so a retry finds it).
-      await deps.blobs.put(`envelopes/${submissionId}`, envelope);
+      // Attachment blobs first, rows last: a crash in between leaves only unreferenced blobs, swept at
+      // start-up, and the uploads stay claimable (an attachment keeps its upload's id, so a retry finds
+      // it). The envelope goes into the row itself, as the base64 the request carried (checked above).
       for (const uploadId of body.attachments) {
         await deps.blobs.completeUpload(uploadId, Number(byId.get(uploadId)!.bytes), `attachments/${uploadId}`);
       }
@@ -52,7 +52,7 @@ export function submissionRoutes(deps: Deps, locks: KeyedLock): Hono {
       await committer(deps)(async (tx) => {
         await tx
           .insertInto("submissions")
-          .values({ id: submissionId, desk_id: body.desk, received_day: day, envelope_size: envelope.length })
+          .values({ id: submissionId, desk_id: body.desk, received_day: day, envelope_size: envelope.length, envelope: body.envelope })
           .execute();
         if (body.attachments.length > 0) {
           await tx
