@@ -1,6 +1,6 @@
 // File times on the single-box deployment (invariant 3: no exact time about a source is stored). A file's
-// modification and access times would otherwise record, to the nanosecond, when each envelope, part
-// and attachment arrived, and a directory's when the last one did. Every file the blob store writes
+// modification and access times would otherwise record, to the nanosecond, when each upload part,
+// attachment, reply and note arrived, and a directory's when the last one did (envelopes are rows). Every file the blob store writes
 // gets its access and modification times set to the start of the UTC day; reads do not touch the
 // access time. The change time (ctime) cannot be set from user space: a re-stamp of the whole data
 // folder, at start-up and then periodically, overwrites every file's and directory's ctime with the
