@@ -1,11 +1,11 @@
-// File times on the single-box deployment (invariant 3: no exact time about a source is stored). A file's
-// modification and access times would otherwise record, to the nanosecond, when each upload part,
-// attachment, reply and note arrived, and a directory's when the last one did (envelopes are rows). Every file the blob store writes
-// gets its access and modification times set to the start of the UTC day; reads do not touch the
-// access time. The change time (ctime) cannot be set from user space: a re-stamp of the whole data
-// folder, at start-up and then periodically, overwrites every file's and directory's ctime with the
-// re-stamp's own moment, so a seized disk shows exact change times only for what was written since the
-// last re-stamp. docs/THREAT-MODEL.md states that residue.
+// File times on the single-box deployment (invariant 3: no exact time about a source is stored). A
+// file's modification and access times would otherwise record, to the nanosecond, when each upload
+// part, attachment, reply and note arrived, and a directory's when the last one did (envelopes are
+// rows, not files). Every file the blob store writes gets its access and modification times set to the
+// start of the UTC day; reads do not touch the access time. The change time (ctime) cannot be set from
+// user space: a re-stamp of the whole data folder, at start-up and then periodically, overwrites every
+// file's and directory's ctime with the re-stamp's own moment, so a seized disk shows exact change times
+// only for what was written since the last re-stamp. docs/THREAT-MODEL.md states that residue.
 import { constants } from "node:fs";
 import { open, readdir, utimes, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
