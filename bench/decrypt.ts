@@ -1,8 +1,8 @@
 // Benchmark section: editor decryption of a large attachment to disk, against `age -d` on the same file.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { open, rm, stat, writeFile } from "node:fs/promises";
+import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
+import { rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { paddingTail } from "../src/core/padding.js";
@@ -52,9 +52,12 @@ export async function decryptFigures(work: string, plainFile: string): Promise<F
     const raw = join(work, `raw-${i}.bin`);
     payloadOnly.push(
       await timeIt(async () => {
-        const h = await open(raw, "w");
-        await decryptFile(sealed, [identity], async (c) => void (await h.writev(c)));
-        await h.close();
+        // Written as sealdrop read writes (attachment.ts): synchronously, a chunk at a time.
+        const fd = openSync(raw, "w");
+        await decryptFile(sealed, [identity], (chunks) => {
+          for (const c of chunks) for (let at = 0; at < c.length; ) at += writeSync(fd, c, at, c.length - at);
+        });
+        closeSync(fd);
       }),
     );
     await rm(raw, { force: true });
