@@ -61,7 +61,7 @@ export async function ingestFigures(serverUrl: string, recipient: string): Promi
       `| Small-tip ingest (POST /api/submissions, ${body.length}-byte body, 16 connections; **proof of work and rate limits off**: \`pow: false\`, \`rateLimits: false\`) | ${ours.rps.toFixed(0)} req/s (${ours.errors} errors) | bare Hono route ${baseline.rps.toFixed(0)} req/s | **${ratio(r)}** | ≥ 0.5 | ${r >= 0.5 ? "met" : "not met"} |`,
     ],
     notes: [
-      "Each accepted tip is durable before its 201: its row, which holds the envelope, is committed to SQLite (synchronous = FULL; tips arriving together share a commit); the bare route does none of that.",
+      "Each accepted tip is durable before its 201: its row, which holds the envelope, is committed to SQLite and SQLite's log fdatasynced before the answer (tips arriving together share a commit, and answers waiting together share an fdatasync); the bare route does none of that.",
     ],
   };
 }

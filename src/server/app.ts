@@ -27,6 +27,14 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   const locks = new KeyedLock();
 
   app.use("*", securityHeaders({ hsts: deps.config.https }));
+  // Invariant 6: no answer, a receipt least of all, leaves before the writes it follows are on disk.
+  const durable = deps.durable;
+  if (durable) {
+    app.use("*", async (_c, next) => {
+      await next();
+      await durable();
+    });
+  }
 
   app.get("/api/newsroom", async (c) => {
     const newsroom = await publicNewsroom(deps.db);

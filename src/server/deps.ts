@@ -24,6 +24,11 @@ export interface Deps {
   config: ServerConfig;
   /** How acknowledged writes commit; default one transaction each (group-commit.ts). */
   commit?: Committer | undefined;
+  /**
+   * Resolves once every write committed so far is on disk, for deployments whose commits return before
+   * that (the Node server's SQLite, database.ts). The app awaits it before every response.
+   */
+  durable?: (() => Promise<void>) | undefined;
 }
 
 /** The deployment's committer for write transactions. */

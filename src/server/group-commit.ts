@@ -1,5 +1,5 @@
 // Group commit: write transactions that arrive together share one database transaction, so one
-// commit (one fsync of SQLite's log with synchronous = FULL) serves many acknowledgements. Each caller's
+// commit serves many acknowledgements (on Node, with fewer WAL frames written; database.ts syncs them). Each caller's
 // promise still settles only after the transaction holding its work has committed (invariant 6). If
 // the shared transaction fails, every piece of work is retried alone, so one bad request never fails
 // another. Work must touch only the transaction it is given: it may run twice (once rolled back).

@@ -1,5 +1,5 @@
 // The embedded default: SQLite in one file under the data directory, durable before every acknowledgement.
-import { mkdir } from "node:fs/promises";
+import { mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
@@ -30,8 +30,7 @@ function withStatementCache(file: SQLite.Database, max = 256): SqliteDatabase {
   };
 }
 
-export async function openNodeDatabase(dataDir: string): Promise<Kysely<Database>> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+function openFile(dataDir: string): SQLite.Database {
   const file = new SQLite(join(dataDir, SQLITE_FILE));
   file.pragma("journal_mode = WAL");
   // FULL: a commit is on disk before the receipt goes out (invariant 6), not merely in the WAL buffer.
@@ -40,7 +39,97 @@ export async function openNodeDatabase(dataDir: string): Promise<Kysely<Database
   file.pragma("busy_timeout = 5000");
   // Deleted ciphertext metadata should not linger in free pages.
   file.pragma("secure_delete = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
+  return file;
+}
+
+/** SQLite under `dataDir`, migrated; every commit is on disk when it returns (synchronous = FULL). */
+export async function openNodeDatabase(dataDir: string): Promise<Kysely<Database>> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openFile(dataDir)) }) });
   await migrate(db, await loadMigrations());
   return db;
+}
+
+export interface ServerDatabase {
+  db: Kysely<Database>;
+  /**
+   * Resolves once every write committed so far is on disk. The server awaits it before answering any
+   * request (app.ts), so no acknowledgement goes out ahead of the data it acknowledges.
+   */
+  durable: () => Promise<void>;
+}
+
+/**
+ * The server's SQLite. Commits run with synchronous = NORMAL, so a commit only writes its frames to
+ * the WAL (the page cache; a killed process loses nothing) and does not block the event loop on an
+ * fsync. Durability against power loss comes from `durable()`: an fdatasync of the WAL file on libuv's
+ * thread pool, shared by every request waiting at the time, started only after their commits were
+ * written. A frame SQLite has since checkpointed into the main file was synced by the checkpoint itself
+ * (it syncs the WAL, then the database) before the WAL is reused.
+ */
+export async function openServerDatabase(dataDir: string): Promise<ServerDatabase> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const file = openFile(dataDir);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
+  await migrate(db, await loadMigrations());
+  // Migrations committed with FULL; make sure the WAL file and its directory entry are on disk too.
+  const wal = join(dataDir, `${SQLITE_FILE}-wal`);
+  await syncPath(wal);
+  await syncPath(dataDir);
+  file.pragma("synchronous = NORMAL");
+  // SQLite deletes the WAL only when the last connection closes, and this one stays open until the
+  // database is destroyed, so one handle reaches the same file for as long as `durable` is used.
+  const walHandle = await open(wal, "r");
+  const changes = file.prepare("SELECT total_changes()").pluck();
+  const totalChanges = () => changes.get() as number;
+  const close = db.destroy.bind(db);
+  db.destroy = async () => {
+    await close();
+    await walHandle.close().catch(() => {});
+  };
+  return { db, durable: coalescedSync(totalChanges, () => walHandle.datasync()) };
+}
+
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * `durable()` for a connection whose change counter is `totalChanges`: resolves at once when nothing
+ * changed since the last sync; otherwise joins the next sync to start (never one already running, which
+ * may have started before the caller's commit). One sync runs at a time, covering everyone who asked
+ * while the one before it ran.
+ */
+export function coalescedSync(totalChanges: () => number, sync: () => Promise<void>): () => Promise<void> {
+  let synced = totalChanges();
+  let waiting: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  let running = false;
+  const drain = async () => {
+    running = true;
+    while (waiting.length > 0) {
+      const batch = waiting;
+      waiting = [];
+      const upTo = totalChanges();
+      try {
+        await sync();
+        synced = Math.max(synced, upTo);
+        for (const w of batch) w.resolve();
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+    running = false;
+  };
+  return () => {
+    if (totalChanges() === synced) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      if (!running) void drain();
+    });
+  };
 }

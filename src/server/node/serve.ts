@@ -8,7 +8,7 @@ import type { MiddlewareHandler } from "hono";
 import { createApp } from "../app.js";
 import type { Deps, ServerConfig } from "../deps.js";
 import { groupCommit } from "../group-commit.js";
-import { openNodeDatabase } from "./database.js";
+import { openServerDatabase } from "./database.js";
 import { FsBlobStore } from "./fs-blob-store.js";
 import { sweepOrphans } from "../maintenance.js";
 import { isPostgresUrl, openPostgresDatabase } from "../postgres/database.js";
@@ -49,15 +49,18 @@ export async function createNodeDeps(
   dataDir: string,
   options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits"> = {},
 ): Promise<Deps> {
-  const db = options.database ? await openPostgresDatabase(requirePostgresUrl(options.database)) : await openNodeDatabase(dataDir);
+  const { db, durable } = options.database
+    ? { db: await openPostgresDatabase(requirePostgresUrl(options.database)), durable: undefined }
+    : await openServerDatabase(dataDir);
   const now = () => new Date();
   const blobs = await new FsBlobStore(join(dataDir, "blobs"), now).init();
   return {
     db,
     blobs,
     now,
-    // SQLite commits one transaction at a time, each with an fsync: submissions arriving together share one.
-    ...(options.database ? {} : { commit: groupCommit(db) }),
+    // SQLite commits one transaction at a time: submissions arriving together share one, and requests
+    // answered together share one fsync of its log (database.ts).
+    ...(options.database ? {} : { commit: groupCommit(db), durable }),
     config: { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits },
   };
 }
