@@ -7,15 +7,7 @@ import { join } from "node:path";
 import type { SealdropApi } from "../api.js";
 import { isAgeFile } from "../ciphertext.js";
 import { CliError } from "../errors.js";
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+import { fsyncPath } from "../../server/node/fsync.js";
 
 /** Downloads `path` (exactly `size` bytes of age file) to `dir/<id>.age` and returns that path. */
 export async function downloadToFile(
@@ -54,6 +46,6 @@ export async function downloadToFile(
   }
   await out.close();
   await rename(temp, target);
-  await fsyncDir(dir);
+  await fsyncPath(dir);
   return target;
 }

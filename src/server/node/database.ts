@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
 import { migrate } from "../db/migrate.js";
 import type { Database } from "../db/schema.js";
 import { loadMigrations } from "./migrations.js";
+import { fsyncPath } from "./fsync.js";
 
 export const SQLITE_FILE = "sealdrop.sqlite";
 
@@ -74,8 +75,8 @@ export async function openServerDatabase(dataDir: string): Promise<ServerDatabas
   await migrate(db, await loadMigrations());
   // Migrations committed with FULL; make sure the WAL file and its directory entry are on disk too.
   const wal = join(dataDir, `${SQLITE_FILE}-wal`);
-  await syncPath(wal);
-  await syncPath(dataDir);
+  await fsyncPath(wal);
+  await fsyncPath(dataDir);
   file.pragma("synchronous = NORMAL");
   // SQLite deletes the WAL only when the last connection closes, and this one stays open until the
   // database is destroyed, so one handle reaches the same file for as long as `durable` is used.
@@ -88,15 +89,6 @@ export async function openServerDatabase(dataDir: string): Promise<ServerDatabas
     await walHandle.close().catch(() => {});
   };
   return { db, durable: coalescedSync(totalChanges, () => walHandle.datasync()) };
-}
-
-async function syncPath(path: string): Promise<void> {
-  const handle = await open(path, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**

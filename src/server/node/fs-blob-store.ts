@@ -10,18 +10,10 @@ import { Readable } from "node:stream";
 import { randomId } from "../../core/bytes.js";
 import type { BlobStore, StoredBlob } from "../blobs.js";
 import { dayStart, openNoAtime } from "./timestamps.js";
+import { fsyncPath } from "./fsync.js";
 
 const KEY = /^(envelopes|attachments|replies|notes)\/[0-9a-f]{32}$/;
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
-
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 /**
  * Directory fsyncs shared between writers: a caller joins a sync that has not started yet (it will
@@ -39,7 +31,7 @@ class DirSyncs {
     const start = async () => {
       await state.running?.catch(() => {});
       state.waiting = null;
-      const run = fsyncDir(dir);
+      const run = fsyncPath(dir);
       state.running = run;
       try {
         await run;
