@@ -83,6 +83,7 @@ export async function openServerDatabase(dataDir: string): Promise<ServerDatabas
   const walHandle = await open(wal, "r");
   const changes = file.prepare("SELECT total_changes()").pluck();
   const totalChanges = () => changes.get() as number;
+  // Whoever holds the database closes it with db.destroy(); the WAL handle goes with it.
   const close = db.destroy.bind(db);
   db.destroy = async () => {
     await close();
