@@ -30,9 +30,15 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   // Invariant 6: no answer, a receipt least of all, leaves before the writes it follows are on disk.
   const durable = deps.durable;
   if (durable) {
-    app.use("*", async (_c, next) => {
+    app.use("*", async (c, next) => {
       await next();
-      await durable();
+      try {
+        await durable();
+      } catch {
+        // The write may be in the database but is not known to be on disk: say so, so the sender retries.
+        console.error("sealdrop: internal error: the database log could not be synced to disk");
+        c.res = c.json({ error: { code: "internal", message: "The server could not confirm that this was stored; send it again." } }, 500);
+      }
     });
   }
 

@@ -118,4 +118,25 @@ describe("the server's database", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("answers 500 asking to send again, with the usual headers, when the log cannot be synced", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sealdrop-durable-"));
+    const { db } = await openServerDatabase(dir);
+    const editor = await makeEditor({ classic: true, desks: ["news"] });
+    await initializeNewsroom(db, { name: "T", desks: [{ id: "news", name: "News" }], editor: editor.publicKeys }, new Date());
+    const blobs = await new FsBlobStore(join(dir, "blobs"), () => new Date()).init();
+    const failingSync = () => Promise.reject(Object.assign(new Error("EIO"), { code: "EIO" }));
+    const app = createApp({ db, blobs, now: () => new Date(), config: { https: false, pow: false, rateLimits: false }, durable: failingSync });
+    try {
+      const envelope = await sealEnvelope({ v: 1, kind: "submission", desk: "news", message: "unsynced", fields: {}, attachments: [], reply: null, client: "test", lang: "en" }, [editor.recipient]);
+      const response = await app.request("/api/submissions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ desk: "news", envelope: toBase64(envelope), attachments: [] }) });
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ error: { code: "internal", message: expect.stringMatching(/send it again/) } });
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    } finally {
+      await db.destroy();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
