@@ -4,16 +4,11 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { access, link, mkdir, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { fsyncPath } from "../server/node/fsync.js";
 import { CliError } from "./errors.js";
 
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+/** fsync of a directory, so that a rename or a new file in it is durable. */
+export const fsyncDir = fsyncPath;
 
 export interface WriteOptions {
   mode: number;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { SealdropApi } from "../api.js";
 import { isAgeFile } from "../ciphertext.js";
 import { CliError } from "../errors.js";
-import { fsyncPath } from "../../server/node/fsync.js";
+import { fsyncDir } from "../files.js";
 
 /** Downloads `path` (exactly `size` bytes of age file) to `dir/<id>.age` and returns that path. */
 export async function downloadToFile(
@@ -46,6 +46,6 @@ export async function downloadToFile(
   }
   await out.close();
   await rename(temp, target);
-  await fsyncPath(dir);
+  await fsyncDir(dir);
   return target;
 }
