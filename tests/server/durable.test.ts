@@ -95,48 +95,53 @@ describe("the server's database", () => {
     }
   });
 
-  it("holds every response, a submission's receipt included, until durable() resolves", async () => {
+  /** The whole app on a real SQLite file, with `durable` standing in for the WAL sync; `submit` posts one tip. */
+  async function appWith(durable: () => Promise<void>) {
     const dir = await mkdtemp(join(tmpdir(), "sealdrop-durable-"));
     const { db } = await openServerDatabase(dir);
     const editor = await makeEditor({ classic: true, desks: ["news"] });
     await initializeNewsroom(db, { name: "T", desks: [{ id: "news", name: "News" }], editor: editor.publicKeys }, new Date());
+    const blobs = await new FsBlobStore(join(dir, "blobs"), () => new Date()).init();
+    const app = createApp({ db, blobs, now: () => new Date(), config: { https: false, pow: false, rateLimits: false }, durable });
+    const submit = async (message: string) => {
+      const envelope = await sealEnvelope({ v: 1, kind: "submission", desk: "news", message, fields: {}, attachments: [], reply: null, client: "test", lang: "en" }, [editor.recipient]);
+      const body = JSON.stringify({ desk: "news", envelope: toBase64(envelope), attachments: [] });
+      return Promise.resolve(app.request("/api/submissions", { method: "POST", headers: { "content-type": "application/json" }, body }));
+    };
+    const dispose = async () => {
+      await db.destroy();
+      await rm(dir, { recursive: true, force: true });
+    };
+    return { db, submit, dispose };
+  }
+
+  it("holds every response, a submission's receipt included, until durable() resolves", async () => {
     let release!: () => void;
     let calls = 0;
     const gate = new Promise<void>((r) => (release = r));
-    const blobs = await new FsBlobStore(join(dir, "blobs"), () => new Date()).init();
-    const app = createApp({ db, blobs, now: () => new Date(), config: { https: false, pow: false, rateLimits: false }, durable: () => (calls++, gate) });
+    const { db, submit, dispose } = await appWith(() => (calls++, gate));
     try {
-      const envelope = await sealEnvelope({ v: 1, kind: "submission", desk: "news", message: "held", fields: {}, attachments: [], reply: null, client: "test", lang: "en" }, [editor.recipient]);
-      const response = Promise.resolve(app.request("/api/submissions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ desk: "news", envelope: toBase64(envelope), attachments: [] }) }));
+      const response = submit("held");
       expect(await settled(response)).toBe("pending");
       expect(calls).toBe(1);
       expect(await db.selectFrom("submissions").select("id").execute()).toHaveLength(1); // committed, not yet answered
       release();
       expect((await response).status).toBe(201);
     } finally {
-      await db.destroy();
-      await rm(dir, { recursive: true, force: true });
+      await dispose();
     }
   });
 
   it("answers 500 asking to send again, with the usual headers, when the log cannot be synced", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "sealdrop-durable-"));
-    const { db } = await openServerDatabase(dir);
-    const editor = await makeEditor({ classic: true, desks: ["news"] });
-    await initializeNewsroom(db, { name: "T", desks: [{ id: "news", name: "News" }], editor: editor.publicKeys }, new Date());
-    const blobs = await new FsBlobStore(join(dir, "blobs"), () => new Date()).init();
-    const failingSync = () => Promise.reject(Object.assign(new Error("EIO"), { code: "EIO" }));
-    const app = createApp({ db, blobs, now: () => new Date(), config: { https: false, pow: false, rateLimits: false }, durable: failingSync });
+    const { submit, dispose } = await appWith(() => Promise.reject(Object.assign(new Error("EIO"), { code: "EIO" })));
     try {
-      const envelope = await sealEnvelope({ v: 1, kind: "submission", desk: "news", message: "unsynced", fields: {}, attachments: [], reply: null, client: "test", lang: "en" }, [editor.recipient]);
-      const response = await app.request("/api/submissions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ desk: "news", envelope: toBase64(envelope), attachments: [] }) });
+      const response = await submit("unsynced");
       expect(response.status).toBe(500);
       expect(await response.json()).toEqual({ error: { code: "internal", message: expect.stringMatching(/send it again/) } });
       expect(response.headers.get("cache-control")).toBe("no-store");
       expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
     } finally {
-      await db.destroy();
-      await rm(dir, { recursive: true, force: true });
+      await dispose();
     }
   });
 });
