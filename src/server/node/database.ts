@@ -34,7 +34,8 @@ function withStatementCache(file: SQLite.Database, max = 256): SqliteDatabase {
 function openFile(dataDir: string): SQLite.Database {
   const file = new SQLite(join(dataDir, SQLITE_FILE));
   file.pragma("journal_mode = WAL");
-  // FULL: a commit is on disk before the receipt goes out (invariant 6), not merely in the WAL buffer.
+  // FULL: a commit is on disk when it returns (invariant 6). The server switches to NORMAL once migrated
+  // and syncs the WAL itself before answering (openServerDatabase); every other opener keeps FULL.
   file.pragma("synchronous = FULL");
   file.pragma("foreign_keys = ON");
   file.pragma("busy_timeout = 5000");
