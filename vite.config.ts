@@ -2,7 +2,7 @@
 // satisfy the page's CSP: no inline script or style, nothing from another origin.
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
-import { CATALOGUES, LANGUAGE_TAGS, LANGUAGES } from "./client/i18n/index.js";
+import { CATALOGUES, LANGUAGE_TAGS, LANGUAGES } from "./src/i18n/index.js";
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -6,7 +6,7 @@ import type { Receipt } from "../src/core/wire.js";
 import { ApiError, NetworkError } from "./api.js";
 import { h } from "./dom.js";
 import { megabytes } from "./format.js";
-import type { Language, MessageKey, Translate } from "./i18n/index.js";
+import type { Language, MessageKey, Translate } from "../src/i18n/index.js";
 import { renderReceipt } from "./receipt.js";
 import { metadataPanel } from "./media/panel.js";
 import { ProgressMeter, clock } from "./upload/meter.js";

@@ -1,4 +1,4 @@
-import type { Translate } from "./i18n/index.js";
+import type { Translate } from "../src/i18n/index.js";
 
 /** Sizes for people: megabytes with one decimal below 10 MB, whole numbers above. */
 export function megabytes(t: Translate, bytes: number): string {

@@ -5,7 +5,7 @@ import type { NewsroomResponse } from "../src/core/wire.js";
 import { getNewsroom } from "./api.js";
 import { h } from "./dom.js";
 import { renderForm } from "./form.js";
-import { CATALOGUES, LANGUAGE_TAGS, LANGUAGES, chooseLanguage, translator, type Language, type Translate } from "./i18n/index.js";
+import { CATALOGUES, LANGUAGE_TAGS, LANGUAGES, chooseLanguage, translator, type Language, type Translate } from "../src/i18n/index.js";
 
 function languageNav(t: Translate, current: Language): HTMLElement {
   const items = LANGUAGES.map((lang) =>

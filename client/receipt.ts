@@ -2,7 +2,7 @@
 // kept one, the codename: shown once, here, and nowhere else.
 import type { Receipt } from "../src/core/wire.js";
 import { h } from "./dom.js";
-import type { Language, Translate } from "./i18n/index.js";
+import type { Language, Translate } from "../src/i18n/index.js";
 
 export interface ReceiptOptions {
   /** The new codename's words in the page's language; null when the source kept none. */

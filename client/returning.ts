@@ -10,7 +10,7 @@ import type { NewsroomResponse } from "../src/core/wire.js";
 import { ApiError, NetworkError, fetchMailbox } from "./api.js";
 import { h } from "./dom.js";
 import { renderForm } from "./form.js";
-import type { Language, Translate } from "./i18n/index.js";
+import type { Language, Translate } from "../src/i18n/index.js";
 import { CodenameError, decodePhrase } from "./wordlists.js";
 
 type Desk = NewsroomResponse["desks"][number];

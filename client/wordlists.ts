@@ -1,7 +1,7 @@
 // The codename word lists, loaded only when needed: each is a few kilobytes gzipped, and most visits
 // need none. `import()` makes each a same-origin chunk under /assets/, which the CSP allows.
 import { CodenameError, phraseToCodename, phraseWords } from "../src/core/codename.js";
-import type { Language } from "./i18n/index.js";
+import type { Language } from "../src/i18n/index.js";
 
 type Wordlist = readonly string[];
 

@@ -3,7 +3,7 @@
 // unless the source chose to keep the information. Nothing here throws: a file that cannot be checked
 // is described as such and sent as it is.
 import { h } from "../dom.js";
-import type { MessageKey, Translate } from "../i18n/index.js";
+import type { MessageKey, Translate } from "../../src/i18n/index.js";
 import { inspectFile, type Finding, type MediaReport } from "./index.js";
 
 const FINDING_TEXT: Record<Finding, MessageKey> = {

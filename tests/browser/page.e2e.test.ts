@@ -3,9 +3,9 @@
 import { rm } from "node:fs/promises";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ko } from "../../client/i18n/ko.js";
-import { zh } from "../../client/i18n/zh.js";
-import { en } from "../../client/i18n/en.js";
+import { ko } from "../../src/i18n/ko.js";
+import { zh } from "../../src/i18n/zh.js";
+import { en } from "../../src/i18n/en.js";
 import { launchChromium, openRecordedPage, type PageOptions, type RecordedPage } from "../helpers/browser.js";
 import { buildClient } from "./build.js";
 import { startNewsroom, type Newsroom } from "./newsroom.js";

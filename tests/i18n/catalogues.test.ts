@@ -1,7 +1,7 @@
-// Every catalogue is complete: the same keys as English, no empty text, the same placeholders.
+// Every catalogue in src/i18n is complete: the same keys as English, no empty text, the same placeholders.
 import { describe, expect, it } from "vitest";
-import { CATALOGUES, chooseLanguage, format, LANGUAGES } from "../../client/i18n/index.js";
-import { en } from "../../client/i18n/en.js";
+import { CATALOGUES, chooseLanguage, format, LANGUAGES } from "../../src/i18n/index.js";
+import { en } from "../../src/i18n/en.js";
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
