@@ -1,4 +1,4 @@
-// Stable error codes for every 4xx the API returns: clients and tests match on `code`, people read `message`.
+// Stable error codes for every error the API returns: clients and tests match on `code`, people read `message`.
 export const ERROR_CODES = [
   "bad_request", // malformed syntax: not JSON, wrong content type, bad encoding
   "invalid_body", // well-formed but fails the schema
@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   "conflict", // the resource exists already, or the change would leave the newsroom unusable
   "rate_limited",
   "proof_of_work_required",
+  "unavailable", // 503: the database or blob store does not answer right now; send again later
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,6 +11,7 @@ import { abuseGuard } from "./middleware/pow.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { initializeNewsroom, publicNewsroom } from "./newsroom.js";
 import { editorRoutes } from "./routes/editor.js";
+import { healthRoutes } from "./routes/health.js";
 import { mailboxRoutes } from "./routes/mailbox.js";
 import { submissionRoutes } from "./routes/submissions.js";
 import { uploadRoutes } from "./routes/uploads.js";
@@ -32,6 +33,9 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   if (durable) {
     app.use("*", async (c, next) => {
       await next();
+      // A server error acknowledges nothing (the sender is told to send again), and when the database
+      // itself failed a sync cannot succeed either: let that answer through.
+      if (c.res.status >= 500) return;
       try {
         await durable();
       } catch {
@@ -71,6 +75,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   app.route("/api/submissions", submissionRoutes(deps, locks));
   app.route("/api/mailbox", mailboxRoutes(deps));
   app.route("/api/editor", editorRoutes(deps));
+  app.route("/api/health", healthRoutes(deps));
 
   app.all("/api/*", () => {
     throw new HttpError(404, "not_found", "No such API endpoint.");

@@ -23,4 +23,6 @@ export interface BlobStore {
   abortUpload(uploadId: string): Promise<void>;
   /** Ids stored under a prefix (`envelopes`, `attachments`, …), or of unfinished uploads (`uploads`). */
   list(prefix: string): Promise<string[]>;
+  /** Resolves when the store answers and can be written to (GET /api/health); rejects otherwise. */
+  check(): Promise<void>;
 }

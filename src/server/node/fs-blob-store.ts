@@ -4,7 +4,7 @@
 // written (access and modification times at the start of the UTC day; reads leave the access time
 // alone): see timestamps.ts for that and for the change time.
 import { constants, createReadStream } from "node:fs";
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { access, mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { randomId } from "../../core/bytes.js";
@@ -161,6 +161,11 @@ export class FsBlobStore implements BlobStore {
 
   async abortUpload(uploadId: string): Promise<void> {
     await rm(this.uploadPath(uploadId), { force: true });
+  }
+
+  /** Every write starts in tmp/: it must exist and be writable (a lost or read-only mount fails here). */
+  async check(): Promise<void> {
+    await access(join(this.root, "tmp"), constants.R_OK | constants.W_OK);
   }
 
   async list(prefix: string): Promise<string[]> {

@@ -178,6 +178,11 @@ export class R2BlobStore implements BlobStore {
     await this.deleteKeys((await this.parts(uploadId)).map((p) => p.key));
   }
 
+  /** A HEAD of a key that never exists: R2 answers it (null) when the bucket is reachable. */
+  async check(): Promise<void> {
+    await this.bucket.head("health/check");
+  }
+
   async list(prefix: string): Promise<string[]> {
     if (!PREFIX.test(prefix)) throw new Error("invalid blob prefix");
     if (prefix === "uploads") {
