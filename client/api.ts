@@ -2,10 +2,11 @@
 // only, no credentials: the source's browser keeps no cookie and sends none.
 import * as z from "zod/mini";
 import { utf8 } from "../src/core/bytes.js";
-import { MAX_POW_BITS, POW_HEADER, POW_PATH, powHeaderFor } from "../src/core/pow.js";
+import { POW_HEADER, POW_PATH, powHeaderFor } from "../src/core/pow.js";
 import {
   mailboxResponse,
   newsroomResponse,
+  powChallenge,
   receipt,
   uploadStatus,
   type MailboxResponse,
@@ -69,12 +70,6 @@ async function request<T>(method: string, path: string, schema: z.ZodMiniType<T>
   if (!response.ok) throw errorFrom(response.status, text);
   return schema.parse(JSON.parse(text));
 }
-
-const powChallenge = z.object({
-  token: z.string().check(z.maxLength(200)),
-  bits: z.number().check(z.int(), z.minimum(0), z.maximum(MAX_POW_BITS)),
-  expires: z.number(),
-});
 
 /**
  * Runs an anonymous write with a proof of work bound to exactly this method, path and body. A fresh

@@ -4,22 +4,15 @@
 // the solver is pure JS (@noble/hashes) so it runs in browsers with no JIT and no WebAssembly.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { concatBytes, fromHex, toHex, utf8 } from "./bytes.js";
+import { MAX_POW_BITS, type PowChallenge, powChallenge } from "./wire.js";
 
 /** Request header carrying `<token>.<nonce>`. */
 export const POW_HEADER = "x-sealdrop-pow";
 /** Where a client gets a challenge: `GET` answers `{ token, bits, expires }`. */
 export const POW_PATH = "/api/pow";
 export const POW_TOKEN_VERSION = "v1";
-/** Difficulty the server never exceeds, and a solver refuses beyond (2^bits hashes expected). */
-export const MAX_POW_BITS = 24;
-
-export interface PowChallenge {
-  /** `v1.<seed>.<bits>.<expires>.<mac>`: opaque to the client except for `bits`. */
-  token: string;
-  bits: number;
-  /** Unix seconds after which the server refuses the token. */
-  expires: number;
-}
+// The challenge's wire shape and the difficulty ceiling are part of the HTTP contract (core/wire.ts).
+export { MAX_POW_BITS, type PowChallenge } from "./wire.js";
 
 export interface PowToken {
   /** The signed part: `v1.<seed>.<bits>.<expires>`. */
@@ -193,6 +186,8 @@ export async function proofOfWorkHeaders(
 ): Promise<Record<string, string>> {
   const res = await (options.fetch ?? fetch)(`${origin}${POW_PATH}`, { cache: "no-store" });
   if (!res.ok) throw new Error(`proof of work: the server answered ${res.status}`);
-  const challenge = (await res.json()) as PowChallenge;
+  const parsed = powChallenge.safeParse(await res.json().catch(() => null));
+  if (!parsed.success) throw new Error("proof of work: the server's challenge is malformed");
+  const challenge = parsed.data;
   return { [POW_HEADER]: await powHeaderFor(challenge, method, pathAndQuery, body, options) };
 }

@@ -1,5 +1,7 @@
 // Request and response bodies of the HTTP API (docs/FORMAT.md, "Wire types"). The server parses every
-// body with these schemas; the page and the CLI use the inferred types. zod/mini keeps the page small.
+// request body with these schemas and builds every JSON answer to `satisfies` one of the response types;
+// the page and the CLI parse those answers with the same schemas. zod/mini keeps the page small.
+// Response schemas are plain (not strict) objects, so a server that adds a field does not break old clients.
 import * as z from "zod/mini";
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
@@ -10,6 +12,8 @@ export const base64 = z.string().check(z.regex(/^[A-Za-z0-9+/]*={0,2}$/, "expect
 const base64Max = (bytes: number) => z.string().check(z.regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64"), z.maxLength(Math.ceil((bytes * 4) / 3) + 4));
 const ageRecipient = z.string().check(z.regex(/^age1(pq1)?[02-9ac-hj-np-z]+$/, "expected an age recipient (age1… or age1pq1…)"), z.maxLength(4000));
 const publicKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, "expected a base64url Ed25519 public key"));
+/** A stored time: a UTC day, never an instant. */
+export const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, "expected a UTC day (YYYY-MM-DD)"));
 
 export const LIMITS = {
   /** Largest accepted envelope ciphertext. */
@@ -45,13 +49,13 @@ export const submissionRequest = z.strictObject({
 });
 export type SubmissionRequest = z.infer<typeof submissionRequest>;
 
-export const receipt = z.object({ id, day: z.string() });
+export const receipt = z.object({ id, day });
 export type Receipt = z.infer<typeof receipt>;
 
 export const submissionSummary = z.object({
   id,
   desk: deskId,
-  day: z.string(),
+  day,
   envelopeSize: integer(),
   attachments: z.array(z.object({ id, position: integer(), size: integer() })),
 });
@@ -79,10 +83,70 @@ const hex64 = z.string().check(z.regex(/^[0-9a-f]{64}$/, "expected 64 lowercase 
 
 /** A source fetching its mailbox with the credential derived from its codename. */
 export const mailboxRequest = z.strictObject({ id, credential: hex64 });
-export const mailboxResponse = z.object({ replies: z.array(z.object({ day: z.string(), ciphertext: base64 })), padding: z.string() });
+export const mailboxResponse = z.object({ replies: z.array(z.object({ day, ciphertext: base64 })), padding: z.string() });
 export type MailboxResponse = z.infer<typeof mailboxResponse>;
 
 export const postReplyRequest = z.strictObject({ mailbox: id, credentialHash: hex64, ciphertext: base64Max(LIMITS.maxReplyBytes) });
 export const postNoteRequest = z.strictObject({ ciphertext: base64Max(LIMITS.maxNoteBytes) });
-export const storedItem = z.object({ id, day: z.string(), size: integer() });
+export const storedItem = z.object({ id, day, size: integer() });
 export type StoredItem = z.infer<typeof storedItem>;
+
+// ---- Responses (every JSON body the server answers with; errors are core/errors.ts's ErrorBody) ----
+
+/** Difficulty the server never exceeds, and a solver refuses beyond (2^bits hashes expected). */
+export const MAX_POW_BITS = 24;
+
+/** `GET /api/pow` (docs/SECURITY.md, "Proof of work"). */
+export const powChallenge = z.object({
+  /** `v1.<seed>.<bits>.<expires>.<mac>`: opaque to the client except for `bits`. */
+  token: z.string().check(z.maxLength(200)),
+  bits: z.number().check(z.int(), z.minimum(0), z.maximum(MAX_POW_BITS)),
+  /** Unix seconds after which the server refuses the token. */
+  expires: integer(),
+});
+export type PowChallenge = z.infer<typeof powChallenge>;
+
+const health = z.enum(["ok", "unavailable"]);
+/** `GET /api/health` (200 when both stores answer, 503 otherwise). */
+export const healthResponse = z.object({ status: health, database: health, blobs: health });
+export type HealthResponse = z.infer<typeof healthResponse>;
+
+/** `POST /api/setup`. */
+export const setupResponse = z.object({ initialized: z.literal(true) });
+export type SetupResponse = z.infer<typeof setupResponse>;
+
+/** `GET /api/editor/submissions`: everything stored, oldest day first. */
+export const submissionList = z.object({ submissions: z.array(submissionSummary) });
+export type SubmissionList = z.infer<typeof submissionList>;
+
+/** `DELETE /api/editor/submissions/:id`. */
+export const deletedResponse = z.object({ deleted: z.literal(true) });
+export type DeletedResponse = z.infer<typeof deletedResponse>;
+
+/** `GET /api/editor/newsroom`: the newsroom as editors manage it, revoked editors included. */
+export const editorNewsroom = z.object({
+  name: z.string(),
+  desks: z.array(z.object({ id: deskId, name: z.string(), editors: z.array(id) })),
+  editors: z.array(z.object({ id, name: z.string(), ageRecipient: z.string(), signPublicKey: z.string(), revoked: z.boolean() })),
+});
+export type EditorNewsroom = z.infer<typeof editorNewsroom>;
+
+/** `POST /api/editor/editors`. */
+export const editorAdded = z.object({ id });
+export type EditorAdded = z.infer<typeof editorAdded>;
+
+/** `DELETE /api/editor/editors/:id`. */
+export const editorRevoked = z.object({ revoked: z.literal(true) });
+export type EditorRevoked = z.infer<typeof editorRevoked>;
+
+/** `POST /api/editor/replies` and `POST /api/editor/notes`: the stored item's id and day. */
+export const itemReceipt = z.object({ id, day });
+export type ItemReceipt = z.infer<typeof itemReceipt>;
+
+/** `GET /api/editor/replies`. */
+export const replyList = z.object({ replies: z.array(storedItem) });
+export type ReplyList = z.infer<typeof replyList>;
+
+/** `GET /api/editor/notes`. */
+export const noteList = z.object({ notes: z.array(storedItem) });
+export type NoteList = z.infer<typeof noteList>;

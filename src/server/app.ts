@@ -2,7 +2,7 @@
 // Workers, PostgreSQL) only build the deps and, for the source page, a static file handler.
 import { Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { setupRequest } from "../core/wire.js";
+import { type NewsroomResponse, setupRequest, type SetupResponse } from "../core/wire.js";
 import { readJson } from "./body.js";
 import type { Deps } from "./deps.js";
 import { errorResponse, HttpError } from "./http-error.js";
@@ -49,7 +49,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   app.get("/api/newsroom", async (c) => {
     const newsroom = await publicNewsroom(deps.db);
     if (!newsroom) throw new HttpError(404, "not_found", "This tip line has not been set up yet.");
-    return c.json(newsroom);
+    return c.json(newsroom satisfies NewsroomResponse);
   });
 
   app.post("/api/setup", async (c) => {
@@ -60,7 +60,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
       throw new HttpError(403, "forbidden", "Setup is closed on this server, or the setup token is wrong.");
     }
     await initializeNewsroom(deps.db, body.newsroom, deps.now());
-    return c.json({ initialized: true }, 201);
+    return c.json({ initialized: true } satisfies SetupResponse, 201);
   });
 
   // Anonymous writes pass proof of work and budgets first (docs/SECURITY.md).

@@ -5,7 +5,8 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { Context, Handler, MiddlewareHandler } from "hono";
 import { equalBytes, fromBase64Url, randomBytes, toBase64Url, toHex, utf8 } from "../../core/bytes.js";
-import { checkPowSolution, MAX_POW_BITS, parsePowHeader, POW_HEADER, powBinding, type PowChallenge } from "../../core/pow.js";
+import { checkPowSolution, MAX_POW_BITS, parsePowHeader, POW_HEADER, powBinding } from "../../core/pow.js";
+import type { PowChallenge } from "../../core/wire.js";
 import { readBody } from "../body.js";
 import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
@@ -120,8 +121,7 @@ export function abuseGuard(deps: Deps): AbuseGuard {
     const bits = currentBits();
     const expires = Math.floor(deps.now().getTime() / 1000) + pow.tokenLifetimeSeconds;
     const signed = `v1.${toBase64Url(randomBytes(16))}.${bits}.${expires}`;
-    const body: PowChallenge = { token: `${signed}.${toBase64Url(await mac(signed))}`, bits, expires };
-    return c.json(body);
+    return c.json({ token: `${signed}.${toBase64Url(await mac(signed))}`, bits, expires } satisfies PowChallenge);
   };
 
   /** Checks everything but single use; returns the seed to spend and its expiry. */

@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { randomId } from "../../core/bytes.js";
 import { coarseDay } from "../../core/time.js";
-import { id as idSchema, LIMITS, postNoteRequest, postReplyRequest } from "../../core/wire.js";
+import { id as idSchema, type ItemReceipt, LIMITS, type NoteList, postNoteRequest, postReplyRequest, type ReplyList } from "../../core/wire.js";
 import { decodeBase64Field, parseJson, requireAgeFile } from "../body.js";
 import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
@@ -48,12 +48,12 @@ export function editorItemRoutes(deps: Deps): Hono<{ Variables: EditorVariables 
         .execute();
       await tx.insertInto("replies").values({ id: replyId, mailbox_id: body.mailbox, created_day: day, size: bytes.length }).execute();
     });
-    return c.json({ id: replyId, day }, 201);
+    return c.json({ id: replyId, day } satisfies ItemReceipt, 201);
   });
 
   app.get("/replies", async (c) => {
     const rows = await deps.db.selectFrom("replies").select(["id", "created_day", "size"]).orderBy("created_day").orderBy("id").execute();
-    return c.json({ replies: rows.map((r) => ({ id: r.id, day: r.created_day, size: Number(r.size) })) });
+    return c.json({ replies: rows.map((r) => ({ id: r.id, day: r.created_day, size: Number(r.size) })) } satisfies ReplyList);
   });
   app.get("/replies/:id", (c) => download(`replies/${itemId(c.req.param("id"), "reply")}`, "reply"));
 
@@ -64,12 +64,12 @@ export function editorItemRoutes(deps: Deps): Hono<{ Variables: EditorVariables 
     const day = coarseDay(deps.now());
     await deps.blobs.put(`notes/${noteId}`, bytes);
     await deps.db.insertInto("notes").values({ id: noteId, created_day: day, size: bytes.length }).execute();
-    return c.json({ id: noteId, day }, 201);
+    return c.json({ id: noteId, day } satisfies ItemReceipt, 201);
   });
 
   app.get("/notes", async (c) => {
     const rows = await deps.db.selectFrom("notes").select(["id", "created_day", "size"]).orderBy("created_day").orderBy("id").execute();
-    return c.json({ notes: rows.map((r) => ({ id: r.id, day: r.created_day, size: Number(r.size) })) });
+    return c.json({ notes: rows.map((r) => ({ id: r.id, day: r.created_day, size: Number(r.size) })) } satisfies NoteList);
   });
   app.get("/notes/:id", (c) => download(`notes/${itemId(c.req.param("id"), "note")}`, "note"));
 

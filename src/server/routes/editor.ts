@@ -2,7 +2,15 @@
 // manage the newsroom's public keys; nothing here ever sees a private key or a plaintext.
 import { Hono } from "hono";
 import { fromBase64 } from "../../core/bytes.js";
-import { editorPublicKeys, id as idSchema } from "../../core/wire.js";
+import {
+  type DeletedResponse,
+  type EditorAdded,
+  type EditorNewsroom,
+  editorPublicKeys,
+  type EditorRevoked,
+  id as idSchema,
+  type SubmissionList,
+} from "../../core/wire.js";
 import { parseJson } from "../body.js";
 import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
@@ -47,7 +55,7 @@ export function editorRoutes(deps: Deps): Hono<{ Variables: EditorVariables }> {
           .sort((a, b) => a.position - b.position)
           .map((a) => ({ id: a.id, position: Number(a.position), size: Number(a.size) })),
       })),
-    });
+    } satisfies SubmissionList);
   });
 
   app.get("/submissions/:id/envelope", async (c) => {
@@ -75,7 +83,7 @@ export function editorRoutes(deps: Deps): Hono<{ Variables: EditorVariables }> {
     // stored before migration 0004 have an envelope blob; deleting a missing one is no error.)
     await deps.blobs.delete(`envelopes/${submissionId}`);
     for (const a of attachments) await deps.blobs.delete(`attachments/${a.id}`);
-    return c.json({ deleted: true });
+    return c.json({ deleted: true } satisfies DeletedResponse);
   });
 
   app.get("/newsroom", async (c) => {
@@ -93,18 +101,18 @@ export function editorRoutes(deps: Deps): Hono<{ Variables: EditorVariables }> {
         signPublicKey: e.sign_public_key,
         revoked: Boolean(e.revoked),
       })),
-    });
+    } satisfies EditorNewsroom);
   });
 
   app.post("/editors", async (c) => {
     const editor = parseJson(c.get("body"), editorPublicKeys);
     await addEditor(deps.db, editor, deps.now());
-    return c.json({ id: editor.id }, 201);
+    return c.json({ id: editor.id } satisfies EditorAdded, 201);
   });
 
   app.delete("/editors/:id", async (c) => {
     await revokeEditor(deps.db, parseId(c.req.param("id"), "editor"));
-    return c.json({ revoked: true });
+    return c.json({ revoked: true } satisfies EditorRevoked);
   });
 
   app.route("/", editorItemRoutes(deps));

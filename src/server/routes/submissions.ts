@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { randomId } from "../../core/bytes.js";
 import { coarseDay } from "../../core/time.js";
-import { LIMITS, submissionRequest } from "../../core/wire.js";
+import { LIMITS, type Receipt, submissionRequest } from "../../core/wire.js";
 import { decodeBase64Field, readJson, requireAgeFile } from "../body.js";
 import { committer, type Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
@@ -69,7 +69,7 @@ export function submissionRoutes(deps: Deps, locks: KeyedLock): Hono {
           await tx.deleteFrom("uploads").where("id", "in", body.attachments).execute();
         }
       });
-      return c.json({ id: submissionId, day }, 201);
+      return c.json({ id: submissionId, day } satisfies Receipt, 201);
     });
   });
 

@@ -42,10 +42,10 @@ export function uploadRoutes(deps: Deps, locks: KeyedLock): Hono {
     await readJson(c, createUploadRequest, 1024);
     const row = { id: randomId(), expires_day: coarseDay(addDays(deps.now(), UPLOAD_LIFETIME_DAYS)) };
     await deps.db.insertInto("uploads").values(row).execute();
-    return c.json(status({ id: row.id, parts: 0, bytes: 0 }), 201);
+    return c.json(status({ id: row.id, parts: 0, bytes: 0 }) satisfies UploadStatus, 201);
   });
 
-  app.get("/:id", async (c) => c.json(status(await find(parseId(c.req.param("id"))))));
+  app.get("/:id", async (c) => c.json(status(await find(parseId(c.req.param("id")))) satisfies UploadStatus));
 
   app.put("/:id/parts/:part", async (c) => {
     const uploadId = parseId(c.req.param("id"));
@@ -72,7 +72,7 @@ export function uploadRoutes(deps: Deps, locks: KeyedLock): Hono {
         .set({ parts: parts + 1, bytes: bytes + data.length })
         .where("id", "=", uploadId)
         .execute();
-      return c.json(status({ id: uploadId, parts: parts + 1, bytes: bytes + data.length }));
+      return c.json(status({ id: uploadId, parts: parts + 1, bytes: bytes + data.length }) satisfies UploadStatus);
     });
   });
 
