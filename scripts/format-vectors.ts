@@ -76,3 +76,8 @@ print("codename", {
   replyRecipientX25519: classic.replyRecipient,
   pseudonymOfX25519Recipient: pseudonymFor(classic.replyRecipient),
 });
+
+const { rosterVectors } = await import("./roster-vectors.js");
+const { roster, signedNote } = await rosterVectors();
+print("roster", roster);
+print("signed-note", signedNote);

@@ -1,4 +1,6 @@
 // Stable error codes for every error the API returns: clients and tests match on `code`, people read `message`.
+import { ROSTER_ERROR_CODES } from "./roster-state.js";
+
 export const ERROR_CODES = [
   "bad_request", // malformed syntax: not JSON, wrong content type, bad encoding
   "invalid_body", // well-formed but fails the schema
@@ -19,6 +21,10 @@ export const ERROR_CODES = [
   "rate_limited",
   "proof_of_work_required",
   "unavailable", // 503: the database or blob store does not answer right now; send again later
+  "outside_desk", // the item belongs to a desk the editor is not on
+  "roster_required", // the newsroom has a roster: change editors by roster entries, not by this route
+  // Roster entries the server refuses (docs/FORMAT.md, "Roster rules"); not_admin and last_admin among them.
+  ...ROSTER_ERROR_CODES.filter((c) => c !== "unknown_desk"),
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

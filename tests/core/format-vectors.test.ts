@@ -73,3 +73,37 @@ describe("docs/FORMAT.md codename vector", () => {
     expect(pseudonymFor(classic.replyRecipient)).toBe(v.pseudonymOfX25519Recipient);
   });
 });
+
+describe("docs/FORMAT.md roster and signed-note vectors", () => {
+  it("roster entries: signed bytes, hashes, signatures and the verified state", async () => {
+    const { rootFingerprint } = await import("../../src/core/fingerprint.js");
+    const { deskRecipients, rosterEntryHash, rosterSignedBytes, verifyRoster } = await import("../../src/core/roster.js");
+    const v = vector("roster");
+    expect(toBase64Url(ed25519.getPublicKey(fromHex(v.rootSeedHex)))).toBe(v.rootPublicKey);
+    expect(rootFingerprint(v.rootPublicKey)).toBe(v.rootFingerprint);
+    const seeds: Record<string, string> = { root: v.rootSeedHex, [v.editors.alice.spec.id]: v.editors.alice.seedHex };
+    for (const { entry, signedText, hash } of v.entries) {
+      const bytes = rosterSignedBytes(entry.body);
+      expect(new TextDecoder().decode(bytes)).toBe(signedText);
+      expect(rosterEntryHash(entry.body)).toBe(hash);
+      expect(toHex(sha256(bytes))).toBe(hash);
+      expect(toBase64Url(ed25519.sign(bytes, fromHex(seeds[entry.body.signer]!)))).toBe(entry.signature);
+    }
+    const result = verifyRoster(v.rootPublicKey, v.entries.map((e: { entry: unknown }) => e.entry));
+    if (!result.ok) throw result.error;
+    expect(result.head).toEqual(v.head);
+    expect({ news: deskRecipients(result.state, "news"), inv: deskRecipients(result.state, "inv") }).toEqual(v.deskRecipients);
+  });
+
+  it("signed note: signed bytes, signature, and verification against the roster vector", async () => {
+    const { verifyRoster } = await import("../../src/core/roster.js");
+    const { messageSignedBytes, verifyMessage } = await import("../../src/core/signed-message.js");
+    const v = vector("signed-note");
+    const roster = verifyRoster(vector("roster").rootPublicKey, vector("roster").entries.map((e: { entry: unknown }) => e.entry));
+    if (!roster.ok) throw roster.error;
+    const bytes = messageSignedBytes(v.note);
+    expect(new TextDecoder().decode(bytes)).toBe(v.signedText);
+    expect(toBase64Url(ed25519.sign(bytes, fromHex(v.authorSeedHex)))).toBe(v.note.sig.signature);
+    expect(verifyMessage(v.note, roster)).toMatchObject({ status: "verified", desk: "inv", author: { name: "Alice" } });
+  });
+});
