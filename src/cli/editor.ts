@@ -36,7 +36,7 @@ export function editorPublicKeys(editor: Editor, desks: string[]): EditorPublicK
 }
 
 /** Seals the editor's keys under a passphrase and writes `home/editor.key`, refusing to replace one. */
-export async function saveEditor(home: EditorHome, editor: Editor, passphrase: string, io: Io): Promise<KeyFile> {
+export async function saveEditor(home: EditorHome, editor: Editor, passphrase: string, io: Io | Pick<Io, "env">): Promise<KeyFile> {
   const file = await sealKeyFile(editor.header, editor.secrets, passphrase, await kdfLimits(io.env));
   await writeFileAtomic(home.keyFile, serializeKeyFile(file), { mode: 0o600, exclusive: true });
   return file;

@@ -1,8 +1,8 @@
 // The `sealdrop` command line: dispatches to one module per command, and turns expected failures into a
-// message on stderr and an exit code, never a stack trace.
-import { ApiError } from "./api.js";
-import { CliError } from "./errors.js";
+// message on stderr and an exit code, never a stack trace. A command parses its argv, calls a service
+// (src/cli/services/) and prints what it returns through a view (src/cli/present/).
 import type { Io } from "./io.js";
+import { errorReport } from "./present/errors.js";
 
 type Command = (argv: string[], io: Io) => Promise<void>;
 
@@ -55,17 +55,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     await (await command.load())(rest, io);
     return 0;
   } catch (e) {
-    if (e instanceof CliError) {
-      io.err(`sealdrop: ${e.message}`);
-      return e.exitCode;
-    }
-    if (e instanceof ApiError) {
-      io.err(e.code === "bad_response" ? `sealdrop: ${e.message}` : `sealdrop: the server refused: ${e.message} (${e.code})`);
-      return 1;
-    }
-    io.err(`sealdrop: unexpected error: ${(e as Error)?.message ?? String(e)}`);
-    if (io.env.SEALDROP_DEBUG) io.err(String((e as Error)?.stack));
-    return 1;
+    const report = errorReport(e);
+    io.err(report.text);
+    if (report.stack !== undefined && io.env.SEALDROP_DEBUG) io.err(report.stack);
+    return report.exitCode;
   }
 }
-

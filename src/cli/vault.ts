@@ -135,6 +135,11 @@ export class Vault {
     readonly filesDir: string,
   ) {}
 
+  /** Where the vault in `file` keeps large attachments' age files, whether or not the vault exists yet. */
+  static filesDirOf(file: string): string {
+    return join(dirname(file), "vault-files");
+  }
+
   static async open(file: string): Promise<Vault> {
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     let sqlite: SQLite.Database;
@@ -160,7 +165,12 @@ export class Vault {
         sqlite.pragma(`user_version = ${VAULT_VERSION}`);
       })();
     }
-    return new Vault(new Kysely<VaultDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }), join(dirname(file), "vault-files"));
+    return new Vault(new Kysely<VaultDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }), Vault.filesDirOf(file));
+  }
+
+  /** Where a large attachment's age file is kept: `<id>.age` in filesDir. */
+  attachmentFilePath(id: string): string {
+    return join(this.filesDir, `${id}.age`);
   }
 
   close(): Promise<void> {

@@ -7,10 +7,15 @@ import { openBytes, sealBytes } from "./envelope.js";
 const hexId = z.string().check(z.regex(/^[0-9a-f]{32}$/));
 const text = (max: number, min = 0) => z.string().check(z.minLength(min), z.maxLength(max));
 
+/** How long a reply's message and a note's text may be, in UTF-16 code units (JavaScript's string length). */
+export const MESSAGE_LIMITS = { maxReplyChars: 50_000, maxNoteTextChars: 50_000 } as const;
+/** A note's tag: KEY:VALUE, KEY in a-z, a value of 1 to 81 characters that starts with no space. */
+export const NOTE_TAG = /^[a-z]+:[^\s].{0,80}$/u;
+
 export const replySchema = z.object({
   v: z.literal(1),
   kind: z.literal("reply"),
-  message: text(50_000, 1),
+  message: text(MESSAGE_LIMITS.maxReplyChars, 1),
   /** Desk display name the source sees as the sender. */
   from: text(100),
   /** The source's reply recipient: lets editors place the reply on the right timeline. */
@@ -32,11 +37,11 @@ export const noteSchema = z.object({
     z.object({ type: z.literal("source"), pseudonym: text(100, 1) }),
     z.object({ type: z.literal("submission"), id: hexId }),
   ]),
-  tags: z.array(z.string().check(z.regex(/^[a-z]+:[^\s].{0,80}$/u))).check(z.maxLength(50)),
+  tags: z.array(z.string().check(z.regex(NOTE_TAG))).check(z.maxLength(50)),
   /** Admiralty scale: source reliability A–F, information credibility 1–6. */
   reliability: z.nullable(z.enum(RELIABILITY)),
   credibility: z.nullable(z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6)])),
-  text: text(50_000),
+  text: text(MESSAGE_LIMITS.maxNoteTextChars),
   links: z.array(z.object({ submission: hexId, relation: z.enum(["corroborates", "contradicts", "related"]) })).check(z.maxLength(100)),
   author: text(100),
   day: text(10),

@@ -1,11 +1,10 @@
-// `sealdrop delete`: removes a submission from the server; with --local, from the vault as well.
-import { z } from "zod";
+// `sealdrop delete`: removes a submission from the server; with --local, from the vault as well
+// (services/submissions.ts).
 import { HOME_OPTIONS, parseCommand } from "../args.js";
-import { ApiError } from "../api.js";
 import { UsageError } from "../errors.js";
-import { resolveHome } from "../home.js";
 import type { Io } from "../io.js";
-import { editorSession, withVault } from "./common.js";
+import { deleteSubmission, fullSubmissionId } from "../services/submissions.js";
+import { unlockSession } from "../unlock.js";
 
 export const DELETE_HELP = `Usage: sealdrop delete ID [--local] [--home DIR]
 
@@ -23,25 +22,13 @@ const OPTIONS = { ...HOME_OPTIONS, server: { type: "string" }, local: { type: "b
 export async function deleteCommand(argv: string[], io: Io): Promise<void> {
   const { values, positionals, help } = parseCommand("delete", argv, OPTIONS, { min: 1, max: 1 });
   if (help) return io.out(DELETE_HELP);
-  const home = resolveHome(values.home, io);
   const given = positionals[0]!;
   if (!/^[0-9a-f]{1,32}$/.test(given)) throw new UsageError(`sealdrop delete: ${JSON.stringify(given)} is not a submission id`);
-  const { api } = await editorSession(home, io, values);
-  const id = given.length === 32 ? given : await withVault(home, async (vault) => (await vault.resolve(given)).id);
-
-  let onServer = true;
-  try {
-    await api.delete(`/api/editor/submissions/${id}`, z.object({ deleted: z.literal(true) }));
-  } catch (e) {
-    // Already gone from the server: with --local there is still the vault copy to remove.
-    if (!(e instanceof ApiError && e.code === "not_found" && values.local)) throw e;
-    onServer = false;
-  }
+  const session = await unlockSession(io, values);
+  const id = await fullSubmissionId(session, given);
+  const local = values.local === true;
+  const { onServer, inVault } = await deleteSubmission(session, id, local);
   io.out(onServer ? `Deleted ${id} from the server.` : `${id} was not on the server.`);
-  if (values.local) {
-    const removed = await withVault(home, (vault) => vault.deleteSubmission(id));
-    io.out(removed ? "Deleted it from your vault too." : "It was not in your vault.");
-  } else {
-    io.out("Your vault still has a copy (add --local to delete that too).");
-  }
+  if (local) io.out(inVault ? "Deleted it from your vault too." : "It was not in your vault.");
+  else io.out("Your vault still has a copy (add --local to delete that too).");
 }

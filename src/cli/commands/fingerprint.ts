@@ -1,14 +1,12 @@
 // `sealdrop fingerprint`: what the server says its key fingerprint is, checked against the recipients it
-// actually hands to sources' browsers. A server that lied about one or the other is caught here.
-import { newsroomFingerprint } from "../../core/fingerprint.js";
-import { newsroomResponse } from "../../core/wire.js";
-import { SealdropApi } from "../api.js";
+// actually hands to sources' browsers (services/newsroom.ts).
 import { parseCommand } from "../args.js";
 import { readKeyFile } from "../editor.js";
-import { CliError } from "../errors.js";
 import { resolveHome } from "../home.js";
 import type { Io } from "../io.js";
-import { printJson } from "./common.js";
+import { printJson } from "../present/json.js";
+import { checkedNewsroom } from "../services/newsroom.js";
+import { inlineSafe } from "../text.js";
 
 export const FINGERPRINT_HELP = `Usage: sealdrop fingerprint [--server URL | --home DIR] [--json]
 
@@ -26,17 +24,10 @@ export async function fingerprintCommand(argv: string[], io: Io): Promise<void> 
   const { values, help } = parseCommand("fingerprint", argv, OPTIONS);
   if (help) return io.out(FINGERPRINT_HELP);
   const server = values.server ?? (await readKeyFile(resolveHome(values.home, io))).server;
-  const newsroom = await new SealdropApi(server).get("/api/newsroom", newsroomResponse);
-  const recipients = newsroom.desks.flatMap((d) => d.recipients);
-  const computed = newsroomFingerprint(recipients);
-  if (computed !== newsroom.fingerprint) {
-    throw new CliError(
-      `the server's fingerprint ${newsroom.fingerprint} does not match its keys (${computed}): do not trust this server until you know why`,
-    );
-  }
+  const newsroom = await checkedNewsroom(server);
   if (values.json) {
-    return printJson(io, { name: newsroom.name, fingerprint: computed, desks: newsroom.desks.map((d) => ({ id: d.id, name: d.name, recipients: d.recipients })) });
+    return printJson(io, { name: newsroom.name, fingerprint: newsroom.fingerprint, desks: newsroom.desks.map((d) => ({ id: d.id, name: d.name, recipients: d.recipients })) });
   }
-  io.out(`${newsroom.name}: ${computed}`);
+  io.out(`${inlineSafe(newsroom.name)}: ${newsroom.fingerprint}`);
   for (const d of newsroom.desks) io.out(`  desk ${d.id}: ${d.recipients.length} editor key${d.recipients.length === 1 ? "" : "s"}`);
 }

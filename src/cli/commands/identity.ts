@@ -6,6 +6,7 @@ import { UsageError } from "../errors.js";
 import { writeFileAtomic } from "../files.js";
 import { resolveHome } from "../home.js";
 import type { Io } from "../io.js";
+import { inlineSafe } from "../text.js";
 import { resolve } from "node:path";
 
 export const IDENTITY_HELP = `Usage: sealdrop identity export --age [--out FILE] [--home DIR]
@@ -30,7 +31,7 @@ export async function identityCommand(argv: string[], io: Io): Promise<void> {
   if (help) return io.out(IDENTITY_HELP);
   if (!values.age) throw new UsageError("sealdrop identity export: say which format: --age");
   const editor = await unlockEditor(resolveHome(values.home, io), io, values["passphrase-file"]);
-  const text = `# sealdrop editor ${editor.header.name.replace(/[\r\n]/g, " ")}\n# public key: ${editor.ageRecipient}\n${editor.secrets.ageIdentity}\n`;
+  const text = `# sealdrop editor ${inlineSafe(editor.header.name)}\n# public key: ${editor.ageRecipient}\n${editor.secrets.ageIdentity}\n`;
   io.err("warning: this age identity file is NOT encrypted; anyone who reads it can decrypt every tip sent to you");
   if (values.out === undefined) return io.out(text);
   const out = resolve(io.cwd, values.out);

@@ -7,7 +7,7 @@ import { resolveHome } from "../home.js";
 import type { Io } from "../io.js";
 import { obtainPassphrase } from "../passphrase.js";
 import { DEFAULT_SERVER_URL, createNewsroom, ensureNoKey, localWriter, parseDesk, remoteWriter } from "../setup.js";
-import { printJson } from "./common.js";
+import { printJson } from "../present/json.js";
 
 export const INIT_HELP = `Usage: sealdrop init --name NAME --desk ID[=Display Name]... --editor-name NAME
                     (--data DIR | --server URL --setup-token TOKEN) [options]

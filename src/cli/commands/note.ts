@@ -1,18 +1,15 @@
-// `sealdrop note` and `sealdrop notes`: the desk's shared picture of its sources. A note is sealed to every
-// active editor of the newsroom; notes are never edited, later ones add to (or regrade) earlier ones.
-import { z } from "zod";
-import { toBase64 } from "../../core/bytes.js";
-import { CREDIBILITY, type Note, noteSchema, RELIABILITY, sealJson } from "../../core/messages.js";
-import { coarseDay } from "../../core/time.js";
+// `sealdrop note` and `sealdrop notes`: adding a desk note (services/notes.ts) and listing them
+// (services/desk.ts).
+import { CREDIBILITY, type Note, RELIABILITY } from "../../core/messages.js";
 import { HOME_OPTIONS, parseCommand } from "../args.js";
-import { CliError, UsageError } from "../errors.js";
-import { resolveHome } from "../home.js";
+import { UsageError } from "../errors.js";
 import type { Io } from "../io.js";
-import { terminalSafe } from "../text.js";
-import { anonymousPseudonym, type DeskPicture, findSubject, noteSourceOf, type OpenedNote } from "../network.js";
-import { editorApi, printJson, withVault } from "./common.js";
-import { editorNewsroom } from "./editor.js";
-import { describeNote, noteJson, openDeskSession } from "./sources.js";
+import { printJson } from "../present/json.js";
+import { printNotes, printUnreadable } from "../present/sources.js";
+import { listNotes, openDeskView } from "../services/desk.js";
+import { addNote, checkNoteInput, type NoteInput, RELATIONS } from "../services/notes.js";
+import { inlineSafe } from "../text.js";
+import { connect, unlockHome } from "../unlock.js";
 
 export const NOTE_HELP = `Usage: sealdrop note (PSEUDONYM | SUBMISSION_ID) [--tag KEY:VALUE]... [--reliability A-F]
                     [--credibility 1-6] [--text TEXT] [--corroborates ID]... [--contradicts ID]...
@@ -59,8 +56,6 @@ const NOTE_OPTIONS = {
   text: { type: "string" },
   json: { type: "boolean" },
 } as const;
-const TAG = /^[a-z]+:[^\s].{0,80}$/u;
-const MAX_TEXT_CHARS = 50_000;
 
 function parseGrades(values: { reliability?: string | undefined; credibility?: string | undefined }): Pick<Note, "reliability" | "credibility"> {
   let reliability: Note["reliability"] = null;
@@ -80,72 +75,39 @@ function parseGrades(values: { reliability?: string | undefined; credibility?: s
   return { reliability, credibility };
 }
 
-function resolveLink(text: string, desk: DeskPicture): string {
-  if (!/^[0-9a-f]{1,32}$/.test(text)) throw new UsageError(`sealdrop note: ${JSON.stringify(text)} is not a submission id (lowercase hex)`);
-  const ids = desk.submissionIds.filter((id) => id.startsWith(text));
-  if (ids.length === 0) throw new CliError(`no submission ${text} in the vault; run \`sealdrop pull\` first`);
-  if (ids.length > 1) throw new CliError(`${text} matches more than one submission; give more of the id`);
-  return ids[0]!;
-}
-
 export async function noteCommand(argv: string[], io: Io): Promise<void> {
   const { values, positionals, help } = parseCommand("note", argv, NOTE_OPTIONS, { min: 1, max: 1 });
   if (help) return io.out(NOTE_HELP);
-  const tags = [...new Set(values.tag ?? [])];
-  const bad = tags.find((t) => !TAG.test(t));
-  if (bad !== undefined) throw new UsageError(`sealdrop note: a tag is KEY:VALUE with KEY in a-z and a value of 1 to 81 characters, like region:Hyesan; not ${JSON.stringify(bad)}`);
-  const grades = parseGrades(values);
-  const text = values.text ?? "";
-  if (text.length > MAX_TEXT_CHARS) throw new UsageError(`sealdrop note: --text holds at most ${MAX_TEXT_CHARS} characters`);
-  const relations = ["corroborates", "contradicts", "related"] as const;
-  if (tags.length === 0 && grades.reliability === null && grades.credibility === null && text.trim() === "" && relations.every((r) => !values[r]?.length)) {
-    throw new UsageError("sealdrop note: nothing to note; give --tag, --reliability, --credibility, --text or a link\nRun `sealdrop note --help` for usage.");
+  const input: NoteInput = {
+    about: positionals[0]!,
+    tags: values.tag ?? [],
+    ...parseGrades(values),
+    text: values.text ?? "",
+    links: RELATIONS.flatMap((relation) => (values[relation] ?? []).map((submission) => ({ submission, relation }))),
+  };
+  // Checked before the key is unlocked: a mistyped note costs no passphrase.
+  try {
+    checkNoteInput(input);
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`sealdrop note: ${e.message}\nRun \`sealdrop note --help\` for usage.`);
+    throw e;
   }
+  const unlocked = await unlockHome(io, values);
+  const view = await openDeskView(unlocked);
+  printUnreadable(io, view);
+  const added = await addNote(connect(io, unlocked, values.server), view, input);
 
-  const { editor, desk, sources } = await openDeskSession(io, values);
-  const found = findSubject(positionals[0]!, desk, sources);
-  if ("error" in found) throw new CliError(found.error);
-  let subject: Note["subject"];
-  if (found.type === "submission") subject = { type: "submission", id: found.id };
-  else {
-    // A source without a codename is one submission; note it by id, which every editor can place.
-    const only = found.source.submissions[0];
-    subject = !found.source.canReply && only && found.source.pseudonym === anonymousPseudonym(only.id) ? { type: "submission", id: only.id } : { type: "source", pseudonym: found.source.pseudonym };
-  }
-  const links: Note["links"] = [];
-  for (const relation of relations) for (const id of values[relation] ?? []) links.push({ submission: resolveLink(id, desk), relation });
-
-  const api = editorApi(editor, io, values.server);
-  const newsroom = await api.get("/api/editor/newsroom", editorNewsroom);
-  const recipients = [...new Set([...newsroom.editors.filter((e) => !e.revoked).map((e) => e.ageRecipient), editor.ageRecipient])];
-  const note: Note = { v: 1, kind: "note", subject, tags, ...grades, text, links, author: editor.header.name, day: coarseDay(new Date()), written: new Date().toISOString() };
-  const ciphertext = await sealJson(noteSchema, note, recipients);
-  const stored = await api.post("/api/editor/notes", { ciphertext: toBase64(ciphertext) }, z.object({ id: z.string().regex(/^[0-9a-f]{32}$/), day: z.string() }));
-  await withVault(resolveHome(values.home, io), (vault) => vault.putItem("notes", { id: stored.id, day: stored.day, size: ciphertext.length, data: ciphertext }));
-
-  if (values.json) return printJson(io, { id: stored.id, day: stored.day, subject });
-  const about = subject.type === "source" ? subject.pseudonym : `submission ${subject.id}`;
-  io.out(`Added note ${stored.id} about ${about}, encrypted to ${recipients.length} editor key(s).`);
+  if (values.json) return printJson(io, { id: added.id, day: added.day, subject: added.subject });
+  const about = added.subject.type === "source" ? inlineSafe(added.subject.pseudonym) : `submission ${added.subject.id}`;
+  io.out(`Added note ${added.id} about ${about}, encrypted to ${added.recipients} editor key(s).`);
 }
 
 export async function notesCommand(argv: string[], io: Io): Promise<void> {
   const { values, positionals, help } = parseCommand("notes", argv, { ...HOME_OPTIONS, json: { type: "boolean" } } as const, { min: 0, max: 1 });
   if (help) return io.out(NOTES_HELP);
-  const { desk, sources } = await openDeskSession(io, values);
-  let notes: OpenedNote[] = desk.notes;
-  if (positionals[0] !== undefined) {
-    const found = findSubject(positionals[0], desk, sources);
-    if ("error" in found) throw new CliError(found.error);
-    if (found.type === "source") notes = found.source.notes;
-    else notes = notes.filter((n) => (n.note.subject.type === "submission" && n.note.subject.id === found.id) || n.note.links.some((l) => l.submission === found.id));
-  }
-  const bySubmission = new Map(desk.submissions.map((s) => [s.id, s]));
-  const pseudonymOfSubmission = (id: string) => bySubmission.get(id)?.pseudonym ?? null;
-  const rows = notes.map((n) => noteJson(n, pseudonymOfSubmission));
-  if (values.json) return printJson(io, rows);
-  if (rows.length === 0) return io.out("No notes. `sealdrop note` adds one; `sealdrop pull` fetches colleagues' notes.");
-  for (const [i, r] of rows.entries()) {
-    const about = noteSourceOf(notes[i]!.note, bySubmission) ?? (r.subject.type === "submission" ? `submission ${r.subject.id.slice(0, 12)}` : "");
-    io.out(`${r.day}  ${r.id.slice(0, 12)}  ${terminalSafe(about)}  by ${terminalSafe(r.author)}: ${describeNote(r)}`);
-  }
+  const view = await openDeskView(await unlockHome(io, values));
+  printUnreadable(io, view);
+  const rows = listNotes(view, positionals[0]);
+  if (values.json) return printJson(io, rows.map(({ about: _, ...row }) => row));
+  printNotes(io, rows);
 }

@@ -1,0 +1,14 @@
+// Text view of `editor list`: the newsroom's desks and editors, with every name the server sent made safe.
+import { isPostQuantum } from "../editor.js";
+import type { Io } from "../io.js";
+import type { EditorNewsroom } from "../services/editors.js";
+import { inlineSafe } from "../text.js";
+
+export function printNewsroomEditors(io: Io, newsroom: EditorNewsroom): void {
+  io.out(inlineSafe(newsroom.name));
+  for (const d of newsroom.desks) io.out(`desk ${inlineSafe(d.id)} (${inlineSafe(d.name)}): ${d.editors.length} editor(s)`);
+  for (const e of newsroom.editors) {
+    const desks = newsroom.desks.filter((d) => d.editors.includes(e.id)).map((d) => inlineSafe(d.id));
+    io.out(`${inlineSafe(e.id)}  ${inlineSafe(e.name)}  ${isPostQuantum(e.ageRecipient) ? "pq" : "classic"}  ${desks.join(",")}${e.revoked ? "  REVOKED" : ""}`);
+  }
+}

@@ -1,0 +1,111 @@
+// The desk's picture of its sources, decrypted from the vault with the editor's key: who they are (by
+// pseudonym), their timelines, and the notes about them. Offline; plaintext stays in memory. The model and
+// the linking rules are in ../network.ts; this is what commands (and a local inbox) ask of it.
+import { CliError } from "../errors.js";
+import { type DeskPicture, findSubject, noteSourceOf, type OpenedNote, openDesk, type SourceView, sourcesOf, type Subject } from "../network.js";
+import { firstLine } from "../text.js";
+import { type UnlockedHome, withVault } from "./session.js";
+
+export interface DeskView {
+  desk: DeskPicture;
+  sources: SourceView[];
+}
+
+/** Decrypts the whole vault; `desk.unreadable` counts what this key cannot open. */
+export async function openDeskView({ home, editor }: UnlockedHome): Promise<DeskView> {
+  const desk = await withVault(home, (vault) => openDesk(vault, editor.secrets.ageIdentity));
+  return { desk, sources: sourcesOf(desk) };
+}
+
+/** The source or submission an editor named (pseudonym or its prefix, submission id or its prefix). */
+export function resolveSubject(text: string, { desk, sources }: DeskView): Subject {
+  const found = findSubject(text, desk, sources);
+  if ("error" in found) throw new CliError(found.error);
+  return found;
+}
+
+export type SourceSummary = ReturnType<typeof sourceSummary>;
+
+export function sourceSummary(s: SourceView) {
+  return {
+    pseudonym: s.pseudonym,
+    canReply: s.canReply,
+    submissions: s.submissions.length,
+    followups: s.submissions.filter((x) => x.envelope.kind === "followup").length,
+    replies: s.replies.length,
+    notes: s.notes.length,
+    firstSeen: s.firstSeen,
+    lastSeen: s.lastSeen,
+    reliability: s.reliability,
+    credibility: s.credibility,
+    tags: s.tags,
+  };
+}
+
+export type NoteRow = ReturnType<typeof noteRow>;
+
+/** A note as editors see it, with the pseudonym of each submission it names where the desk can tell. */
+export function noteRow(n: OpenedNote, pseudonymOfSubmission: (id: string) => string | null) {
+  const { subject, tags, reliability, credibility, text, links, author } = n.note;
+  return {
+    id: n.id,
+    day: n.day,
+    author,
+    subject:
+      subject.type === "source"
+        ? { type: "source" as const, pseudonym: subject.pseudonym }
+        : { type: "submission" as const, id: subject.id, source: pseudonymOfSubmission(subject.id) },
+    tags,
+    reliability,
+    credibility,
+    text,
+    links: links.map((l) => ({ ...l, source: pseudonymOfSubmission(l.submission) })),
+  };
+}
+
+const pseudonymLookup = (desk: DeskPicture) => {
+  const bySubmission = new Map(desk.submissions.map((s) => [s.id, s]));
+  return { bySubmission, pseudonymOf: (id: string) => bySubmission.get(id)?.pseudonym ?? null };
+};
+
+/** The desk's notes, or those about one source or submission (or linking to it), each with whom it is about. */
+export function listNotes(view: DeskView, about?: string): (NoteRow & { about: string | null })[] {
+  let notes: OpenedNote[] = view.desk.notes;
+  if (about !== undefined) {
+    const found = resolveSubject(about, view);
+    if (found.type === "source") notes = found.source.notes;
+    else notes = notes.filter((n) => (n.note.subject.type === "submission" && n.note.subject.id === found.id) || n.note.links.some((l) => l.submission === found.id));
+  }
+  const { bySubmission, pseudonymOf } = pseudonymLookup(view.desk);
+  return notes.map((n) => ({ ...noteRow(n, pseudonymOf), about: noteSourceOf(n.note, bySubmission) }));
+}
+
+export type TimelineEntry = ReturnType<typeof timelineOf>[number];
+
+export function timelineOf(source: SourceView, desk: DeskPicture) {
+  const { pseudonymOf } = pseudonymLookup(desk);
+  const entries = [
+    ...source.submissions.map((s) => ({
+      type: s.envelope.kind,
+      id: s.id,
+      day: s.day,
+      desk: s.desk,
+      firstLine: firstLine(s.envelope.message),
+      attachments: s.envelope.attachments.length,
+      canReply: s.envelope.reply !== null,
+    })),
+    ...source.replies.map((r) => ({ type: "reply" as const, id: r.id, day: r.day, from: r.reply.from, inReplyTo: r.reply.inReplyTo, message: r.reply.message })),
+    ...source.notes.map((n) => ({ type: "note" as const, ...noteRow(n, pseudonymOf) })),
+  ];
+  // A stable sort keeps, within one day, submissions before replies before notes, each in its own order.
+  return entries.sort((a, b) => a.day.localeCompare(b.day));
+}
+
+/** One source's summary and timeline; a submission id names the source that sent it. */
+export function sourceTimeline(view: DeskView, named: string) {
+  const found = resolveSubject(named, view);
+  const source = found.type === "source" ? found.source : view.sources.find((s) => s.pseudonym === found.submission?.pseudonym);
+  if (!source) throw new CliError(`submission ${found.type === "submission" ? found.id : ""} is not encrypted to your key; its source is unknown to you`);
+  const { submissions: _s, followups: _f, replies: _r, notes: _n, ...about } = sourceSummary(source);
+  return { ...about, timeline: timelineOf(source, view.desk) };
+}

@@ -1,0 +1,61 @@
+// The newsroom's editors, managed by an editor with signed requests: listing desks and editors, adding a
+// colleague (a new key in a new home, its public half registered with the server), revoking one.
+import { unlink } from "node:fs/promises";
+import { z } from "zod";
+import { createEditor, editorPublicKeys, isPostQuantum, saveEditor } from "../editor.js";
+import { CliError } from "../errors.js";
+import type { EditorHome } from "../home.js";
+import { ensureNoKey } from "../setup.js";
+import type { EditorSession } from "./session.js";
+
+export const editorNewsroom = z.object({
+  name: z.string(),
+  desks: z.array(z.object({ id: z.string(), name: z.string(), editors: z.array(z.string()) })),
+  editors: z.array(z.object({ id: z.string(), name: z.string(), ageRecipient: z.string(), signPublicKey: z.string(), revoked: z.boolean() })),
+});
+export type EditorNewsroom = z.infer<typeof editorNewsroom>;
+
+export function newsroomEditors(session: EditorSession): Promise<EditorNewsroom> {
+  return session.api.get("/api/editor/newsroom", editorNewsroom);
+}
+
+export interface NewEditor {
+  name: string;
+  desks: string[];
+  home: EditorHome;
+  classic: boolean;
+  /** Asked for only once the newsroom has been checked: the new key's passphrase. */
+  passphrase: () => Promise<string>;
+  env: Record<string, string | undefined>;
+}
+
+/** Creates the colleague's key in `home` and registers it; a refused registration leaves no key behind. */
+export async function addEditor(session: EditorSession, input: NewEditor): Promise<{ id: string; keyFile: string }> {
+  await ensureNoKey(input.home);
+  const newsroom = await newsroomEditors(session);
+  const known = new Set(newsroom.desks.map((d) => d.id));
+  const unknown = input.desks.filter((d) => !known.has(d));
+  if (unknown.length) throw new CliError(`no such desk: ${unknown.join(", ")} (desks: ${[...known].join(", ")})`);
+  const active = newsroom.editors.filter((e) => !e.revoked);
+  if (active.some((e) => isPostQuantum(e.ageRecipient) === input.classic)) {
+    throw new CliError(
+      input.classic
+        ? "this newsroom uses post-quantum keys; age cannot mix them with classic keys in one file. Leave out --classic."
+        : "this newsroom uses classic X25519 keys; age cannot mix them with post-quantum keys in one file. Add --classic.",
+    );
+  }
+  const passphrase = await input.passphrase();
+  const editor = await createEditor(input.name, session.api.base, session.editor.header.newsroom, input.classic);
+  await saveEditor(input.home, editor, passphrase, { env: input.env });
+  try {
+    await session.api.post("/api/editor/editors", editorPublicKeys(editor, [...new Set(input.desks)]), z.object({ id: z.string() }));
+  } catch (e) {
+    await unlink(input.home.keyFile).catch(() => {});
+    throw e;
+  }
+  return { id: editor.header.editorId, keyFile: input.home.keyFile };
+}
+
+export async function revokeEditor(session: EditorSession, id: string): Promise<void> {
+  await session.api.delete(`/api/editor/editors/${id}`, z.unknown());
+}

@@ -1,0 +1,45 @@
+// What every service works with: an editor whose key is already unlocked, their home (key, vault,
+// attachments folder), and a client that signs as them. How the key gets unlocked (a passphrase from the
+// environment, a file or a prompt) is the caller's business: the command line does it in ../unlock.ts.
+import { SealdropApi } from "../api.js";
+import type { Editor } from "../editor.js";
+import type { EditorHome } from "../home.js";
+import { Vault } from "../vault.js";
+
+/** An editor home whose key is unlocked: enough for everything that works offline on the vault. */
+export interface UnlockedHome {
+  home: EditorHome;
+  editor: Editor;
+}
+
+/** An unlocked home and a client that signs as its editor: for everything that talks to the server. */
+export interface EditorSession extends UnlockedHome {
+  api: SealdropApi;
+}
+
+/** A session for an unlocked editor, talking to `server` or else to the server named in their key. */
+export function editorSession({ home, editor }: UnlockedHome, server?: string): EditorSession {
+  return { home, editor, api: new SealdropApi(server ?? editor.header.server, { editorId: editor.header.editorId, signSecretKey: editor.secrets.signSecretKey }) };
+}
+
+/** Plain http is fine on loopback and onion services (Tor encrypts); elsewhere it exposes metadata. */
+export function exposesMetadata(base: string): boolean {
+  const url = new URL(base);
+  if (url.protocol !== "http:") return false;
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  return !(host === "localhost" || host === "::1" || /^127\./.test(host) || host.endsWith(".onion"));
+}
+
+/** Opens the home's vault for the length of `fn`, and always closes it. */
+export async function withVault<T>(home: EditorHome, fn: (vault: Vault) => Promise<T>): Promise<T> {
+  const vault = await Vault.open(home.vaultFile);
+  try {
+    return await fn(vault);
+  } finally {
+    await vault.close();
+  }
+}
+
+/** A progress display for `total` bytes of long work; services report through it and never print. */
+export type ProgressSink = (label: string, total: number) => { update(done: number): void; finish(): void };
+export const noProgress: ProgressSink = () => ({ update() {}, finish() {} });
