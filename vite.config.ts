@@ -1,8 +1,12 @@
 // Builds the source page (client/) into dist/client/, which the server serves at `/`. The output must
-// satisfy the page's CSP: no inline script or style, nothing from another origin.
+// satisfy the page's CSP: no inline script or style, nothing from another origin. Its script and stylesheet
+// carry Subresource Integrity, every text file has .br and .gz copies, and two builds of the same sources
+// are byte-identical (tests/browser/reproducible.test.ts).
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
 import { CATALOGUES, LANGUAGE_TAGS, LANGUAGES } from "./src/i18n/index.js";
+import { subresourceIntegrity } from "./scripts/vite/integrity.js";
+import { precompress } from "./scripts/vite/precompress.js";
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -28,7 +32,7 @@ export default defineConfig({
   root: fileURLToPath(new URL("./client", import.meta.url)),
   base: "/",
   publicDir: false,
-  plugins: [staticText()],
+  plugins: [staticText(), subresourceIntegrity(), precompress()],
   build: {
     outDir: fileURLToPath(new URL("./dist/client", import.meta.url)),
     emptyOutDir: true,

@@ -16,10 +16,11 @@ import { makeEditor } from "../tests/helpers/server.js";
 import { largeFigures, memoryFigures, openpgpFigures, uploadFigures, type BenchServer } from "./browser.js";
 import { decryptFigures } from "./decrypt.js";
 import { ingestFigures } from "./ingest.js";
+import { slowLinkFigures } from "./slow-link.js";
 import { CHROMIUM, generateFile, GiB, here, log, mb, SCALE, SIZES, startProcess, stop, type Figures } from "./lib.js";
 import { HOW } from "./how.js";
 
-const SECTIONS = ["upload", "memory", "openpgp", "large", "decrypt", "ingest"] as const;
+const SECTIONS = ["upload", "memory", "openpgp", "large", "decrypt", "ingest", "slowlink"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function chosenSections(argv: string[]): Section[] {
@@ -83,6 +84,13 @@ async function main(): Promise<void> {
       }
     }
     if (sections.includes("decrypt")) add(await decryptFigures(work, await file("decrypt.bin", SIZES.decrypt)));
+    if (sections.includes("slowlink")) {
+      log(`building the source page…`);
+      const sourcePage = join(work, "source-page");
+      await build({ configFile: here("../vite.config.ts"), build: { outDir: sourcePage, emptyOutDir: true }, logLevel: "warn" });
+      const server = await startServer("data-slowlink", sourcePage);
+      add(await slowLinkFigures(server.url));
+    }
     if (sections.includes("ingest")) {
       const server = await startServer("data-ingest", join(work, "no-client"));
       add(await ingestFigures(server.url, server.recipient));

@@ -1,4 +1,5 @@
 // The built page stays small and fits its CSP: measured on the real build output in dist/client/.
+import { createHash } from "node:crypto";
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -106,6 +107,16 @@ describe("the built source page", () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i);
     expect(html).toMatch(/<link rel="stylesheet"[^>]* href="\/assets\/[^"]+\.css"/);
     for (const css of await assets(".css")) expect(css.bytes.toString()).not.toMatch(/url\(|@import/);
+  });
+
+  it("pins its script and stylesheet with Subresource Integrity (SHA-384 of the served file)", async () => {
+    const html = await readFile(join(CLIENT_DIST, "index.html"), "utf8");
+    const tags = [...html.matchAll(/<(?:script|link rel="stylesheet")[^>]*?\s(?:src|href)="(\/assets\/[^"]+)"[^>]*>/g)];
+    expect(tags.length).toBe(2);
+    for (const [tag, url] of tags) {
+      const expected = `sha384-${createHash("sha384").update(await readFile(join(CLIENT_DIST, url!))).digest("base64")}`;
+      expect(tag).toContain(`integrity="${expected}"`);
+    }
   });
 
   it("uses no WebAssembly and no browser storage", async () => {

@@ -244,8 +244,11 @@ export async function d1DatabaseFile(persistDir: string): Promise<string> {
   return join(dir, files[0]!);
 }
 
-/** Starts the worker with `wrangler dev --local` on free ports, its D1 and R2 in a fresh temporary directory. */
-export async function startWorker(options: { setupToken: string }): Promise<RunningWorker> {
+/**
+ * Starts the worker with `wrangler dev --local` on free ports, its D1 and R2 in a fresh temporary directory;
+ * `assetsDir` serves that build of the page instead of wrangler.toml's dist/client.
+ */
+export async function startWorker(options: { setupToken: string; assetsDir?: string }): Promise<RunningWorker> {
   const persistDir = await mkdtemp(join(tmpdir(), "sealdrop-workerd-"));
   applyD1Migrations(persistDir);
   // wrangler.toml serves dist/client as assets and refuses to start without the directory.
@@ -259,6 +262,7 @@ export async function startWorker(options: { setupToken: string }): Promise<Runn
       "dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
       "--persist-to", persistDir, "--show-interactive-dev-session=false", "--live-reload=false", "--log-level", "warn",
       "--var", `SEALDROP_SETUP_TOKEN:${options.setupToken}`, "--var", "SEALDROP_HTTPS:false",
+      ...(options.assetsDir ? ["--assets", options.assetsDir] : []),
     ],
     { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
   );
@@ -349,7 +353,7 @@ export async function startBackendServer(backend: Backend, options: { classic?: 
     };
   }
   const token = `setup-${randomId()}`;
-  const worker = await startWorker({ setupToken: token });
+  const worker = await startWorker({ setupToken: token, assetsDir: options.clientDir });
   const res = await fetch(`${worker.url}/api/setup`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -65,8 +65,20 @@ export async function createNodeDeps(
   };
 }
 
+/**
+ * The built page, with the .br/.gz copies the build writes beside each text file (scripts/vite/
+ * precompress.ts) served to a browser that accepts them. `Vary` is set on every text file, compressed or
+ * not, so nothing between here and the browser hands one encoding to a client that asked for another.
+ */
 function staticClient(root: string): MiddlewareHandler {
-  return serveStatic({ root, rewriteRequestPath: (p) => (p === "/" ? "/index.html" : p) });
+  const files = serveStatic({ root, precompressed: true, rewriteRequestPath: (p) => (p === "/" ? "/index.html" : p) });
+  return async (c, next) => {
+    const answered = await files(c, next);
+    if (answered && /^(text\/|application\/(javascript|json))/.test(c.res.headers.get("content-type") ?? "") && !/accept-encoding/i.test(c.res.headers.get("vary") ?? "")) {
+      c.res.headers.append("Vary", "Accept-Encoding");
+    }
+    return answered;
+  };
 }
 
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {

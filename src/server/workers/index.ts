@@ -1,11 +1,11 @@
 // The Cloudflare Workers entry: D1 for rows, R2 for blobs, the built source page as static assets, and
 // the same createApp as every other deployment. It only wires deps (see wrangler.toml for the bindings).
-import type { MiddlewareHandler } from "hono";
 import { Kysely } from "kysely";
 import { createApp } from "../app.js";
 import type { Database } from "../db/schema.js";
 import type { Deps } from "../deps.js";
 import type { AssetsBinding, D1Database, R2Bucket } from "./bindings.js";
+import { staticAssets } from "./assets.js";
 import { D1Dialect } from "./d1-dialect.js";
 import { R2BlobStore } from "./r2-blob-store.js";
 
@@ -19,17 +19,6 @@ export interface Env {
   SEALDROP_HTTPS?: string;
 }
 
-/** Hands requests the app does not answer to the static assets, so they still get the app's headers. */
-function assets(binding: AssetsBinding): MiddlewareHandler {
-  return async (c, next) => {
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") return next();
-    const res = await binding.fetch(c.req.raw);
-    if (res.status === 404) return next();
-    // Asset responses are immutable; copy so the security headers can be set on it.
-    c.res = new Response(res.body, res);
-  };
-}
-
 export function createWorkerDeps(env: Env): Deps {
   return {
     db: new Kysely<Database>({ dialect: new D1Dialect(env.DB) }),
@@ -41,7 +30,7 @@ export function createWorkerDeps(env: Env): Deps {
 
 export default {
   fetch(request: Request, env: Env): Response | Promise<Response> {
-    const app = createApp(createWorkerDeps(env), env.ASSETS ? { client: assets(env.ASSETS) } : {});
+    const app = createApp(createWorkerDeps(env), env.ASSETS ? { client: staticAssets(env.ASSETS) } : {});
     return app.fetch(request, env);
   },
 };
