@@ -10,7 +10,7 @@ import type { Language, MessageKey, Translate } from "../src/i18n/index.js";
 import { renderReceipt } from "./receipt.js";
 import { metadataPanel } from "./media/panel.js";
 import { ProgressMeter, clock } from "./upload/meter.js";
-import { FileReadError, MAX_TOTAL_FILE_BYTES, checkTip, submitTip, type Desk, type Limits, type Problem, type Step } from "./submit.js";
+import { FileReadError, MAX_TOTAL_FILE_BYTES, checkTip, submitTip, type Desk, type Limits, type OnProgress, type Problem, type Step } from "./submit.js";
 import { loadWordlist } from "./wordlists.js";
 
 const STEP_MESSAGES: Record<Step["kind"], MessageKey> = {
@@ -30,6 +30,7 @@ const ERROR_MESSAGES: Partial<Record<string, MessageKey>> = {
   upload_conflict: "error_upload_conflict",
   invalid_ciphertext: "error_invalid_ciphertext",
   proof_of_work_required: "error_proof_of_work_required",
+  unavailable: "error_unavailable",
 };
 
 function problemText(t: Translate, p: Problem): string {
@@ -204,8 +205,8 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
     progress.hidden = false;
     progress.value = 0;
     const meter = new ProgressMeter();
-    const onProgress = (step: Step, fraction: number, work?: { done: number; total: number; retrying: boolean }) => {
-      const text = work?.retrying ? t("statusReconnecting") : t(STEP_MESSAGES[step.kind], "n" in step ? { n: step.n, total: step.total } : {});
+    const onProgress: OnProgress = (step, fraction, work) => {
+      const text = work?.retrying === "server" ? t("statusServerWaiting") : work?.retrying ? t("statusReconnecting") : t(STEP_MESSAGES[step.kind], "n" in step ? { n: step.n, total: step.total } : {});
       const r = work ? meter.read(work.done / 2, work.total / 2) : null;
       // Work counts each file twice (seal, send): halved, speed is in bytes of file per second.
       const detail = r ? t("progressDetail", { percent: Math.floor(fraction * 100), speed: megabytes(t, r.speed), left: clock(r.secondsLeft) }) : "";

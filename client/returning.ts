@@ -28,6 +28,7 @@ function codenameProblem(t: Translate, phrase: string, e: CodenameError): string
 
 function failureText(t: Translate, e: unknown): string {
   if (e instanceof ApiError && e.code === "rate_limited") return t("error_rate_limited");
+  if (e instanceof ApiError && e.code === "unavailable") return t("error_unavailable");
   if (e instanceof NetworkError) return t("mailboxNetwork");
   return t("mailboxFailed", { code: e instanceof ApiError ? e.code : e instanceof Error ? e.name : "error" });
 }

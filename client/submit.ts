@@ -7,7 +7,7 @@ import type { NewsroomResponse, Receipt } from "../src/core/wire.js";
 import { paddedSize } from "../src/core/padding.js";
 import { createUpload, postSubmission, putPart } from "./api.js";
 import { getUploadStatus } from "./upload/status.js";
-import { uploadEncrypted } from "./upload/stream-upload.js";
+import { type Retrying, uploadEncrypted } from "./upload/stream-upload.js";
 
 export const CLIENT_VERSION = "sealdrop-web/0.1.0";
 
@@ -68,9 +68,9 @@ export type Step =
 
 /**
  * `fraction` runs from 0 to 1 over the whole submission; `work` is the same in bytes (for speed and time
- * left); `retrying` is set while a dropped connection is being re-established.
+ * left); `retrying` says why the upload is waiting to resume (a dropped connection, or a server that does not answer).
  */
-export type OnProgress = (step: Step, fraction: number, work?: { done: number; total: number; retrying: boolean }) => void;
+export type OnProgress = (step: Step, fraction: number, work?: { done: number; total: number; retrying: Retrying }) => void;
 
 /** A file that could not be read (moved, deleted, permission revoked since it was chosen). */
 export class FileReadError extends Error {
@@ -96,7 +96,7 @@ export async function submitTip(tip: Tip, onProgress: OnProgress): Promise<Recei
   const envelopeWeight = 64 * 1024;
   const totalWork = tip.files.reduce((n, f) => n + 2 * Math.max(f.size, 1), 0) + 2 * envelopeWeight;
   let done = 0;
-  const report = (step: Step, extra = 0, retrying = false) =>
+  const report = (step: Step, extra = 0, retrying: Retrying = false) =>
     onProgress(step, Math.min(1, (done + extra) / totalWork), { done: Math.min(totalWork, done + extra), total: totalWork, retrying });
 
   const attachments: AttachmentManifest[] = [];

@@ -35,9 +35,14 @@ export interface UploadProgress {
   sent: number;
   /** Ciphertext bytes in all. */
   total: number;
-  /** Set while waiting to reconnect after a dropped connection. */
-  retrying: boolean;
+  /** Set while waiting to resume: after a dropped connection, or while the server answers 503 `unavailable`. */
+  retrying: Retrying;
 }
+
+export type Retrying = false | "connection" | "server";
+
+/** The server said it cannot store anything right now (its database is restarting): not the source's link. */
+const serverUnavailable = (e: unknown) => e instanceof Error && e.name === "ApiError" && (e as { code?: string }).code === "unavailable";
 
 export interface StreamUploadOptions {
   recipients: readonly string[];
@@ -140,7 +145,7 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
   const queuedParts = Math.max(2, options.queuedParts ?? 3);
   const maxRetries = options.maxRetries ?? 12;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const isTransient = options.isTransient ?? ((e: unknown) => e instanceof Error && (e.name === "NetworkError" || (e.name === "ApiError" && /^(http_5|upload_conflict)/.test((e as { code?: string }).code ?? ""))));
+  const isTransient = options.isTransient ?? ((e: unknown) => e instanceof Error && (e.name === "NetworkError" || (e.name === "ApiError" && /^(http_5|upload_conflict|unavailable$)/.test((e as { code?: string }).code ?? ""))));
 
   const e = new Encrypter();
   for (const r of recipients) e.addRecipient(r);
@@ -208,7 +213,7 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
   let acknowledgedParts = 0;
   let acknowledgedBytes = 0;
   let failures = 0;
-  const report = (inFlight: number, retrying = false) => options.onProgress?.({ sent: acknowledgedBytes + inFlight, total, retrying });
+  const report = (inFlight: number, retrying: Retrying = false) => options.onProgress?.({ sent: acknowledgedBytes + inFlight, total, retrying });
   const acknowledge = () => {
     const head = queue.shift()!;
     acknowledgedParts++;
@@ -232,7 +237,7 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
         report(0);
       } catch (err) {
         if (!isTransient(err) || ++failures > maxRetries) throw err;
-        report(0, true);
+        report(0, serverUnavailable(err) ? "server" : "connection");
         await sleep(Math.min(options.maxDelay ?? 30_000, (options.retryDelay ?? 1000) * 2 ** (failures - 1)));
         // Where does the server stand? Its acknowledgement may have been lost with the connection.
         let status: UploadStatus | null = null;

@@ -49,6 +49,7 @@ export const en = {
   error_upload_conflict: "A file upload was interrupted. Try again.",
   error_invalid_ciphertext: "The server could not accept the encrypted data. Reload the page and try again.",
   error_proof_of_work_required: "The server asks for an extra check this page cannot do yet. Try again later.",
+  error_unavailable: "The newsroom's server cannot be reached right now. The problem is not your device or your connection. Wait a few minutes, then try again.",
 
   receiptHeading: "Your tip was received and encrypted",
   receiptIdLabel: "Receipt number",
@@ -97,6 +98,7 @@ export const en = {
   // Large attachments and hidden information in files (issue 4).
   progressDetail: "{percent}% · {speed}/s · {left} left",
   statusReconnecting: "The connection dropped. Reconnecting… Nothing sent so far is lost.",
+  statusServerWaiting: "The newsroom's server is not answering for the moment. Waiting for it… Nothing sent so far is lost.",
   metaHeading: "Hidden information in your files",
   metaFound: "“{name}” contains hidden information that could identify you: {items}. It will be removed before sending. The picture itself does not change.",
   metaFoundKept: "“{name}” contains hidden information that could identify you: {items}. It will be sent as it is, because you chose to keep it.",

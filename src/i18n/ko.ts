@@ -51,6 +51,7 @@ export const ko: Catalogue = {
   error_upload_conflict: "파일을 보내다가 끊겼습니다. 다시 보내 보십시오.",
   error_invalid_ciphertext: "서버가 암호화된 자료를 받지 못했습니다. 페이지를 다시 연 뒤 다시 보내 보십시오.",
   error_proof_of_work_required: "서버가 이 페이지에서 아직 할 수 없는 추가 확인을 요구합니다. 나중에 다시 해 보십시오.",
+  error_unavailable: "지금은 언론사 서버에 연결할 수 없습니다. 사용하시는 기기나 연결의 문제가 아닙니다. 몇 분 기다린 뒤 다시 해 보십시오.",
 
   receiptHeading: "제보가 암호화되어 잘 도착했습니다",
   receiptIdLabel: "접수 번호",
@@ -99,6 +100,7 @@ export const ko: Catalogue = {
   // Large attachments and hidden information in files (issue 4).
   progressDetail: "{percent}% · 초당 {speed} · 남은 시간 {left}",
   statusReconnecting: "연결이 끊겼습니다. 다시 연결하는 중… 지금까지 보낸 것은 잃어버리지 않습니다.",
+  statusServerWaiting: "언론사 서버가 잠시 응답하지 않습니다. 기다리는 중… 지금까지 보낸 것은 잃어버리지 않습니다.",
   metaHeading: "파일 속에 숨은 정보",
   metaFound: "“{name}”에는 당신을 알아낼 수 있는 숨은 정보가 들어 있습니다: {items}. 보내기 전에 지웁니다. 사진 자체는 바뀌지 않습니다.",
   metaFoundKept: "“{name}”에는 당신을 알아낼 수 있는 숨은 정보가 들어 있습니다: {items}. 그대로 두기로 하셨으므로 지우지 않고 보냅니다.",

@@ -50,6 +50,7 @@ export const zh: Catalogue = {
   error_upload_conflict: "文件上传被中断。请再试一次。",
   error_invalid_ciphertext: "服务器无法接受加密数据。请重新加载页面后再试。",
   error_proof_of_work_required: "服务器要求进行本页面暂时无法完成的额外验证。请稍后再试。",
+  error_unavailable: "目前无法连接到新闻机构的服务器。这不是您的设备或网络的问题。请等几分钟后再试。",
 
   receiptHeading: "您的线索已收到并已加密",
   receiptIdLabel: "回执编号",
@@ -98,6 +99,7 @@ export const zh: Catalogue = {
   // Large attachments and hidden information in files (issue 4).
   progressDetail: "{percent}% · 每秒 {speed} · 剩余 {left}",
   statusReconnecting: "连接已断开，正在重新连接……已发送的部分不会丢失。",
+  statusServerWaiting: "新闻机构的服务器暂时没有响应，正在等待……已发送的部分不会丢失。",
   metaHeading: "文件中的隐藏信息",
   metaFound: "“{name}”含有可能暴露您身份的隐藏信息：{items}。发送前会将其删除，图片本身不会改变。",
   metaFoundKept: "“{name}”含有可能暴露您身份的隐藏信息：{items}。您选择了保留，因此会原样发送。",

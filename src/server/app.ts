@@ -7,6 +7,7 @@ import { readJson } from "./body.js";
 import type { Deps } from "./deps.js";
 import { errorResponse, HttpError } from "./http-error.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { StoreUnavailableError, UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS } from "./unavailable.js";
 import { abuseGuard } from "./middleware/pow.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { initializeNewsroom, publicNewsroom } from "./newsroom.js";
@@ -87,6 +88,11 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
     if (err instanceof HttpError) {
       for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
       return errorResponse(c, err.status, err.code, err.message);
+    }
+    // The database is restarting or gone: the request was fine and can be sent again (the entry logged why).
+    if (err instanceof StoreUnavailableError) {
+      c.header("Retry-After", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+      return errorResponse(c, 503, "unavailable", UNAVAILABLE_MESSAGE);
     }
     // Hono's own HTTP errors (e.g. malformed URLs) keep their 4xx status.
     const status = (err as { status?: number }).status;

@@ -2,7 +2,7 @@
 // from Debian's binaries on a temporary directory and port, and workerd (`wrangler dev --local`, D1 and
 // R2 persisted to a temporary directory). Each test server can scan its stores for plaintext.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -115,6 +115,11 @@ export interface PostgresCluster {
   dropDatabase(name: string): Promise<void>;
   /** pg_dump of one database, as SQL text. */
   dump(name: string): Buffer;
+  /** `pg_ctl restart -m fast`: every session is ended (57P01) and the server is back when this resolves. */
+  restart(): Promise<void>;
+  /** `pg_ctl stop -m fast`, then `pg_ctl start`: the server is down between the two. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -135,22 +140,42 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const port = await freePort();
   let log = "";
   // Test data is thrown away: durability settings off for speed.
-  const child = spawn(
-    join(bin, "postgres"),
-    ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
-    { ...asUser, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const serverOptions = ["-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
+  const child = spawn(join(bin, "postgres"), ["-D", data, ...serverOptions], { ...asUser, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d) => (log += d));
   child.stderr!.on("data", (d) => (log += d));
   const urlFor = (database: string) => `postgres://${PG_ROLE}@127.0.0.1:${port}/${database}`;
   const adminUrl = urlFor("postgres");
+  // After a pg_ctl restart the server is pg_ctl's child, not ours: postmaster.pid names it.
+  let viaPgCtl = false;
+  const postmasterPid = (): number | undefined => {
+    try {
+      return Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]) || undefined;
+    } catch {
+      return undefined;
+    }
+  };
   const stopNow = () => {
     try {
-      if (child.exitCode === null) process.kill(child.pid!, "SIGQUIT");
+      const pid = viaPgCtl ? postmasterPid() : child.exitCode === null ? child.pid : undefined;
+      if (pid) process.kill(pid, "SIGQUIT");
     } catch {
       /* gone */
     }
     rmSync(dir, { recursive: true, force: true });
+  };
+  const pgCtl = async (args: string[]): Promise<void> => {
+    const ctl = spawn(join(bin, "pg_ctl"), ["-D", data, "-w", "-t", "60", ...args], { ...asUser, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    ctl.stdout!.on("data", (d) => (out += d));
+    ctl.stderr!.on("data", (d) => (out += d));
+    const code = await new Promise<number | null>((done) => ctl.once("exit", done));
+    if (code !== 0) throw new Error(`pg_ctl ${args.join(" ")} failed (${code}):\n${out}`);
+  };
+  const logFile = join(dir, "restarted.log");
+  const pgCtlStart = async (args: string[]) => {
+    await pgCtl([...args, "-l", logFile, "-o", serverOptions.join(" ")]);
+    viaPgCtl = true;
   };
   process.once("exit", stopNow);
   const admin = async <T>(work: (c: pg.Client) => Promise<T>): Promise<T> => {
@@ -179,9 +204,13 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       if (out.status !== 0) throw new Error(`pg_dump failed: ${out.stderr}`);
       return out.stdout;
     },
+    restart: () => pgCtlStart(["restart", "-m", "fast"]),
+    pause: () => pgCtl(["stop", "-m", "fast"]),
+    resume: () => pgCtlStart(["start"]),
     async stop() {
       process.removeListener("exit", stopNow);
-      await stopChild(child, "SIGINT");
+      if (viaPgCtl) await pgCtl(["stop", "-m", "fast"]).catch(() => {});
+      else await stopChild(child, "SIGINT");
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,11 @@
 // Applies migrations/*.sql in name order, each once, each in a transaction. D1 applies the same files
 // with `wrangler d1 migrations apply` (its own bookkeeping table); this runner serves SQLite and
 // PostgreSQL. Statements are separated by a semicolon at the end of a line.
-import { type Kysely, sql } from "kysely";
+//
+// Several servers may start at once on one PostgreSQL database (two nodes behind one address): each
+// transaction first takes a transaction-scoped advisory lock, so they migrate one after the other, and
+// each re-reads what is done under the lock. SQLite serialises writers itself.
+import { type Kysely, PostgresAdapter, sql, type Transaction } from "kysely";
 
 export interface Migration {
   name: string;
@@ -9,6 +13,9 @@ export interface Migration {
 }
 
 export const MIGRATIONS_TABLE = "sealdrop_migrations";
+
+/** pg_advisory_xact_lock key for migrations: any fixed 64-bit number ("sealdrop" in ASCII). */
+export const MIGRATION_LOCK_KEY = 0x7365616c64726f70n;
 
 export function splitStatements(text: string): string[] {
   return text
@@ -18,20 +25,28 @@ export function splitStatements(text: string): string[] {
 }
 
 // The migration runner works on any schema, so it takes an untyped Kysely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/* eslint-disable @typescript-eslint/no-explicit-any */
+async function lockMigrations(tx: Transaction<any>): Promise<void> {
+  if (tx.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`SELECT pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_KEY.toString())}::bigint)`.execute(tx);
+  }
+}
+
 export async function migrate(db: Kysely<any>, migrations: readonly Migration[]): Promise<string[]> {
-  await sql`CREATE TABLE IF NOT EXISTS ${sql.table(MIGRATIONS_TABLE)} (name TEXT PRIMARY KEY)`.execute(db);
-  const done = new Set(
-    (await db.selectFrom(MIGRATIONS_TABLE).select("name").execute()).map((r: { name: string }) => r.name),
-  );
+  await db.transaction().execute(async (tx) => {
+    await lockMigrations(tx);
+    await sql`CREATE TABLE IF NOT EXISTS ${sql.table(MIGRATIONS_TABLE)} (name TEXT PRIMARY KEY)`.execute(tx);
+  });
   const applied: string[] = [];
   for (const m of [...migrations].sort((a, b) => a.name.localeCompare(b.name))) {
-    if (done.has(m.name)) continue;
-    await db.transaction().execute(async (tx) => {
+    const done = await db.transaction().execute(async (tx) => {
+      await lockMigrations(tx);
+      if (await tx.selectFrom(MIGRATIONS_TABLE).select("name").where("name", "=", m.name).executeTakeFirst()) return true;
       for (const statement of splitStatements(m.sql)) await sql.raw(statement).execute(tx);
       await tx.insertInto(MIGRATIONS_TABLE).values({ name: m.name }).execute();
+      return false;
     });
-    applied.push(m.name);
+    if (!done) applied.push(m.name);
   }
   return applied;
 }
