@@ -65,11 +65,14 @@ export function localWriter(dataDir: string): NewsroomWriter {
   return async (setup) => {
     const { openNodeDatabase } = await import("../server/node/database.js");
     const { initializeNewsroom } = await import("../server/newsroom.js");
+    const { DomainError } = await import("../server/domain-error.js");
     const db = await openNodeDatabase(dataDir);
     try {
       await initializeNewsroom(db, setup, new Date());
     } catch (e) {
-      if ((e as { code?: unknown }).code === "already_initialized") throw new CliError(`the database in ${dataDir} already has a newsroom`);
+      if (e instanceof DomainError) {
+        throw new CliError(e.code === "already_initialized" ? `the database in ${dataDir} already has a newsroom` : `the newsroom was not created: ${e.message}`);
+      }
       throw e;
     } finally {
       await db.destroy();

@@ -1,13 +1,11 @@
 // createApp(deps): the whole sealdrop server as one runtime-agnostic Hono app. Runtime entries (Node,
 // Workers, PostgreSQL) only build the deps and, for the source page, a static file handler.
 import { Hono, type MiddlewareHandler } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type NewsroomResponse, setupRequest, type SetupResponse } from "../core/wire.js";
 import { readJson } from "./body.js";
-import type { Deps } from "./deps.js";
-import { errorResponse, HttpError } from "./http-error.js";
+import { committer, type Deps } from "./deps.js";
+import { errorResponse, handleError, HttpError } from "./http-error.js";
 import { KeyedLock } from "./keyed-lock.js";
-import { StoreUnavailableError, UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS } from "./unavailable.js";
 import { abuseGuard } from "./middleware/pow.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { initializeNewsroom, publicNewsroom } from "./newsroom.js";
@@ -16,6 +14,7 @@ import { healthRoutes } from "./routes/health.js";
 import { mailboxRoutes } from "./routes/mailbox.js";
 import { submissionRoutes } from "./routes/submissions.js";
 import { uploadRoutes } from "./routes/uploads.js";
+import { SubmissionStore } from "./submission-store.js";
 import { equalBytes, utf8 } from "../core/bytes.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
@@ -27,6 +26,7 @@ export interface AppOptions {
 export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   const app = new Hono();
   const locks = new KeyedLock();
+  const submissions = new SubmissionStore({ db: deps.db, blobs: deps.blobs, now: deps.now, commit: committer(deps), locks });
 
   app.use("*", securityHeaders({ hsts: deps.config.https }));
   // Invariant 6: no answer, a receipt least of all, leaves before the writes it follows are on disk.
@@ -73,9 +73,9 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   app.post("/api/mailbox", abuse.guard("mailbox"));
 
   app.route("/api/uploads", uploadRoutes(deps, locks));
-  app.route("/api/submissions", submissionRoutes(deps, locks));
+  app.route("/api/submissions", submissionRoutes(submissions));
   app.route("/api/mailbox", mailboxRoutes(deps));
-  app.route("/api/editor", editorRoutes(deps));
+  app.route("/api/editor", editorRoutes(deps, submissions));
   app.route("/api/health", healthRoutes(deps));
 
   app.all("/api/*", () => {
@@ -84,24 +84,6 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   if (options.client) app.use("*", options.client);
 
   app.notFound((c) => errorResponse(c, 404, "not_found", "Not found."));
-  app.onError((err, c) => {
-    if (err instanceof HttpError) {
-      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return errorResponse(c, err.status, err.code, err.message);
-    }
-    // The database is restarting or gone: the request was fine and can be sent again (the entry logged why).
-    if (err instanceof StoreUnavailableError) {
-      c.header("Retry-After", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
-      return errorResponse(c, 503, "unavailable", UNAVAILABLE_MESSAGE);
-    }
-    // Hono's own HTTP errors (e.g. malformed URLs) keep their 4xx status.
-    const status = (err as { status?: number }).status;
-    if (typeof status === "number" && status >= 400 && status < 500) {
-      return errorResponse(c, status as ContentfulStatusCode, "bad_request", "The request could not be understood.");
-    }
-    // Unexpected: say nothing specific to the client, and log no request data (it may identify a source).
-    console.error(`sealdrop: internal error: ${err.name}`);
-    return c.json({ error: { code: "internal", message: "The server failed; nothing was stored." } }, 500);
-  });
+  app.onError(handleError);
   return app;
 }

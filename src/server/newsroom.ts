@@ -2,47 +2,45 @@
 import type { Kysely } from "kysely";
 import { newsroomFingerprint } from "../core/fingerprint.js";
 import { coarseDay } from "../core/time.js";
-import type { EditorPublicKeys, NewsroomResponse, NewsroomSetup } from "../core/wire.js";
+import type { EditorNewsroom, EditorPublicKeys, NewsroomResponse, NewsroomSetup } from "../core/wire.js";
 import { LIMITS } from "../core/wire.js";
 import type { Database } from "./db/schema.js";
-import { HttpError } from "./http-error.js";
+import { DomainError } from "./domain-error.js";
 
 const isPostQuantum = (recipient: string) => recipient.startsWith("age1pq1");
 
+// Every transaction here does all its reads before its first write. That is what makes it all-or-nothing
+// on every deployment: D1 has no interactive transactions, so its dialect sends a transaction's writes as
+// one batch at commit and refuses a read that follows a write (workers/d1-dialect.ts).
+
 export async function initializeNewsroom(db: Kysely<Database>, setup: NewsroomSetup, now: Date): Promise<void> {
   const day = coarseDay(now);
+  const desks = new Set(setup.desks.map((d) => d.id));
+  if (desks.size !== setup.desks.length) throw new DomainError("invalid_body", "Desk ids must be unique.");
+  requireKnownDesks(setup.editor, desks);
   await db.transaction().execute(async (tx) => {
     const existing = await tx.selectFrom("newsroom").select("id").executeTakeFirst();
-    if (existing) throw new HttpError(409, "already_initialized", "This server already has a newsroom.");
+    if (existing) throw new DomainError("already_initialized", "This server already has a newsroom.");
+    await checkNewEditor(tx, setup.editor);
     await tx.insertInto("newsroom").values({ id: 1, name: setup.name, created_day: day }).execute();
-    // Checked before any write: on D1 a read after a write inside a transaction commits what came before.
-    const desks = new Set(setup.desks.map((d) => d.id));
-    if (desks.size !== setup.desks.length) throw new HttpError(400, "invalid_body", "Desk ids must be unique.");
-    requireKnownDesks(setup.editor, desks);
     await tx
       .insertInto("desks")
       .values(setup.desks.map((d, position) => ({ id: d.id, name: d.name, position })))
       .execute();
-    await writeEditor(tx, setup.editor, day);
+    await insertEditor(tx, setup.editor, day);
   });
 }
 
 function requireKnownDesks(editor: EditorPublicKeys, known: Set<string>): void {
   const unknown = editor.desks.filter((d) => !known.has(d));
-  if (unknown.length > 0) throw new HttpError(400, "unknown_desk", `Unknown desk: ${unknown.join(", ")}.`);
+  if (unknown.length > 0) throw new DomainError("unknown_desk", `Unknown desk: ${unknown.join(", ")}.`);
 }
 
-async function insertEditor(db: Kysely<Database>, editor: EditorPublicKeys, day: string): Promise<void> {
-  const desks = await db.selectFrom("desks").select("id").execute();
-  requireKnownDesks(editor, new Set(desks.map((d) => d.id)));
-  await writeEditor(db, editor, day);
-}
-
-async function writeEditor(db: Kysely<Database>, editor: EditorPublicKeys, day: string): Promise<void> {
+/** Reads only: refuses an editor who would clash with the editors already stored. */
+async function checkNewEditor(db: Kysely<Database>, editor: EditorPublicKeys): Promise<void> {
   const other = await db.selectFrom("editors").select("age_recipient").where("revoked", "=", 0).executeTakeFirst();
   if (other && isPostQuantum(other.age_recipient) !== isPostQuantum(editor.ageRecipient)) {
-    throw new HttpError(
-      409,
+    throw new DomainError(
       "conflict",
       "age cannot mix post-quantum and classic recipients in one file: every editor must use the newsroom's kind of key.",
     );
@@ -52,7 +50,11 @@ async function writeEditor(db: Kysely<Database>, editor: EditorPublicKeys, day: 
     .select("id")
     .where((eb) => eb.or([eb("id", "=", editor.id), eb("sign_public_key", "=", editor.signPublicKey)]))
     .executeTakeFirst();
-  if (clash) throw new HttpError(409, "conflict", "An editor with this id or signing key exists already.");
+  if (clash) throw new DomainError("conflict", "An editor with this id or signing key exists already.");
+}
+
+/** Writes only: the editor and their desk memberships. */
+async function insertEditor(db: Kysely<Database>, editor: EditorPublicKeys, day: string): Promise<void> {
   await db
     .insertInto("editors")
     .values({ id: editor.id, name: editor.name, age_recipient: editor.ageRecipient, sign_public_key: editor.signPublicKey, added_day: day })
@@ -64,16 +66,21 @@ async function writeEditor(db: Kysely<Database>, editor: EditorPublicKeys, day: 
 }
 
 export async function addEditor(db: Kysely<Database>, editor: EditorPublicKeys, now: Date): Promise<void> {
-  await db.transaction().execute((tx) => insertEditor(tx, editor, coarseDay(now)));
+  await db.transaction().execute(async (tx) => {
+    const desks = await tx.selectFrom("desks").select("id").execute();
+    requireKnownDesks(editor, new Set(desks.map((d) => d.id)));
+    await checkNewEditor(tx, editor);
+    await insertEditor(tx, editor, coarseDay(now));
+  });
 }
 
 export async function revokeEditor(db: Kysely<Database>, editorId: string): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const editor = await tx.selectFrom("editors").select("revoked").where("id", "=", editorId).executeTakeFirst();
-    if (!editor) throw new HttpError(404, "not_found", "No such editor.");
+    if (!editor) throw new DomainError("not_found", "No such editor.");
     const active = await tx.selectFrom("editors").select(({ fn }) => fn.countAll<number>().as("n")).where("revoked", "=", 0).executeTakeFirstOrThrow();
     if (!editor.revoked && Number(active.n) <= 1) {
-      throw new HttpError(409, "conflict", "Refusing to revoke the last active editor: nobody could read new tips.");
+      throw new DomainError("conflict", "Refusing to revoke the last active editor: nobody could read new tips.");
     }
     await tx.updateTable("editors").set({ revoked: 1 }).where("id", "=", editorId).execute();
   });
@@ -101,5 +108,25 @@ export async function publicNewsroom(db: Kysely<Database>): Promise<NewsroomResp
     fingerprint: newsroomFingerprint(out.flatMap((d) => d.recipients)),
     desks: out,
     limits: { maxEnvelopeBytes: LIMITS.maxEnvelopeBytes, maxPartBytes: LIMITS.maxPartBytes, maxAttachmentBytes: LIMITS.maxAttachmentBytes },
+  };
+}
+
+/** The newsroom as editors manage it: desks with their members, and every editor, revoked ones included. */
+export async function editorNewsroom(db: Kysely<Database>): Promise<EditorNewsroom> {
+  const newsroom = await db.selectFrom("newsroom").select("name").executeTakeFirst();
+  if (!newsroom) throw new DomainError("not_found", "This tip line has not been set up yet.");
+  const desks = await db.selectFrom("desks").select(["id", "name"]).orderBy("position").execute();
+  const members = await db.selectFrom("desk_editors").select(["desk_id", "editor_id"]).execute();
+  const editors = await db.selectFrom("editors").selectAll().orderBy("id").execute();
+  return {
+    name: newsroom.name,
+    desks: desks.map((d) => ({ ...d, editors: members.filter((m) => m.desk_id === d.id).map((m) => m.editor_id) })),
+    editors: editors.map((e) => ({
+      id: e.id,
+      name: e.name,
+      ageRecipient: e.age_recipient,
+      signPublicKey: e.sign_public_key,
+      revoked: Boolean(e.revoked),
+    })),
   };
 }

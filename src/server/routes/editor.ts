@@ -15,7 +15,8 @@ import { parseJson } from "../body.js";
 import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
 import { type EditorVariables, editorAuth } from "../middleware/editor-auth.js";
-import { addEditor, revokeEditor } from "../newsroom.js";
+import { addEditor, editorNewsroom, revokeEditor } from "../newsroom.js";
+import type { SubmissionStore } from "../submission-store.js";
 import { editorItemRoutes } from "./editor-items.js";
 
 function parseId(value: string, what: string): string {
@@ -24,7 +25,7 @@ function parseId(value: string, what: string): string {
   return parsed.data;
 }
 
-export function editorRoutes(deps: Deps): Hono<{ Variables: EditorVariables }> {
+export function editorRoutes(deps: Deps, submissions: SubmissionStore): Hono<{ Variables: EditorVariables }> {
   const app = new Hono<{ Variables: EditorVariables }>();
   app.use("*", editorAuth(deps));
 
@@ -36,73 +37,22 @@ export function editorRoutes(deps: Deps): Hono<{ Variables: EditorVariables }> {
     });
   };
 
-  app.get("/submissions", async (c) => {
-    const submissions = await deps.db
-      .selectFrom("submissions")
-      .select(["id", "desk_id", "received_day", "envelope_size"])
-      .orderBy("received_day")
-      .orderBy("id")
-      .execute();
-    const attachments = await deps.db.selectFrom("attachments").select(["id", "submission_id", "position", "size"]).execute();
-    return c.json({
-      submissions: submissions.map((s) => ({
-        id: s.id,
-        desk: s.desk_id,
-        day: s.received_day,
-        envelopeSize: Number(s.envelope_size),
-        attachments: attachments
-          .filter((a) => a.submission_id === s.id)
-          .sort((a, b) => a.position - b.position)
-          .map((a) => ({ id: a.id, position: Number(a.position), size: Number(a.size) })),
-      })),
-    } satisfies SubmissionList);
-  });
+  app.get("/submissions", async (c) => c.json({ submissions: await submissions.list() } satisfies SubmissionList));
 
   app.get("/submissions/:id/envelope", async (c) => {
-    const submissionId = parseId(c.req.param("id"), "submission");
-    const row = await deps.db.selectFrom("submissions").select("envelope").where("id", "=", submissionId).executeTakeFirst();
-    if (!row) throw new HttpError(404, "not_found", "No such submission.");
-    // Stored before migration 0004: the envelope is a blob.
-    if (row.envelope === null) return streamBlob(`envelopes/${submissionId}`, "submission");
-    const bytes = fromBase64(row.envelope);
+    const stored = await submissions.envelope(parseId(c.req.param("id"), "submission"));
+    if ("blobKey" in stored) return streamBlob(stored.blobKey, "submission");
+    const bytes = fromBase64(stored.base64);
     return new Response(bytes, { headers: { "Content-Type": "application/octet-stream", "Content-Length": String(bytes.length) } });
   });
   app.get("/attachments/:id", (c) => streamBlob(`attachments/${parseId(c.req.param("id"), "attachment")}`, "attachment"));
 
   app.delete("/submissions/:id", async (c) => {
-    const submissionId = parseId(c.req.param("id"), "submission");
-    const attachments = await deps.db.transaction().execute(async (tx) => {
-      const found = await tx.selectFrom("submissions").select("id").where("id", "=", submissionId).executeTakeFirst();
-      if (!found) throw new HttpError(404, "not_found", "No such submission.");
-      const rows = await tx.selectFrom("attachments").select("id").where("submission_id", "=", submissionId).execute();
-      await tx.deleteFrom("attachments").where("submission_id", "=", submissionId).execute();
-      await tx.deleteFrom("submissions").where("id", "=", submissionId).execute();
-      return rows;
-    });
-    // Rows first: a crash now leaves unreferenced blobs, which start-up sweeps away. (Only submissions
-    // stored before migration 0004 have an envelope blob; deleting a missing one is no error.)
-    await deps.blobs.delete(`envelopes/${submissionId}`);
-    for (const a of attachments) await deps.blobs.delete(`attachments/${a.id}`);
+    await submissions.remove(parseId(c.req.param("id"), "submission"));
     return c.json({ deleted: true } satisfies DeletedResponse);
   });
 
-  app.get("/newsroom", async (c) => {
-    const newsroom = await deps.db.selectFrom("newsroom").select("name").executeTakeFirstOrThrow();
-    const desks = await deps.db.selectFrom("desks").select(["id", "name"]).orderBy("position").execute();
-    const members = await deps.db.selectFrom("desk_editors").select(["desk_id", "editor_id"]).execute();
-    const editors = await deps.db.selectFrom("editors").selectAll().orderBy("id").execute();
-    return c.json({
-      name: newsroom.name,
-      desks: desks.map((d) => ({ ...d, editors: members.filter((m) => m.desk_id === d.id).map((m) => m.editor_id) })),
-      editors: editors.map((e) => ({
-        id: e.id,
-        name: e.name,
-        ageRecipient: e.age_recipient,
-        signPublicKey: e.sign_public_key,
-        revoked: Boolean(e.revoked),
-      })),
-    } satisfies EditorNewsroom);
-  });
+  app.get("/newsroom", async (c) => c.json((await editorNewsroom(deps.db)) satisfies EditorNewsroom));
 
   app.post("/editors", async (c) => {
     const editor = parseJson(c.get("body"), editorPublicKeys);

@@ -2,13 +2,13 @@
 // each query through the D1 binding.
 //
 // D1 rejects BEGIN/COMMIT; its only atomic unit is `batch()`. A Kysely transaction here therefore
-// buffers its writes and sends them as one batch at commit, so a transaction that reads first and then
-// writes (every one in the app but newsroom set-up) is all-or-nothing, as on SQLite and PostgreSQL. Two
-// differences remain, both stated so nobody relies on them:
+// buffers its writes and sends them as one batch at commit: all of them, or none. Reads run at once, so
+// a transaction must do every read before its first write (the app's transactions all do); a read after
+// a buffered write is refused with an error rather than sent early, because sending the writes with it
+// would commit them even if the transaction later rolled back. Two differences remain from SQLite and
+// PostgreSQL, stated so nobody relies on them:
 // - Reads inside a transaction are not isolated from other requests (no locks are held between them).
-// - A read that follows a buffered write sends the writes so far together with the read, as one batch,
-//   so it sees them; those writes are then committed even if the transaction later rolls back.
-// Results of buffered writes are not known when they resolve: they report no affected-row count.
+// - Results of buffered writes are not known when they resolve: they report no affected-row count.
 import {
   type CompiledQuery,
   type DatabaseConnection,
@@ -111,11 +111,8 @@ class D1Connection implements DatabaseConnection {
       this.pending.push(statement);
       return { rows: [] };
     }
-    if (this.pending.length === 0) return toQueryResult<R>(query, await statement.all());
-    const batch = [...this.pending, statement];
-    this.pending = [];
-    const results = await this.database.batch(batch);
-    return toQueryResult<R>(query, results[results.length - 1]!);
+    if (this.pending.length > 0) throw new Error("D1: a transaction must do its reads before its first write (d1-dialect.ts)");
+    return toQueryResult<R>(query, await statement.all());
   }
 
   // eslint-disable-next-line require-yield

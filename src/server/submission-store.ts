@@ -1,0 +1,130 @@
+// Where submissions live: the envelope in the submission's row, attachments as blobs that keep their
+// upload's id. Storing commits the row and its attachments together and resolves only once they are
+// durable (invariant 6); the order of writes is what keeps a crash harmless (docs/ARCHITECTURE.md,
+// "Durability"). The domain layer: it fails with DomainError and knows nothing of HTTP.
+import type { Kysely } from "kysely";
+import { randomId } from "../core/bytes.js";
+import { coarseDay } from "../core/time.js";
+import type { Receipt, SubmissionSummary } from "../core/wire.js";
+import type { BlobStore } from "./blobs.js";
+import type { Database } from "./db/schema.js";
+import { DomainError } from "./domain-error.js";
+import type { Committer } from "./group-commit.js";
+import type { KeyedLock } from "./keyed-lock.js";
+
+export interface SubmissionStoreOptions {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  now: () => Date;
+  /** How the submission's rows commit (group-commit.ts). */
+  commit: Committer;
+  /** Held on each attached upload while it is consumed, shared with the upload routes. */
+  locks: KeyedLock;
+}
+
+export interface NewSubmission {
+  desk: string;
+  /** The envelope as the request carried it (base64 of an age file, already checked). */
+  envelopeBase64: string;
+  envelopeSize: number;
+  /** Upload ids, in attachment order. */
+  attachments: string[];
+}
+
+/** A stored envelope: bytes from its row, or a blob for submissions stored before migration 0004. */
+export type StoredEnvelope = { base64: string } | { blobKey: string };
+
+export class SubmissionStore {
+  constructor(private readonly options: SubmissionStoreOptions) {}
+
+  async store(submission: NewSubmission): Promise<Receipt> {
+    const { db, blobs, now, commit, locks } = this.options;
+    const { attachments } = submission;
+    if (new Set(attachments).size !== attachments.length) throw new DomainError("invalid_body", "An upload can be attached only once.");
+    const desk = await db.selectFrom("desks").select("id").where("id", "=", submission.desk).executeTakeFirst();
+    if (!desk) throw new DomainError("unknown_desk", "There is no such desk.");
+
+    return locks.runAll(attachments, async () => {
+      const uploads = attachments.length
+        ? await db
+            .selectFrom("uploads")
+            .select(["id", "parts", "bytes"])
+            .where("id", "in", attachments)
+            .where("expires_day", ">=", coarseDay(now()))
+            .execute()
+        : [];
+      const byId = new Map(uploads.map((u) => [u.id, u]));
+      for (const uploadId of attachments) {
+        const u = byId.get(uploadId);
+        if (!u || Number(u.parts) === 0) {
+          throw new DomainError("upload_incomplete", "An attachment's upload is missing, empty, expired or already used.");
+        }
+      }
+      const id = randomId();
+      // Attachment blobs first, rows last: a crash in between leaves only unreferenced blobs, which the
+      // maintenance sweep removes, and the uploads stay claimable (an attachment keeps its upload's id,
+      // so a retry finds it).
+      const size = (uploadId: string) => Number(byId.get(uploadId)!.bytes);
+      for (const uploadId of attachments) await blobs.completeUpload(uploadId, size(uploadId), `attachments/${uploadId}`);
+      const day = coarseDay(now());
+      await commit(async (tx) => {
+        await tx
+          .insertInto("submissions")
+          .values({ id, desk_id: submission.desk, received_day: day, envelope_size: submission.envelopeSize, envelope: submission.envelopeBase64 })
+          .execute();
+        if (attachments.length > 0) {
+          await tx
+            .insertInto("attachments")
+            .values(attachments.map((uploadId, position) => ({ id: uploadId, submission_id: id, position, size: size(uploadId) })))
+            .execute();
+          await tx.deleteFrom("uploads").where("id", "in", attachments).execute();
+        }
+      });
+      return { id, day };
+    });
+  }
+
+  /** Every stored submission, oldest day first, with its attachments in order. */
+  async list(): Promise<SubmissionSummary[]> {
+    const { db } = this.options;
+    const submissions = await db
+      .selectFrom("submissions")
+      .select(["id", "desk_id", "received_day", "envelope_size"])
+      .orderBy("received_day")
+      .orderBy("id")
+      .execute();
+    const attachments = await db.selectFrom("attachments").select(["id", "submission_id", "position", "size"]).execute();
+    return submissions.map((s) => ({
+      id: s.id,
+      desk: s.desk_id,
+      day: s.received_day,
+      envelopeSize: Number(s.envelope_size),
+      attachments: attachments
+        .filter((a) => a.submission_id === s.id)
+        .sort((a, b) => a.position - b.position)
+        .map((a) => ({ id: a.id, position: Number(a.position), size: Number(a.size) })),
+    }));
+  }
+
+  async envelope(id: string): Promise<StoredEnvelope> {
+    const row = await this.options.db.selectFrom("submissions").select("envelope").where("id", "=", id).executeTakeFirst();
+    if (!row) throw new DomainError("not_found", "No such submission.");
+    return row.envelope === null ? { blobKey: `envelopes/${id}` } : { base64: row.envelope };
+  }
+
+  /** Deletes a submission and its attachments: rows first, so a crash leaves only unreferenced blobs. */
+  async remove(id: string): Promise<void> {
+    const { db, blobs } = this.options;
+    const attachments = await db.transaction().execute(async (tx) => {
+      const found = await tx.selectFrom("submissions").select("id").where("id", "=", id).executeTakeFirst();
+      if (!found) throw new DomainError("not_found", "No such submission.");
+      const rows = await tx.selectFrom("attachments").select("id").where("submission_id", "=", id).execute();
+      await tx.deleteFrom("attachments").where("submission_id", "=", id).execute();
+      await tx.deleteFrom("submissions").where("id", "=", id).execute();
+      return rows;
+    });
+    // Only submissions stored before migration 0004 have an envelope blob; deleting a missing one is no error.
+    await blobs.delete(`envelopes/${id}`);
+    for (const a of attachments) await blobs.delete(`attachments/${a.id}`);
+  }
+}
