@@ -42,9 +42,20 @@ describe("every response", () => {
     ["an upload", () => fetch(`${server.url}/api/uploads`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })],
     ["an unsigned editor request", () => fetch(`${server.url}/api/editor/submissions`)],
     ["a signed editor request", () => editorFetch(server, server.editor, "GET", "/api/editor/newsroom")],
+    ["the health check", () => fetch(`${server.url}/api/health`)],
   ];
   it.each(requests)("carries the security headers: %s", async (_name, request) => {
     expectSecurityHeaders(await request());
+  });
+
+  it.each([
+    ["the page", "/"],
+    ["the entry script", "/assets/app.js"],
+  ])("dates nothing and tags nothing: %s has no Last-Modified or ETag", async (_name, path) => {
+    const res = await fetch(`${server.url}${path}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("last-modified")).toBeNull();
+    expect(res.headers.get("etag")).toBeNull();
   });
 
   it("sends no HSTS on plain http, as for an onion service", async () => {

@@ -33,5 +33,9 @@ export function securityHeaders(options: SecurityHeaderOptions = {}): Middleware
   return async (c, next) => {
     await next();
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    // A static file's Last-Modified is its build or deploy time, which a seized copy of the page would
+    // date; an ETag is an identifier a browser sends back. Neither is needed with no-store.
+    c.res.headers.delete("Last-Modified");
+    c.res.headers.delete("ETag");
   };
 }

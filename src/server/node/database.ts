@@ -1,4 +1,5 @@
 // The embedded default: SQLite in one file under the data directory, durable before every acknowledgement.
+import { chmodSync, closeSync, openSync } from "node:fs";
 import { mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
@@ -31,7 +32,25 @@ function withStatementCache(file: SQLite.Database, max = 256): SqliteDatabase {
   };
 }
 
+/**
+ * The database file exists, readable by its owner only, before SQLite opens it: SQLite creates its -wal
+ * and -shm files with the database file's permissions, so all three are 0600 whatever the umask. A file
+ * left wider by an older version is narrowed, with its companions.
+ */
+function ownerOnly(dataDir: string): void {
+  const path = join(dataDir, SQLITE_FILE);
+  closeSync(openSync(path, "a", 0o600));
+  for (const p of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(p, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+  }
+}
+
 function openFile(dataDir: string): SQLite.Database {
+  ownerOnly(dataDir);
   const file = new SQLite(join(dataDir, SQLITE_FILE));
   file.pragma("journal_mode = WAL");
   // FULL: a commit is on disk when it returns (invariant 6). The server switches to NORMAL once migrated
