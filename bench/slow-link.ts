@@ -2,8 +2,9 @@
 // in Chromium with DevTools network emulation at 128 kbit/s each way and 800 ms round trip, as from a
 // phone inside the border region through Tor. The figure is the time from navigation start until the
 // message box is on screen, first visit and again on a reload (the page is never cached: no-store). The
-// baseline is the same page, same run, with the browser asking for no compression (Accept-Encoding:
-// identity), which is how it was served before the build's precompressed copies.
+// baseline is the same build, same run, with the browser asking for no compression (Accept-Encoding:
+// identity). The form needs only the entry chunk and /api/newsroom; the encryption code follows once the
+// form is on screen (client/form.ts loadSender).
 import type { Browser } from "playwright-core";
 import { chromium } from "playwright-core";
 import { CHROMIUM, log, type Figures } from "./lib.js";

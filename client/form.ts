@@ -1,6 +1,4 @@
 // The tip form: desk, message, files, and the progress and error regions that narrate a submission.
-import { codenameToPhrase, newCodenameEntropy } from "../src/core/codename.js";
-import { deriveSourceKeys, keyKindOf } from "../src/core/derive.js";
 import type { ReplyChannel } from "../src/core/envelope.js";
 import type { Receipt } from "../src/core/wire.js";
 import { ApiError, NetworkError } from "./api.js";
@@ -9,9 +7,19 @@ import { megabytes } from "./format.js";
 import type { Language, MessageKey, Translate } from "../src/i18n/index.js";
 import { renderReceipt } from "./receipt.js";
 import { metadataPanel } from "./media/panel.js";
+import type { Channel } from "./send.js";
 import { ProgressMeter, clock } from "./upload/meter.js";
-import { FileReadError, MAX_TOTAL_FILE_BYTES, checkTip, submitTip, type Desk, type Limits, type OnProgress, type Problem, type Step } from "./submit.js";
-import { loadWordlist } from "./wordlists.js";
+import { FileReadError, MAX_TOTAL_FILE_BYTES, checkTip, type Desk, type Limits, type OnProgress, type Problem, type Step, type Tip } from "./tip.js";
+
+/** The encryption code, fetched once the form is on screen; a failed fetch is tried again on the next send. */
+let sender: Promise<typeof import("./send.js")> | null = null;
+function loadSender(): Promise<typeof import("./send.js")> {
+  sender ??= import("./send.js").catch((e: unknown) => {
+    sender = null;
+    throw new NetworkError(e instanceof Error ? e.message : String(e));
+  });
+  return sender;
+}
 
 const STEP_MESSAGES: Record<Step["kind"], MessageKey> = {
   reading: "statusReading",
@@ -56,25 +64,6 @@ function failureText(t: Translate, e: unknown): string {
   if (e instanceof NetworkError) return t("errorNetwork");
   if (e instanceof FileReadError) return `${t("errorFileUnreadable", { name: e.fileName })} ${t("errorKept")}`;
   return t("errorGeneric", { code: e instanceof Error ? e.name : "error" });
-}
-
-/** The reply channel a codename gives, and the words that show it (only for a new codename). */
-interface Channel {
-  reply: ReplyChannel;
-  words: string[] | null;
-}
-
-/**
- * A new codename for a first submission: fresh entropy, the keys it derives (of the kind the desk's
- * keys are: age cannot mix them) and its words in the page's language. The word list is loaded before
- * anything is sent, so a failed load can never leave a stored tip whose codename the page cannot show.
- */
-async function newChannel(lang: Language, desk: Desk): Promise<Channel> {
-  const entropy = newCodenameEntropy();
-  const [keys, wordlist] = await Promise.all([deriveSourceKeys(entropy, keyKindOf(desk.recipients[0] ?? "")), loadWordlist(lang)]);
-  const words = codenameToPhrase(entropy, wordlist).split(" ");
-  entropy.fill(0);
-  return { reply: { recipient: keys.replyRecipient, mailbox: { id: keys.mailboxId, credential: keys.mailboxCredential } }, words };
 }
 
 export interface FormOptions {
@@ -180,7 +169,8 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
   // Made once per form and kept across retries: if a send failed after the server stored it, the retry
   // still belongs to the same source rather than to a second, unrelated codename.
   let channel: Channel | null = followup ? { reply: followup, words: null } : null;
-  const send = async (draft: Omit<Parameters<typeof submitTip>[0], "reply" | "kind">, onProgress: Parameters<typeof submitTip>[1]) => {
+  const send = async (draft: Omit<Tip, "reply" | "kind">, onProgress: OnProgress) => {
+    const { newChannel, submitTip } = await loadSender();
     if (keep !== null && !keep.checked) channel = null;
     else if (channel === null) channel = await newChannel(lang, draft.desk);
     const toSend = { ...draft, files: await media.filesToSend(draft.files as File[]) };
@@ -237,5 +227,7 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
     );
   });
 
+  // On its way while the source reads and writes: by the time they send, it is usually here.
+  void loadSender().catch(() => {});
   return form;
 }

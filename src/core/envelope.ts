@@ -3,11 +3,11 @@
 import { Decrypter, Encrypter } from "age-encryption";
 import * as z from "zod/mini";
 import { fromUtf8, utf8 } from "./bytes.js";
+import { MAX_ATTACHMENTS, MAX_MESSAGE_CHARS } from "./limits.js";
 import { pad, unpad } from "./padding.js";
 
+export { MAX_ATTACHMENTS, MAX_MESSAGE_CHARS };
 export const ENVELOPE_VERSION = 1;
-export const MAX_MESSAGE_CHARS = 100_000;
-export const MAX_ATTACHMENTS = 20;
 
 const hex = (bytes: number) => z.string().check(z.regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`)));
 const text = (max: number, min = 0) => z.string().check(z.minLength(min), z.maxLength(max));
