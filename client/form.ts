@@ -3,7 +3,7 @@ import type { ReplyChannel } from "../src/core/envelope.js";
 import type { Receipt } from "../src/core/wire.js";
 import { ApiError, NetworkError } from "./api.js";
 import { h } from "./dom.js";
-import { megabytes } from "./format.js";
+import { fileSize } from "./format.js";
 import type { Language, MessageKey, Translate } from "../src/i18n/index.js";
 import { renderReceipt } from "./receipt.js";
 import { metadataPanel } from "./media/panel.js";
@@ -50,9 +50,9 @@ function problemText(t: Translate, p: Problem): string {
     case "tooManyFiles":
       return t("errorTooManyFiles", { max: p.max });
     case "fileTooLarge":
-      return t("errorFileTooLarge", { name: p.name, max: megabytes(t, p.max) });
+      return t("errorFileTooLarge", { name: p.name, max: fileSize(t, p.max) });
     case "filesTooLarge":
-      return t("errorFilesTooLarge", { size: megabytes(t, p.size), max: megabytes(t, p.max) });
+      return t("errorFilesTooLarge", { size: fileSize(t, p.size), max: fileSize(t, p.max) });
   }
 }
 
@@ -95,7 +95,7 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
     chosen.replaceChildren(
       ...(list.length === 0
         ? [h("li", { class: "help" }, t("noFilesChosen"))]
-        : list.map((f) => h("li", {}, t("fileChosen", { name: f.name, size: megabytes(t, f.size) })))),
+        : list.map((f) => h("li", {}, t("fileChosen", { name: f.name, size: fileSize(t, f.size) })))),
     );
   };
   showChosen();
@@ -119,7 +119,7 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
       "div",
       { class: "field" },
       h("span", { id: "files-label", class: "label" }, t("filesLabel")),
-      h("p", { id: "files-help", class: "help" }, t("filesHelp", { max: megabytes(t, Math.min(MAX_TOTAL_FILE_BYTES, limits.maxAttachmentBytes)) })),
+      h("p", { id: "files-help", class: "help" }, t("filesHelp", { max: fileSize(t, Math.min(MAX_TOTAL_FILE_BYTES, limits.maxAttachmentBytes)) })),
       files,
       h("label", { for: "files", class: "file-button" }, t("chooseFiles")),
       chosen,
@@ -199,7 +199,7 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
       const text = work?.retrying === "server" ? t("statusServerWaiting") : work?.retrying ? t("statusReconnecting") : t(STEP_MESSAGES[step.kind], "n" in step ? { n: step.n, total: step.total } : {});
       const r = work ? meter.read(work.done / 2, work.total / 2) : null;
       // Work counts each file twice (seal, send): halved, speed is in bytes of file per second.
-      const detail = r ? t("progressDetail", { percent: Math.floor(fraction * 100), speed: megabytes(t, r.speed), left: clock(r.secondsLeft) }) : "";
+      const detail = r ? t("progressDetail", { percent: Math.floor(fraction * 100), speed: fileSize(t, r.speed), left: clock(r.secondsLeft) }) : "";
       statusText.textContent = detail ? `${text} ${detail}` : text;
       progress.value = fraction;
     };

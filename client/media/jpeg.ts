@@ -1,9 +1,10 @@
 // JPEG: drops every segment that can carry metadata (APP1 Exif/XMP, APP13 IPTC/Photoshop, APP3–APP12,
 // APP15, COM) and anything after the end-of-image marker, copying all other segments and the
 // entropy-coded image data byte for byte: the pixels are not re-encoded. Kept: APP0 (JFIF), APP2 (ICC
-// colour profile) and APP14 (Adobe colour transform), which decoders need to show the same pixels.
+// colour profile) and APP14 (Adobe colour transform), which decoders need to show the same pixels. An Exif
+// block's Orientation survives in a new APP1 that holds nothing else, so the picture is not shown sideways.
 import { MalformedMedia, join, need, startsWith, u16be, u8 } from "./bytes.js";
-import { readExif } from "./exif.js";
+import { orientationTiff, readExif } from "./exif.js";
 import type { Findings } from "./findings.js";
 
 const KEEP_APP = new Set([0xe0, 0xe2, 0xee]);
@@ -37,7 +38,8 @@ export function stripJpeg(b: Uint8Array, findings: Findings): Uint8Array {
     const body = b.subarray(at + 4, end);
     const isApp = marker >= 0xe0 && marker <= 0xef;
     if ((isApp && !KEEP_APP.has(marker)) || marker === 0xfe) {
-      describe(marker, body, findings);
+      const orientation = describe(marker, body, findings);
+      if (orientation !== null) kept.push(orientationSegment(orientation));
     } else {
       kept.push(b.subarray(at, end));
     }
@@ -59,11 +61,20 @@ export function stripJpeg(b: Uint8Array, findings: Findings): Uint8Array {
   }
 }
 
-function describe(marker: number, body: Uint8Array, findings: Findings): void {
+/** Notes what a dropped segment reveals; returns the Orientation an Exif segment held, if any. */
+function describe(marker: number, body: Uint8Array, findings: Findings): number | null {
   if (marker === 0xe1 && startsWith(body, 0, "Exif\0\0")) return readExif(body.subarray(6), findings);
-  if (marker === 0xe1 && startsWith(body, 0, "http://ns.adobe.com/")) return describeXmp(body, findings);
-  if (marker === 0xed) return findings.add("author", "time", "other"); // IPTC: by-line, dates, captions, places.
-  findings.add("other");
+  if (marker === 0xe1 && startsWith(body, 0, "http://ns.adobe.com/")) describeXmp(body, findings);
+  else if (marker === 0xed) findings.add("author", "time", "other"); // IPTC: by-line, dates, captions, places.
+  else findings.add("other");
+  return null;
+}
+
+/** APP1 "Exif\0\0" holding only the Orientation tag. */
+function orientationSegment(value: number): Uint8Array {
+  const tiff = orientationTiff(value);
+  const length = 2 + 6 + tiff.length;
+  return join([Uint8Array.of(0xff, 0xe1, length >> 8, length & 0xff, 0x45, 0x78, 0x69, 0x66, 0, 0), tiff]);
 }
 
 /** XMP is XML: a few property names say enough (GPS, device, dates, creator). */

@@ -1,7 +1,9 @@
 // WebP (RIFF): drops the EXIF and XMP chunks and anything after the RIFF payload, clears the matching
 // VP8X flags and rewrites the RIFF size; the image chunks (VP8, VP8L, ALPH, ANIM…) are copied unchanged.
+// An EXIF chunk's Orientation survives in a new EXIF chunk that holds nothing else (Chromium ignores it
+// in WebP, WebKit applies it: kept, the picture shows as it did).
 import { MalformedMedia, ascii, join, need, startsWith, u32le } from "./bytes.js";
-import { readExif } from "./exif.js";
+import { orientationTiff, readExif } from "./exif.js";
 import type { Findings } from "./findings.js";
 import { describeXmp } from "./jpeg.js";
 
@@ -16,6 +18,7 @@ export function stripWebp(b: Uint8Array, findings: Findings): Uint8Array {
   need(b, 0, riffEnd);
   if (riffEnd < b.length) findings.add("other");
   const kept: Uint8Array[] = [];
+  let vp8x: Uint8Array | null = null;
   let at = 12;
   while (at < riffEnd) {
     const type = ascii(b, at, 4);
@@ -25,7 +28,12 @@ export function stripWebp(b: Uint8Array, findings: Findings): Uint8Array {
     const data = b.subarray(at + 8, at + 8 + size);
     if (type === "EXIF") {
       // Some writers keep the JPEG-style "Exif\0\0" prefix.
-      readExif(startsWith(data, 0, "Exif\0\0") ? data.subarray(6) : data, findings);
+      const orientation = readExif(startsWith(data, 0, "Exif\0\0") ? data.subarray(6) : data, findings);
+      if (orientation !== null && vp8x !== null) {
+        const tiff = orientationTiff(orientation);
+        kept.push(join([Uint8Array.from("EXIF", (c) => c.charCodeAt(0)), Uint8Array.of(tiff.length, 0, 0, 0), tiff]));
+        vp8x[8] = vp8x[8]! | VP8X_EXIF;
+      }
     } else if (type === "XMP ") {
       describeXmp(data, findings);
     } else if (type === "VP8X") {
@@ -33,6 +41,7 @@ export function stripWebp(b: Uint8Array, findings: Findings): Uint8Array {
       const copy = b.slice(at, end);
       copy[8] = copy[8]! & ~(VP8X_EXIF | VP8X_XMP);
       kept.push(copy);
+      vp8x = copy;
     } else {
       kept.push(b.subarray(at, end));
     }

@@ -91,7 +91,10 @@ export const en = {
   forgetButton: "Close and forget the codename",
   forgotten: "The codename and the replies were cleared from this page.",
 
+  sizeBytes: "{n} bytes",
+  sizeKilobytes: "{n} KB",
   sizeMegabytes: "{n} MB",
+  sizeGigabytes: "{n} GB",
   noscript:
     "This page needs JavaScript, because your tip is encrypted inside your browser before it is sent. In Tor Browser at the “Safest” security level, JavaScript is off: click the shield icon, choose “Safer” for this site, and reload the page.",
 
@@ -100,7 +103,7 @@ export const en = {
   statusReconnecting: "The connection dropped. Reconnecting… Nothing sent so far is lost.",
   statusServerWaiting: "The newsroom's server is not answering for the moment. Waiting for it… Nothing sent so far is lost.",
   metaHeading: "Hidden information in your files",
-  metaFound: "“{name}” contains hidden information that could identify you: {items}. It will be removed before sending. The picture itself does not change.",
+  metaFound: "“{name}” contains hidden information that could identify you: {items}. It will be removed before sending. The picture itself does not change, and it still shows the right way up.",
   metaFoundKept: "“{name}” contains hidden information that could identify you: {items}. It will be sent as it is, because you chose to keep it.",
   metaNone: "“{name}”: no hidden information found.",
   metaLocation: "the place where it was taken (GPS position)",

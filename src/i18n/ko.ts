@@ -93,7 +93,10 @@ export const ko: Catalogue = {
   forgetButton: "닫고 암호 단어 잊기",
   forgotten: "암호 단어와 답장을 이 페이지에서 지웠습니다.",
 
+  sizeBytes: "{n}바이트",
+  sizeKilobytes: "{n} KB",
   sizeMegabytes: "{n} MB",
+  sizeGigabytes: "{n} GB",
   noscript:
     "이 페이지는 자바스크립트(JavaScript)가 켜져 있어야 합니다. 제보는 보내기 전에 브라우저 안에서 암호화되기 때문입니다. 토르 브라우저(Tor Browser)의 보안 수준이 “가장 안전(Safest)”이면 자바스크립트가 꺼집니다. 방패 모양 단추를 누르고 이 사이트의 보안 수준을 “더 안전(Safer)”으로 바꾼 뒤 페이지를 다시 여십시오.",
 
@@ -102,7 +105,7 @@ export const ko: Catalogue = {
   statusReconnecting: "연결이 끊겼습니다. 다시 연결하는 중… 지금까지 보낸 것은 잃어버리지 않습니다.",
   statusServerWaiting: "언론사 서버가 잠시 응답하지 않습니다. 기다리는 중… 지금까지 보낸 것은 잃어버리지 않습니다.",
   metaHeading: "파일 속에 숨은 정보",
-  metaFound: "“{name}”에는 당신을 알아낼 수 있는 숨은 정보가 들어 있습니다: {items}. 보내기 전에 지웁니다. 사진 자체는 바뀌지 않습니다.",
+  metaFound: "“{name}”에는 당신을 알아낼 수 있는 숨은 정보가 들어 있습니다: {items}. 보내기 전에 지웁니다. 사진 자체와 사진이 보이는 방향은 바뀌지 않습니다.",
   metaFoundKept: "“{name}”에는 당신을 알아낼 수 있는 숨은 정보가 들어 있습니다: {items}. 그대로 두기로 하셨으므로 지우지 않고 보냅니다.",
   metaNone: "“{name}”: 숨은 정보가 없습니다.",
   metaLocation: "찍은 장소(GPS 위치)",

@@ -92,7 +92,10 @@ export const zh: Catalogue = {
   forgetButton: "关闭并忘记代号",
   forgotten: "代号和回复已从本页面清除。",
 
+  sizeBytes: "{n} 字节",
+  sizeKilobytes: "{n} KB",
   sizeMegabytes: "{n} MB",
+  sizeGigabytes: "{n} GB",
   noscript:
     "此页面需要 JavaScript，因为您的线索会在发送前于浏览器内加密。Tor 浏览器的安全级别为“最安全”（Safest）时，JavaScript 会被关闭：请点击盾牌图标，将此网站的安全级别改为“更安全”（Safer），然后重新加载页面。",
 
@@ -101,7 +104,7 @@ export const zh: Catalogue = {
   statusReconnecting: "连接已断开，正在重新连接……已发送的部分不会丢失。",
   statusServerWaiting: "新闻机构的服务器暂时没有响应，正在等待……已发送的部分不会丢失。",
   metaHeading: "文件中的隐藏信息",
-  metaFound: "“{name}”含有可能暴露您身份的隐藏信息：{items}。发送前会将其删除，图片本身不会改变。",
+  metaFound: "“{name}”含有可能暴露您身份的隐藏信息：{items}。发送前会将其删除，图片本身及其显示方向都不会改变。",
   metaFoundKept: "“{name}”含有可能暴露您身份的隐藏信息：{items}。您选择了保留，因此会原样发送。",
   metaNone: "“{name}”：未发现隐藏信息。",
   metaLocation: "拍摄地点（GPS 位置）",
