@@ -15,7 +15,7 @@
 // The lengths and digests catch truncation and corruption; age's own MACs authenticate the contents.
 import { z } from "zod";
 import { fromBase64, fromUtf8, toBase64 } from "../core/bytes.js";
-import { deskId, id } from "../core/wire.js";
+import { day, deskId, id } from "../core/wire.js";
 import { isAgeFile } from "./ciphertext.js";
 import { CliError } from "./errors.js";
 import { MAX_VAULT_BLOB_BYTES, type VaultAttachment, type VaultItem, type VaultSubmission } from "./vault.js";
@@ -31,7 +31,6 @@ export const MAX_SHORT_LINE = 4096;
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64");
 const count = z.number().int().nonnegative();
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 const headerLine = z.union([
   z.object({ sealdrop: z.literal(BUNDLE_FORMAT), submissions: count, attachments: count, replies: count, notes: count, files: count }).strict(),

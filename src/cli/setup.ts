@@ -1,9 +1,8 @@
 // Creating a newsroom: the first editor's key in a home, and the newsroom's public record either written
 // straight into a local server database or sent to a running server with its setup token.
 import { unlink } from "node:fs/promises";
-import { z } from "zod";
 import { newsroomFingerprint } from "../core/fingerprint.js";
-import { type NewsroomSetup, newsroomSetup } from "../core/wire.js";
+import { type NewsroomSetup, newsroomSetup, setupResponse } from "../core/wire.js";
 import { ApiError, SealdropApi } from "./api.js";
 import { type Editor, createEditor, editorPublicKeys, saveEditor } from "./editor.js";
 import { CliError, UsageError } from "./errors.js";
@@ -84,7 +83,7 @@ export function localWriter(dataDir: string): NewsroomWriter {
 export function remoteWriter(server: string, token: string): NewsroomWriter {
   return async (setup) => {
     try {
-      await new SealdropApi(server).post("/api/setup", { token, newsroom: setup }, z.unknown());
+      await new SealdropApi(server).post("/api/setup", { token, newsroom: setup }, setupResponse);
     } catch (e) {
       if (e instanceof ApiError && e.code === "already_initialized") throw new CliError(`the server at ${server} already has a newsroom`);
       throw e;

@@ -3,6 +3,7 @@
 // the page and the CLI parse those answers with the same schemas. zod/mini keeps the page small.
 // Response schemas are plain (not strict) objects, so a server that adds a field does not break old clients.
 import * as z from "zod/mini";
+import { isUtcDay } from "./time.js";
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const integer = () => z.number().check(z.int());
@@ -12,8 +13,8 @@ export const base64 = z.string().check(z.regex(/^[A-Za-z0-9+/]*={0,2}$/, "expect
 const base64Max = (bytes: number) => z.string().check(z.regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64"), z.maxLength(Math.ceil((bytes * 4) / 3) + 4));
 const ageRecipient = z.string().check(z.regex(/^age1(pq1)?[02-9ac-hj-np-z]+$/, "expected an age recipient (age1… or age1pq1…)"), z.maxLength(4000));
 const publicKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, "expected a base64url Ed25519 public key"));
-/** A stored time: a UTC day, never an instant. */
-export const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, "expected a UTC day (YYYY-MM-DD)"));
+/** A stored time: a UTC day, never an instant, and a real date (a client stores and exports it as given). */
+export const day = z.string().check(z.refine(isUtcDay, "expected a UTC day (YYYY-MM-DD)"));
 
 export const LIMITS = {
   /** Largest accepted envelope ciphertext. */

@@ -1,7 +1,7 @@
 // Text view of `editor list`: the newsroom's desks and editors, with every name the server sent made safe.
 import { isPostQuantum } from "../editor.js";
 import type { Io } from "../io.js";
-import type { EditorNewsroom } from "../services/editors.js";
+import type { EditorNewsroom } from "../../core/wire.js";
 import { inlineSafe } from "../text.js";
 
 export function printNewsroomEditors(io: Io, newsroom: EditorNewsroom): void {

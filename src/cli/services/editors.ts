@@ -1,19 +1,12 @@
 // The newsroom's editors, managed by an editor with signed requests: listing desks and editors, adding a
 // colleague (a new key in a new home, its public half registered with the server), revoking one.
 import { unlink } from "node:fs/promises";
-import { z } from "zod";
+import { editorAdded, type EditorNewsroom, editorNewsroom, editorRevoked } from "../../core/wire.js";
 import { createEditor, editorPublicKeys, isPostQuantum, saveEditor } from "../editor.js";
 import { CliError } from "../errors.js";
 import type { EditorHome } from "../home.js";
 import { ensureNoKey } from "../setup.js";
 import type { EditorSession } from "./session.js";
-
-export const editorNewsroom = z.object({
-  name: z.string(),
-  desks: z.array(z.object({ id: z.string(), name: z.string(), editors: z.array(z.string()) })),
-  editors: z.array(z.object({ id: z.string(), name: z.string(), ageRecipient: z.string(), signPublicKey: z.string(), revoked: z.boolean() })),
-});
-export type EditorNewsroom = z.infer<typeof editorNewsroom>;
 
 export function newsroomEditors(session: EditorSession): Promise<EditorNewsroom> {
   return session.api.get("/api/editor/newsroom", editorNewsroom);
@@ -48,7 +41,7 @@ export async function addEditor(session: EditorSession, input: NewEditor): Promi
   const editor = await createEditor(input.name, session.api.base, session.editor.header.newsroom, input.classic);
   await saveEditor(input.home, editor, passphrase, { env: input.env });
   try {
-    await session.api.post("/api/editor/editors", editorPublicKeys(editor, [...new Set(input.desks)]), z.object({ id: z.string() }));
+    await session.api.post("/api/editor/editors", editorPublicKeys(editor, [...new Set(input.desks)]), editorAdded);
   } catch (e) {
     await unlink(input.home.keyFile).catch(() => {});
     throw e;
@@ -57,5 +50,5 @@ export async function addEditor(session: EditorSession, input: NewEditor): Promi
 }
 
 export async function revokeEditor(session: EditorSession, id: string): Promise<void> {
-  await session.api.delete(`/api/editor/editors/${id}`, z.unknown());
+  await session.api.delete(`/api/editor/editors/${id}`, editorRevoked);
 }

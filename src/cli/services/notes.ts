@@ -3,11 +3,10 @@
 import { toBase64 } from "../../core/bytes.js";
 import { MESSAGE_LIMITS, type Note, noteSchema, NOTE_TAG, sealJson } from "../../core/messages.js";
 import { coarseDay } from "../../core/time.js";
-import { receipt } from "../../core/wire.js";
+import { editorNewsroom, itemReceipt } from "../../core/wire.js";
 import { CliError, UsageError } from "../errors.js";
 import { anonymousPseudonym, type DeskPicture } from "../network.js";
 import { type DeskView, resolveSubject } from "./desk.js";
-import { editorNewsroom } from "./editors.js";
 import { type EditorSession, withVault } from "./session.js";
 
 export const RELATIONS = ["corroborates", "contradicts", "related"] as const;
@@ -70,7 +69,7 @@ export async function addNote(session: EditorSession, view: DeskView, input: Not
   const tags = [...new Set(input.tags)];
   const note: Note = { v: 1, kind: "note", subject, tags, reliability, credibility, text, links, author: editor.header.name, day: coarseDay(new Date()), written: new Date().toISOString() };
   const ciphertext = await sealJson(noteSchema, note, recipients);
-  const stored = await api.post("/api/editor/notes", { ciphertext: toBase64(ciphertext) }, receipt);
+  const stored = await api.post("/api/editor/notes", { ciphertext: toBase64(ciphertext) }, itemReceipt);
   await withVault(session.home, (vault) => vault.putItem("notes", { id: stored.id, day: stored.day, size: ciphertext.length, data: ciphertext }));
   return { id: stored.id, day: stored.day, subject, recipients: recipients.length };
 }

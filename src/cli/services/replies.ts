@@ -5,7 +5,7 @@ import { toBase64 } from "../../core/bytes.js";
 import { credentialHash, keyKindOf } from "../../core/derive.js";
 import { MESSAGE_LIMITS, type Reply, replySchema, sealJson } from "../../core/messages.js";
 import { coarseDay } from "../../core/time.js";
-import { newsroomResponse, receipt } from "../../core/wire.js";
+import { itemReceipt, newsroomResponse } from "../../core/wire.js";
 import { SealdropApi } from "../api.js";
 import { CliError } from "../errors.js";
 import type { OpenedSubmission, Subject } from "../network.js";
@@ -66,7 +66,7 @@ export async function sendReply(session: EditorSession, view: DeskView, input: {
   const stored = await api.post(
     "/api/editor/replies",
     { mailbox: channel.mailbox.id, credentialHash: credentialHash(channel.mailbox.credential), ciphertext: toBase64(ciphertext) },
-    receipt,
+    itemReceipt,
   );
   await withVault(session.home, (vault) => vault.putItem("replies", { id: stored.id, day: stored.day, size: ciphertext.length, data: ciphertext }));
   return { id: stored.id, day: stored.day, to: answered.pseudonym, inReplyTo: { id: answered.id, day: answered.day } };

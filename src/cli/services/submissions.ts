@@ -1,13 +1,11 @@
 // The vault's submissions: listed with their first lines (decrypted locally), and deleted from the server
 // and, if asked, from the vault.
-import { z } from "zod";
 import { pseudonymFor } from "../../core/pseudonym.js";
+import { deletedResponse } from "../../core/wire.js";
 import { ApiError } from "../api.js";
 import { tryOpenEnvelope } from "../decrypt.js";
 import { firstLine } from "../text.js";
 import { type EditorSession, type UnlockedHome, withVault } from "./session.js";
-
-const deletedResponse = z.object({ deleted: z.literal(true) });
 
 export interface SubmissionRow {
   id: string;

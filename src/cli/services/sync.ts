@@ -1,17 +1,12 @@
 // Pulling: copies new ciphertext from the server into the vault. Nothing is decrypted here, so a pull can
 // run on an online machine and the vault be carried (`export`) to an offline one for reading. Each item is
 // stored as it arrives: an interrupted pull resumes where it stopped.
-import { z } from "zod";
-import { LIMITS, storedItem, submissionSummary } from "../../core/wire.js";
+import { LIMITS, noteList, replyList, submissionList } from "../../core/wire.js";
 import { isAgeFile } from "../ciphertext.js";
 import { CliError } from "../errors.js";
 import { downloadToFile } from "../stream/download.js";
 import { MAX_VAULT_BLOB_BYTES, VAULT_FILE_THRESHOLD } from "../vault.js";
 import { type EditorSession, noProgress, type ProgressSink, withVault } from "./session.js";
-
-const submissionsResponse = z.object({ submissions: z.array(submissionSummary) });
-const repliesResponse = z.object({ replies: z.array(storedItem) });
-const notesResponse = z.object({ notes: z.array(storedItem) });
 
 export interface PullSummary {
   onServer: number;
@@ -42,9 +37,9 @@ export interface PullOptions {
 export async function pull(session: EditorSession, options: PullOptions = {}): Promise<PullSummary> {
   const { api, home } = session;
   const progress = options.progress ?? noProgress;
-  const { submissions } = await api.get("/api/editor/submissions", submissionsResponse);
-  const { replies } = await api.get("/api/editor/replies", repliesResponse);
-  const { notes } = await api.get("/api/editor/notes", notesResponse);
+  const { submissions } = await api.get("/api/editor/submissions", submissionList);
+  const { replies } = await api.get("/api/editor/replies", replyList);
+  const { notes } = await api.get("/api/editor/notes", noteList);
 
   const summary: PullSummary = { onServer: submissions.length, newSubmissions: 0, newAttachments: 0, newReplies: 0, newNotes: 0, bytes: 0 };
   const fetchAgeFile = async (path: string, size: number, max: number): Promise<Uint8Array> => {
