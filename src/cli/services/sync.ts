@@ -67,7 +67,7 @@ export async function pull(session: EditorSession, options: PullOptions = {}): P
         if (a.size > VAULT_FILE_THRESHOLD) {
           if (a.size > LIMITS.maxAttachmentBytes) throw new CliError(`attachment ${a.id} is ${a.size} bytes, more than this version of sealdrop accepts`);
           const bar = progress(`  attachment ${a.position + 1}`, a.size);
-          const path = await downloadToFile(api, `/api/editor/attachments/${a.id}`, a.size, vault.filesDir, a.id, (n) => bar.update(n));
+          const path = await downloadToFile(api, `/api/editor/attachments/${a.id}`, a.size, vault.attachmentFilePath(a.id), (n) => bar.update(n));
           bar.finish();
           await vault.putAttachmentFile({ id: a.id, submissionId: s.id, position: a.position, size: a.size, path });
           summary.bytes += a.size;

@@ -1,26 +1,25 @@
 // Pulling a large attachment straight to a file beside the vault, with memory bounded by the network's
 // chunks whatever its size. The file is written under a temporary name, fsynced, checked (exact size,
-// age magic) and only then renamed to `<id>.age`; the vault row is added after that by the caller.
+// age magic) and only then renamed to the name the vault gives it; the vault row is added after that by the caller.
 import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { SealdropApi } from "../api.js";
 import { isAgeFile } from "../ciphertext.js";
 import { CliError } from "../errors.js";
 import { fsyncDir } from "../files.js";
 
-/** Downloads `path` (exactly `size` bytes of age file) to `dir/<id>.age` and returns that path. */
+/** Downloads `path` (exactly `size` bytes of age file) to the file `target` (the vault names it) and returns it. */
 export async function downloadToFile(
   api: SealdropApi,
   path: string,
   size: number,
-  dir: string,
-  id: string,
+  target: string,
   onProgress: (done: number) => void = () => {},
 ): Promise<string> {
+  const dir = dirname(target);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const target = join(dir, `${id}.age`);
-  const temp = join(dir, `.${id}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   const { body, size: announced } = await api.stream(path);
   if (announced !== null && announced !== size) {
     await body.cancel();
