@@ -10,6 +10,8 @@ type Command = (argv: string[], io: Io) => Promise<void>;
 const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
   init: { load: async () => (await import("./commands/init.js")).initCommand, summary: "create your editor key and the newsroom" },
   serve: { load: async () => (await import("./commands/serve.js")).serveCommand, summary: "run the sealdrop server (--demo to try it out)" },
+  backup: { load: async () => (await import("./commands/backup.js")).backupCommand, summary: "copy a running server's rows and files to one backup file" },
+  restore: { load: async () => (await import("./commands/backup.js")).restoreCommand, summary: "restore a backup into an empty data directory / database" },
   fingerprint: { load: async () => (await import("./commands/fingerprint.js")).fingerprintCommand, summary: "show and check the newsroom key fingerprint" },
   editor: { load: async () => (await import("./commands/editor.js")).editorCommand, summary: "add, list or revoke editors" },
   pull: { load: async () => (await import("./commands/pull.js")).pullCommand, summary: "download new submissions (ciphertext) into your vault" },
