@@ -1,12 +1,13 @@
 // createApp(deps): the whole sealdrop server as one runtime-agnostic Hono app. Runtime entries (Node,
 // Workers, PostgreSQL) only build the deps and, for the source page, a static file handler.
 import { Hono, type MiddlewareHandler } from "hono";
+import { POW_PATH } from "../core/pow.js";
 import { type NewsroomResponse, setupRequest, type SetupResponse } from "../core/wire.js";
 import { readJson } from "./body.js";
 import { committer, type Deps } from "./deps.js";
 import { errorResponse, handleError, HttpError } from "./http-error.js";
 import { KeyedLock } from "./keyed-lock.js";
-import { abuseGuard } from "./middleware/pow.js";
+import { anonymousWriteGuards } from "./middleware/anonymous-writes.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { initializeNewsroom, publicNewsroom } from "./newsroom.js";
 import { editorRoutes } from "./routes/editor.js";
@@ -65,12 +66,12 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   });
 
   // Anonymous writes pass proof of work and budgets first (docs/SECURITY.md).
-  const abuse = abuseGuard(deps);
-  app.get("/api/pow", abuse.challenge);
-  app.post("/api/uploads", abuse.guard("upload"));
-  app.put("/api/uploads/:id/parts/:part", abuse.guard("part"));
-  app.post("/api/submissions", abuse.guard("submission"));
-  app.post("/api/mailbox", abuse.guard("mailbox"));
+  const guards = anonymousWriteGuards({ db: deps.db, now: deps.now, pow: deps.config.pow, rateLimits: deps.config.rateLimits });
+  app.get(POW_PATH, guards.challenge);
+  app.post("/api/uploads", guards.upload);
+  app.put("/api/uploads/:id/parts/:part", guards.part);
+  app.post("/api/submissions", guards.submission);
+  app.post("/api/mailbox", guards.mailbox);
 
   app.route("/api/uploads", uploadRoutes(deps, locks));
   app.route("/api/submissions", submissionRoutes(submissions));

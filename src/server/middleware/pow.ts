@@ -1,16 +1,17 @@
-// Abuse resistance for anonymous writes (docs/SECURITY.md): proof of work bound to the request, single
-// use across processes (spent seeds live in the database), difficulty rising with the recent rate of
-// *valid* writes, plus global and per-mailbox budgets. No account, no IP address, no client fingerprint.
+// Proof of work for anonymous writes (docs/SECURITY.md, "Proof of work"): bound to the request, single use
+// across processes (spent seeds live in the database), difficulty rising with the recent rate of *valid*
+// writes. No account, no IP address, no client fingerprint. The budgets are a separate middleware
+// (rate-limit.ts); app.ts chains them in the order SECURITY.md gives.
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { Context, Handler, MiddlewareHandler } from "hono";
+import type { Kysely } from "kysely";
 import { equalBytes, fromBase64Url, randomBytes, toBase64Url, toHex, utf8 } from "../../core/bytes.js";
-import { checkPowSolution, MAX_POW_BITS, parsePowHeader, POW_HEADER, powBinding } from "../../core/pow.js";
+import { checkPowSolution, MAX_POW_BITS, parsePowHeader, POW_HEADER, POW_PATH, powBinding } from "../../core/pow.js";
 import type { PowChallenge } from "../../core/wire.js";
-import { readBody } from "../body.js";
-import type { Deps } from "../deps.js";
+import type { Database } from "../db/schema.js";
 import { HttpError } from "../http-error.js";
-import { DEFAULT_RATE_LIMITS, rateLimited, type RateLimitConfig, RateLimiter, RecentRate } from "./rate-limit.js";
+import { anonymousBody } from "./anonymous-body.js";
 
 export interface PowConfig {
   /** `false` skips the check (challenges are still issued, at 0 bits): local development and benchmarks only. */
@@ -38,119 +39,122 @@ export const DEFAULT_POW: PowConfig = {
   tokenLifetimeSeconds: 600,
 };
 
-/** Which anonymous write a guard protects: sets the body limit and any per-key budget. */
-export type AnonymousWrite = "upload" | "part" | "submission" | "mailbox";
+export interface PowGuardOptions extends Partial<PowConfig> {
+  /** Where the challenge key and the spent seeds live, shared by every process of the deployment. */
+  db: Kysely<Database>;
+  /** The clock; default the system's. */
+  now?: () => Date;
+}
 
-const BODY_LIMITS: Record<AnonymousWrite, number> = {
-  upload: 1024,
-  // A part plus nothing: the route refuses anything larger anyway.
-  part: 8 << 20,
-  submission: 2 << 20,
-  mailbox: 1024,
-};
+export interface PowGuard {
+  /** `GET /api/pow`: a fresh challenge at the current difficulty. */
+  challenge: Handler;
+  /** Middleware: refuses a write without a fresh solution bound to it, reading at most `maxBodyBytes`; spends it. */
+  check(maxBodyBytes: number): MiddlewareHandler;
+  /** Middleware, last before the route: counts a write that passed every check into the difficulty. */
+  admitted: MiddlewareHandler;
+  /** Difficulty a challenge issued now would carry. */
+  currentBits(): number;
+}
 
 const powRequired = (why: string) =>
   new HttpError(
     428,
     "proof_of_work_required",
-    `${why} Get a challenge with GET /api/pow, solve it for this request, and send it in the ${POW_HEADER} header (docs/SECURITY.md).`,
+    `${why} Get a challenge with GET ${POW_PATH}, solve it for this request, and send it in the ${POW_HEADER} header (docs/SECURITY.md).`,
   );
 
-/** Reads the body once (with a limit) and puts it back, so the route can read it again. */
-async function bufferBody(c: Context, max: number): Promise<Uint8Array> {
-  const body = await readBody(c, max);
-  const headers = new Headers(c.req.raw.headers);
-  headers.delete("transfer-encoding");
-  headers.set("content-length", String(body.length));
-  c.req.raw = new Request(c.req.raw.url, { method: c.req.raw.method, headers, body: body as Uint8Array<ArrayBuffer> });
-  return body;
-}
+/** Sliding count of events over the last minute in ten-second buckets: the load that sets the difficulty. */
+export class RecentRate {
+  private readonly buckets = new Array<number>(6).fill(0);
+  private bucketStart = 0;
 
-function mailboxKey(body: Uint8Array): string | null {
-  try {
-    const value = JSON.parse(new TextDecoder().decode(body)) as { id?: unknown };
-    return typeof value.id === "string" && /^[0-9a-f]{32}$/.test(value.id) ? value.id : null;
-  } catch {
-    return null;
+  private roll(nowMs: number): void {
+    const slot = Math.floor(nowMs / 10_000);
+    if (slot === this.bucketStart) return;
+    const steps = Math.min(6, Math.max(0, slot - this.bucketStart));
+    for (let i = 0; i < steps; i++) {
+      this.buckets.pop();
+      this.buckets.unshift(0);
+    }
+    this.bucketStart = slot;
+  }
+
+  record(nowMs: number): void {
+    this.roll(nowMs);
+    this.buckets[0]!++;
+  }
+
+  /** Events in roughly the last minute. */
+  perMinute(nowMs: number): number {
+    this.roll(nowMs);
+    return this.buckets.reduce((a, b) => a + b, 0);
   }
 }
 
-export interface AbuseGuard {
-  /** `GET /api/pow`: a fresh challenge at the current difficulty. */
-  challenge: Handler;
-  /** Middleware for one kind of anonymous write. */
-  guard(kind: AnonymousWrite): MiddlewareHandler;
-  /** Difficulty a challenge issued now would carry. */
-  currentBits(): number;
-}
-
-export function abuseGuard(deps: Deps): AbuseGuard {
-  const pow: PowConfig = { ...DEFAULT_POW, ...(deps.config.pow === false ? { enabled: false } : deps.config.pow) };
-  const limits: RateLimitConfig | null = deps.config.rateLimits === false ? null : { ...DEFAULT_RATE_LIMITS, ...deps.config.rateLimits };
-  const writes = limits ? new RateLimiter(limits.anonymousWritesPerMinute, 60) : null;
-  const mailboxes = limits ? new RateLimiter(limits.mailboxFetchesPerHour, 3600) : null;
-  const recent = new RecentRate();
+export function powGuard(options: PowGuardOptions): PowGuard {
+  const { db, now = () => new Date(), ...overrides } = options;
+  const pow: PowConfig = { ...DEFAULT_POW, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   const maxBits = Math.min(pow.maxBits, MAX_POW_BITS);
+  const recent = new RecentRate();
   let keyPromise: Promise<Uint8Array> | undefined;
   let lastSweep = 0;
 
   const key = () =>
     (keyPromise ??= (async () => {
       if (pow.secret) return sha256(utf8(`sealdrop-pow-key\n${pow.secret}`));
-      await deps.db
+      await db
         .insertInto("server_secrets")
         .values({ name: "pow", value: toHex(randomBytes(32)) })
         .onConflict((oc) => oc.column("name").doNothing())
         .execute();
-      const row = await deps.db.selectFrom("server_secrets").select("value").where("name", "=", "pow").executeTakeFirstOrThrow();
+      const row = await db.selectFrom("server_secrets").select("value").where("name", "=", "pow").executeTakeFirstOrThrow();
       return sha256(utf8(`sealdrop-pow-key\n${row.value}`));
     })().catch((err: unknown) => {
       keyPromise = undefined;
       throw err;
     }));
   const mac = async (signed: string) => hmac(sha256, await key(), utf8(signed));
+  const nowSeconds = () => Math.floor(now().getTime() / 1000);
 
   const currentBits = () => {
     if (!pow.enabled) return 0;
-    const rate = recent.perMinute(deps.now().getTime());
+    const rate = recent.perMinute(now().getTime());
     const extra = rate <= pow.normalWritesPerMinute ? 0 : Math.ceil(Math.log2(rate / pow.normalWritesPerMinute));
     return Math.min(maxBits, pow.baseBits + extra);
   };
 
   const challenge: Handler = async (c) => {
     const bits = currentBits();
-    const expires = Math.floor(deps.now().getTime() / 1000) + pow.tokenLifetimeSeconds;
+    const expires = nowSeconds() + pow.tokenLifetimeSeconds;
     const signed = `v1.${toBase64Url(randomBytes(16))}.${bits}.${expires}`;
     return c.json({ token: `${signed}.${toBase64Url(await mac(signed))}`, bits, expires } satisfies PowChallenge);
   };
 
-  /** Checks everything but single use; returns the seed to spend and its expiry. */
-  const verify = async (c: Context, body: Uint8Array, arrivedSeconds: number): Promise<{ seed: string; expires: number }> => {
+  /** Everything the header alone can tell, before the body is read: format, issuer, expiry, difficulty. */
+  const checkHeader = async (c: Context, arrivedSeconds: number) => {
     const header = c.req.header(POW_HEADER);
     if (!header) throw powRequired("This request needs proof of work.");
     const parsed = parsePowHeader(header);
     if (!parsed) throw powRequired(`The ${POW_HEADER} header is malformed.`);
-    const { token, tokenText, nonce } = parsed;
+    const { token } = parsed;
     if (!equalBytes(fromBase64Url(token.mac), await mac(token.signed))) throw powRequired("The challenge was not issued by this server.");
     // Judged at arrival: a large part on a slow link may take longer to arrive than a token lives.
     if (token.expires < arrivedSeconds) throw powRequired("The challenge has expired.");
     if (token.bits < Math.min(pow.baseBits, maxBits)) throw powRequired("The challenge is easier than this server accepts.");
-    const url = new URL(c.req.url);
-    const binding = await powBinding(c.req.method, url.pathname + url.search, body);
-    if (!checkPowSolution(tokenText, binding, nonce, token.bits)) throw powRequired("The proof of work does not solve the challenge for this request.");
-    return { seed: token.seed, expires: token.expires };
+    return parsed;
   };
 
   /** Marks a seed used, in the database so every process sees it; false if it was used already. */
   const spend = async (seed: string, expires: number): Promise<boolean> => {
-    const nowSeconds = Math.floor(deps.now().getTime() / 1000);
-    if (nowSeconds - lastSweep >= 60) {
-      lastSweep = nowSeconds;
-      await deps.db.deleteFrom("pow_spent").where("expires_at", "<", nowSeconds).execute();
+    const seconds = nowSeconds();
+    if (seconds - lastSweep >= 60) {
+      lastSweep = seconds;
+      await db.deleteFrom("pow_spent").where("expires_at", "<", seconds).execute();
     }
     // Stored expiry is rounded up to five minutes: no exact time is kept, and rounding up keeps the seed
     // refused for at least as long as the token is valid.
-    const inserted = await deps.db
+    const inserted = await db
       .insertInto("pow_spent")
       .values({ seed, expires_at: Math.ceil(expires / 300) * 300 })
       .onConflict((oc) => oc.column("seed").doNothing())
@@ -158,27 +162,23 @@ export function abuseGuard(deps: Deps): AbuseGuard {
     return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
   };
 
-  const guard = (kind: AnonymousWrite): MiddlewareHandler => async (c, next) => {
-    const arrivedSeconds = Math.floor(deps.now().getTime() / 1000);
-    const body = pow.enabled || kind === "mailbox" ? await bufferBody(c, BODY_LIMITS[kind]) : null;
-    const solved = pow.enabled ? await verify(c, body!, arrivedSeconds) : null;
-    // Spend first: a replayed solution must not eat into the budgets that real sources share.
-    if (solved && !(await spend(solved.seed, solved.expires))) throw powRequired("This proof of work was already used.");
-    const nowMs = deps.now().getTime();
-    if (writes) {
-      const admitted = writes.take("all", nowMs);
-      if (!admitted.ok) throw rateLimited(admitted, "The tip line is receiving more than it can take right now.");
-    }
-    if (mailboxes && kind === "mailbox") {
-      const id = mailboxKey(body!);
-      if (id) {
-        const admitted = mailboxes.take(id, nowMs);
-        if (!admitted.ok) throw rateLimited(admitted, "This mailbox was checked too often.");
-      }
-    }
-    recent.record(nowMs);
+  const check = (maxBodyBytes: number): MiddlewareHandler => async (c, next) => {
+    if (!pow.enabled) return next();
+    const arrivedSeconds = nowSeconds();
+    const { token, tokenText, nonce } = await checkHeader(c, arrivedSeconds);
+    const body = await anonymousBody(c, maxBodyBytes);
+    const url = new URL(c.req.url);
+    const binding = await powBinding(c.req.method, url.pathname + url.search, body);
+    if (!checkPowSolution(tokenText, binding, nonce, token.bits)) throw powRequired("The proof of work does not solve the challenge for this request.");
+    // Spent before any budget is counted: a replayed solution must not eat into the budgets real sources share.
+    if (!(await spend(token.seed, token.expires))) throw powRequired("This proof of work was already used.");
     await next();
   };
 
-  return { challenge, guard, currentBits };
+  const admitted: MiddlewareHandler = async (_c, next) => {
+    recent.record(now().getTime());
+    await next();
+  };
+
+  return { challenge, check, admitted, currentBits };
 }

@@ -1,7 +1,8 @@
-// Request budgets that need no IP address (docs/SECURITY.md, "Rate limits"): a global budget for
-// anonymous writes and a per-mailbox budget for fetches, counted in this process. One box, one process:
-// exact. Several processes or Workers isolates: each keeps its own counters, so the effective budget is
-// the configured one times the number of instances.
+// Request budgets that need no IP address (docs/SECURITY.md, "Rate limits"): `budget()` is a middleware
+// counting requests in fixed windows, for all requests it guards together or per key (a mailbox id).
+// Counted in this process: one box, one process: exact. Several processes or Workers isolates: each
+// keeps its own counters, so the effective budget is the configured one times the number of instances.
+import type { Context, MiddlewareHandler } from "hono";
 import { HttpError } from "../http-error.js";
 
 export interface RateLimitConfig {
@@ -48,6 +49,34 @@ export class RateLimiter {
   }
 }
 
+export interface BudgetOptions {
+  /** Requests admitted per window (per key, with `key`). */
+  limit: number;
+  windowSeconds: number;
+  /** What the 429 says before "Try again in N seconds." */
+  message: string;
+  /** Counts per key instead of all together; a request with no key (null) is not counted. */
+  key?: (c: Context) => string | null | Promise<string | null>;
+  /** The clock; default the system's. */
+  now?: () => Date;
+  /** Most keys tracked in one window; beyond it, new keys are refused. */
+  maxKeys?: number;
+}
+
+/** Middleware: 429 with Retry-After once the budget of the current window is used up. */
+export function budget(options: BudgetOptions): MiddlewareHandler {
+  const { limit, windowSeconds, message, key, now = () => new Date() } = options;
+  const limiter = new RateLimiter(limit, windowSeconds, options.maxKeys);
+  return async (c, next) => {
+    const k = key ? await key(c) : "all";
+    if (k !== null) {
+      const admitted = limiter.take(k, now().getTime());
+      if (!admitted.ok) throw rateLimited(admitted, message);
+    }
+    await next();
+  };
+}
+
 export function rateLimited(admission: { retryAfterSeconds: number }, what: string): HttpError {
   return new HttpError(
     429,
@@ -55,32 +84,4 @@ export function rateLimited(admission: { retryAfterSeconds: number }, what: stri
     `${what} Try again in ${admission.retryAfterSeconds} seconds.`,
     { "Retry-After": String(admission.retryAfterSeconds) },
   );
-}
-
-/** Sliding count of events over the last minute in ten-second buckets: the load that sets PoW difficulty. */
-export class RecentRate {
-  private readonly buckets = new Array<number>(6).fill(0);
-  private bucketStart = 0;
-
-  private roll(nowMs: number): void {
-    const slot = Math.floor(nowMs / 10_000);
-    if (slot === this.bucketStart) return;
-    const steps = Math.min(6, Math.max(0, slot - this.bucketStart));
-    for (let i = 0; i < steps; i++) {
-      this.buckets.pop();
-      this.buckets.unshift(0);
-    }
-    this.bucketStart = slot;
-  }
-
-  record(nowMs: number): void {
-    this.roll(nowMs);
-    this.buckets[0]!++;
-  }
-
-  /** Events in roughly the last minute. */
-  perMinute(nowMs: number): number {
-    this.roll(nowMs);
-    return this.buckets.reduce((a, b) => a + b, 0);
-  }
 }
