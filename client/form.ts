@@ -69,6 +69,28 @@ function failureText(t: Translate, e: unknown): string {
 export interface FormOptions {
   /** A returning source's follow-up: sent with this channel, and no new codename is made. */
   followup?: ReplyChannel;
+  /** What a form of this page held before (the language changed): restored, nothing lost. */
+  draft?: Draft;
+}
+
+/** What a source has put in the first-submission form so far; it lives only in this page's memory. */
+export interface Draft {
+  desk: string | null;
+  message: string;
+  files: FileList | null;
+  keepCodename: boolean;
+}
+
+/** The draft of the first-submission form inside `root`, or null when there is none (or it is sending). */
+export function readDraft(root: ParentNode): Draft | null {
+  const form = root.querySelector<HTMLFormElement>("form[data-form=first]");
+  if (form === null || form.getAttribute("aria-busy") === "true") return null;
+  return {
+    desk: form.querySelector<HTMLSelectElement>("#desk")?.value ?? null,
+    message: form.querySelector<HTMLTextAreaElement>("#message")?.value ?? "",
+    files: form.querySelector<HTMLInputElement>("#files")?.files ?? null,
+    keepCodename: form.querySelector<HTMLInputElement>("#keep-codename")?.checked ?? true,
+  };
 }
 
 export function renderForm(t: Translate, lang: Language, desks: readonly Desk[], limits: Limits, options: FormOptions = {}): HTMLElement {
@@ -142,7 +164,7 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
   const alert = h("div", { class: "error", role: "alert", id: "form-error" });
   alert.hidden = true;
   // Validation is ours, not the browser's: its bubbles speak the browser's language, not the page's.
-  const form = h("form", { novalidate: true, "aria-describedby": "form-error" }, fieldset, status, alert);
+  const form = h("form", { novalidate: true, "aria-describedby": "form-error", "data-form": followup ? "followup" : "first" }, fieldset, status, alert);
 
   // The message is required only while no file is chosen.
   files.addEventListener("change", () => {
@@ -150,6 +172,19 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
     showChosen();
     void media.inspect([...(files.files ?? [])]);
   });
+
+  const draft = options.draft;
+  if (draft) {
+    message.value = draft.message;
+    if (deskSelect && draft.desk !== null && desks.some((d) => d.id === draft.desk)) deskSelect.value = draft.desk;
+    if (keep) keep.checked = draft.keepCodename;
+    if (draft.files && draft.files.length > 0) {
+      files.files = draft.files;
+      message.required = false;
+      showChosen();
+      void media.inspect([...draft.files]);
+    }
+  }
 
   const showError = (text: string, focus?: HTMLElement) => {
     alert.textContent = text;

@@ -4,10 +4,14 @@ import { newsroomFingerprint } from "../src/core/fingerprint.js";
 import type { NewsroomResponse } from "../src/core/wire.js";
 import { getNewsroom } from "./api.js";
 import { h } from "./dom.js";
-import { renderForm } from "./form.js";
+import { readDraft, renderForm, type Draft } from "./form.js";
+import { quickExitButton } from "./quick-exit.js";
 import { CATALOGUES, LANGUAGE_TAGS, LANGUAGES, chooseLanguage, translator, type Language, type Translate } from "../src/i18n/index.js";
 
-function languageNav(t: Translate, current: Language): HTMLElement {
+/** Shows the page in `lang`; the switcher calls it again, with the draft the form held. */
+type Show = (lang: Language, draft?: Draft) => void;
+
+function languageNav(t: Translate, current: Language, show: Show): HTMLElement {
   const items = LANGUAGES.map((lang) =>
     h(
       "li",
@@ -15,7 +19,21 @@ function languageNav(t: Translate, current: Language): HTMLElement {
       h("a", { href: `?lang=${lang}`, lang: LANGUAGE_TAGS[lang], hreflang: LANGUAGE_TAGS[lang], "aria-current": lang === current ? "page" : undefined }, CATALOGUES[lang].languageName),
     ),
   );
-  return h("nav", { class: "languages", "aria-label": t("languageNav") }, h("ul", {}, ...items));
+  const nav = h("nav", { class: "languages", "aria-label": t("languageNav") }, h("ul", {}, ...items));
+  // Switching language keeps what the source wrote and chose: the page is drawn again in place, with
+  // the draft from memory (nothing is stored anywhere). Elsewhere (a receipt, an open mailbox, a send
+  // under way) the link loads the page afresh, as without this.
+  nav.addEventListener("click", (event) => {
+    const link = (event.target as Element).closest<HTMLAnchorElement>("a[href^='?lang=']");
+    const lang = link ? LANGUAGES.find((l) => link.getAttribute("href") === `?lang=${l}`) : undefined;
+    const draft = lang === undefined ? null : readDraft(document);
+    if (lang === undefined || draft === null) return;
+    event.preventDefault();
+    history.replaceState(null, "", `?lang=${lang}`);
+    show(lang, draft);
+    document.querySelector<HTMLElement>(`.languages a[hreflang="${LANGUAGE_TAGS[lang]}"]`)?.focus();
+  });
+  return nav;
 }
 
 /**
@@ -28,27 +46,34 @@ function keysMatch(newsroom: NewsroomResponse): { fingerprint: string; ok: boole
   return { fingerprint, ok: recipients.length > 0 && fingerprint === newsroom.fingerprint };
 }
 
-function renderNewsroom(t: Translate, lang: Language, main: HTMLElement, newsroom: NewsroomResponse): void {
+/**
+ * The form comes first, right under the introduction, so that on a small phone the message box is on
+ * the first screen; the advice, the fingerprint to check and the way back for a returning source follow.
+ */
+function renderNewsroom(t: Translate, lang: Language, main: HTMLElement, newsroom: NewsroomResponse, draft?: Draft): void {
   const { fingerprint, ok } = keysMatch(newsroom);
   const desks = newsroom.desks.filter((d) => d.recipients.length > 0);
-  main.append(
-    h("p", { class: "intro" }, t("intro", { newsroom: newsroom.name })),
-    h(
-      "section",
-      { class: "fingerprint", "aria-labelledby": "fingerprint-heading" },
-      h("h2", { id: "fingerprint-heading" }, t("fingerprintHeading")),
-      h("p", {}, t("fingerprintHelp", { newsroom: newsroom.name })),
-      h("p", {}, h("code", { id: "fingerprint", translate: "no" }, fingerprint)),
-    ),
+  const fingerprintSection = h(
+    "section",
+    { class: "fingerprint", "aria-labelledby": "fingerprint-heading" },
+    h("h2", { id: "fingerprint-heading" }, t("fingerprintHeading")),
+    h("p", {}, t("fingerprintHelp", { newsroom: newsroom.name })),
+    h("p", {}, h("code", { id: "fingerprint", translate: "no" }, fingerprint)),
   );
+  main.append(h("p", { class: "intro" }, t("intro", { newsroom: newsroom.name })));
   if (!ok) {
-    main.append(h("p", { class: "error", role: "alert" }, desks.length === 0 ? t("noDesks") : t("fingerprintMismatch")));
+    main.append(fingerprintSection, h("p", { class: "error", role: "alert" }, desks.length === 0 ? t("noDesks") : t("fingerprintMismatch")));
     return;
   }
   const start = h("div", { id: "start" });
-  const showStart = () => start.replaceChildren(returnEntry(t, lang, start, desks, newsroom.limits, showStart), h("p", { class: "advice" }, t("safetyAdvice")), renderForm(t, lang, desks, newsroom.limits));
-  showStart();
-  main.append(start);
+  const showStart = (kept?: Draft) =>
+    start.replaceChildren(
+      renderForm(t, lang, desks, newsroom.limits, kept ? { draft: kept } : {}),
+      h("p", { class: "advice" }, t("safetyAdvice")),
+      returnEntry(t, lang, start, desks, newsroom.limits, () => showStart()),
+    );
+  showStart(draft);
+  main.append(start, fingerprintSection);
 }
 
 /**
@@ -93,16 +118,26 @@ function returnEntry(t: Translate, lang: Language, start: HTMLElement, desks: Ne
   );
 }
 
-async function start(): Promise<void> {
-  const lang = chooseLanguage(location.search, navigator.languages ?? [navigator.language]);
+/** Draws the header and an empty main in `lang`; returns the main and the translator. */
+function frame(lang: Language, show: Show): { t: Translate; main: HTMLElement } {
   const t = translator(lang);
   document.documentElement.lang = LANGUAGE_TAGS[lang];
   document.title = t("pageTitle");
-
   const main = h("main", { id: "main" });
+  document.body.replaceChildren(h("header", {}, quickExitButton(t, lang), languageNav(t, lang, show), h("h1", {}, t("pageTitle"))), main);
+  return { t, main };
+}
+
+async function start(): Promise<void> {
+  const lang = chooseLanguage(location.search, navigator.languages ?? [navigator.language]);
+  let newsroom: NewsroomResponse | null = null;
+  const show: Show = (next, draft) => {
+    const { t, main } = frame(next, show);
+    if (newsroom) renderNewsroom(t, next, main, newsroom, draft);
+  };
+  const { t, main } = frame(lang, show);
   const status = h("p", { class: "status", role: "status" }, t("loading"));
   main.append(status);
-  document.body.replaceChildren(h("header", {}, languageNav(t, lang), h("h1", {}, t("pageTitle"))), main);
 
   // Over plain http (other than an onion service or this machine) anyone on the path can change this
   // page's code, and the browser withholds the native crypto the age library relies on: refuse.
@@ -112,7 +147,6 @@ async function start(): Promise<void> {
     return;
   }
 
-  let newsroom: NewsroomResponse;
   try {
     newsroom = await getNewsroom();
   } catch {

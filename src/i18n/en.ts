@@ -120,6 +120,11 @@ export const en = {
   metaCannot_damaged: "“{name}” could not be checked for hidden information. It will be sent as it is. Remove it if you are not sure what it contains.",
   metaCannot_tooLarge: "“{name}” is too large to be cleaned in this browser. It can contain the place, the date and the device. It will be sent as it is.",
   metaKeep: "Keep the hidden information in pictures (not recommended)",
+  // Leaving in a hurry, and stopping a send (issue 16).
+  quickExit: "Quick exit",
+  quickExitHelp: "Clears this page at once and opens a weather page in its place.",
+  cancelSend: "Cancel",
+  sendCancelled: "Sending was stopped. The newsroom received nothing. Your message and files are still in the form.",
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -37,7 +37,7 @@ async function open(path: string, options: PageOptions = {}): Promise<RecordedPa
   const recorded = await openRecordedPage(browser, options);
   pages.push(recorded);
   await recorded.page.goto(newsroom.server.url + path);
-  await recorded.page.locator("#fingerprint, .error").first().waitFor();
+  await recorded.page.locator("#fingerprint, .error:not([hidden])").first().waitFor();
   return recorded;
 }
 
@@ -51,6 +51,10 @@ describe("the source page", () => {
     expect(await r.page.locator("h1").textContent()).toBe(ko.pageTitle);
     expect(await r.page.locator("button[type=submit]").textContent()).toBe(ko.submit);
     expect(await noHorizontalScroll(r)).toBe(true);
+    // The message box is on the first screen: the advice and the rest come after the form.
+    const box = (await r.page.locator("#message").boundingBox())!;
+    expect(box.y + 3 * 24, "top of the message box and three lines of it").toBeLessThanOrEqual(740);
+    expect(await r.page.evaluate(() => scrollY)).toBe(0);
     await r.page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     await r.page.getByLabel(ko.messageLabel).fill("시장에서 본 것");
@@ -78,6 +82,52 @@ describe("the source page", () => {
     await r.page.waitForURL(/\?lang=ko$/);
     await r.page.locator("#fingerprint").waitFor();
     expect(await r.page.getAttribute("html", "lang")).toBe("ko");
+  });
+
+  it("keeps the draft when the language changes: message, desk, codename choice and chosen files", async () => {
+    const r = await open("/?lang=en");
+    const origin = new URL(newsroom.server.url).origin;
+    await r.page.getByLabel(en.messageLabel).fill("draft written before switching");
+    await r.page.getByLabel(en.deskLabel).selectOption("economy");
+    await r.page.getByLabel(en.keepCodename).uncheck();
+    await r.page.getByLabel(en.filesLabel).setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("kept file") });
+    const documentsBefore = r.requests.filter((u) => new URL(u).pathname === "/").length;
+
+    await r.page.getByRole("navigation", { name: en.languageNav }).getByRole("link", { name: ko.languageName }).click();
+    await expect.poll(() => r.page.getAttribute("html", "lang")).toBe("ko");
+    expect(await r.page.locator("h1").textContent()).toBe(ko.pageTitle);
+    expect(new URL(r.page.url()).search).toBe("?lang=ko");
+    expect(await r.page.getByLabel(ko.messageLabel).inputValue()).toBe("draft written before switching");
+    expect(await r.page.getByLabel(ko.deskLabel).inputValue()).toBe("economy");
+    expect(await r.page.getByLabel(ko.keepCodename).isChecked()).toBe(false);
+    expect(await r.page.locator("#files").evaluate((el) => [...(el as HTMLInputElement).files!].map((f) => f.name))).toEqual(["notes.txt"]);
+    expect(await r.page.locator("#files-chosen").textContent()).toContain("notes.txt");
+    // Drawn again in the page, from memory: no new page load, nothing stored.
+    expect(r.requests.filter((u) => new URL(u).pathname === "/").length).toBe(documentsBefore);
+    expect(r.offOrigin(origin)).toEqual([]);
+
+    // And it still sends, in Korean, with what was kept.
+    await r.page.getByRole("button", { name: ko.submit }).click();
+    await r.page.locator("#receipt-id").waitFor();
+    expect(r.errors).toEqual([]);
+  });
+
+  it("has a quick exit that empties the page and leaves for a weather page, without a trace in Back", async () => {
+    const r = await open("/?lang=zh");
+    const origin = new URL(newsroom.server.url).origin;
+    await r.context.route("https://www.weather.com.cn/**", (route) => route.fulfill({ contentType: "text/html", body: "<title>天气</title>weather" }));
+    await r.page.getByLabel(zh.messageLabel).fill("nobody may see this");
+    const exit = r.page.getByRole("button", { name: zh.quickExit });
+    expect(await exit.getAttribute("aria-describedby")).toBe("quick-exit-help");
+    expect(await r.page.locator("#quick-exit-help").textContent()).toBe(zh.quickExitHelp);
+    // Nothing from the other site before the click.
+    expect(r.offOrigin(origin)).toEqual([]);
+    await exit.click();
+    await r.page.waitForURL("https://www.weather.com.cn/");
+    expect(await r.page.content()).not.toContain("nobody may see this");
+    // The page was replaced in the history: Back does not lead to it.
+    await r.page.goBack().catch(() => null);
+    expect(r.page.url().startsWith(origin)).toBe(false);
   });
 
   it("shows the newsroom, the fingerprint with how to check it, and a desk choice", async () => {
