@@ -18,7 +18,7 @@ import {
   parseHeader,
   parseRecord,
 } from "./bundle.js";
-import { isAgeFile } from "./ciphertext.js";
+import { AgeSniffer } from "../core/age.js";
 import { CliError } from "./errors.js";
 
 const CHUNK = 1 << 20;
@@ -178,18 +178,18 @@ export async function readBundle(path: string, options: ReadBundleOptions): Prom
 async function copyOut(reader: BundleReader, f: BundleFile, temp: string | null): Promise<string> {
   const out = temp === null ? null : await open(temp, "wx", 0o600);
   const hash = createHash("sha256");
-  let head = Buffer.alloc(0);
+  const sniffer = new AgeSniffer();
   try {
     await reader.bytes(
       f.size,
       async (chunk) => {
-        if (head.length < 64) head = Buffer.concat([head, chunk.subarray(0, 64 - head.length)]);
+        sniffer.push(chunk);
         hash.update(chunk);
         for (let off = 0; out !== null && off < chunk.length; ) off += (await out.write(chunk, off, chunk.length - off)).bytesWritten;
       },
       `attachment ${f.id}`,
     );
-    if (!isAgeFile(head)) throw damaged(`attachment ${f.id} is not an age file`);
+    if (!sniffer.isAgeFile()) throw damaged(`attachment ${f.id} is not an age file`);
     await out?.sync();
   } finally {
     await out?.close();

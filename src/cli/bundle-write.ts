@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import { type FileHandle, mkdir, open, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { type Bundle, endText, fileEndText, fileText, headerText, recordLines } from "./bundle.js";
-import { isAgeFile } from "./ciphertext.js";
+import { AgeSniffer } from "../core/age.js";
 import { CliError } from "./errors.js";
 import { exists, placeExclusive } from "./files.js";
 import type { VaultAttachmentFile } from "./vault.js";
@@ -43,13 +43,13 @@ class HashingWriter {
 async function copyFile(writer: HashingWriter, f: VaultAttachmentFile, onBytes: (n: number) => void): Promise<void> {
   const hash = createHash("sha256");
   let copied = 0;
-  let head = Buffer.alloc(0);
+  const sniffer = new AgeSniffer();
   await writer.write(fileText(f));
   try {
     for await (const chunk of createReadStream(f.path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
       copied += chunk.length;
       if (copied > f.size) break;
-      if (head.length < 64) head = Buffer.concat([head, chunk.subarray(0, 64 - head.length)]);
+      sniffer.push(chunk);
       hash.update(chunk);
       await writer.write(chunk);
       onBytes(chunk.length);
@@ -57,8 +57,8 @@ async function copyFile(writer: HashingWriter, f: VaultAttachmentFile, onBytes: 
   } catch (e) {
     throw new CliError(`cannot read attachment ${f.id} from ${f.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (copied !== f.size || !isAgeFile(head)) {
-    throw new CliError(`attachment ${f.id} in ${f.path} is damaged (${copied > f.size ? "longer" : `${copied} bytes`}, the vault says ${f.size}${isAgeFile(head) ? "" : ", not an age file"}); delete its submission and pull it again`);
+  if (copied !== f.size || !sniffer.isAgeFile()) {
+    throw new CliError(`attachment ${f.id} in ${f.path} is damaged (${copied > f.size ? "longer" : `${copied} bytes`}, the vault says ${f.size}${sniffer.isAgeFile() ? "" : ", not an age file"}); delete its submission and pull it again`);
   }
   await writer.write(fileEndText(hash.digest("hex")));
 }

@@ -14,9 +14,9 @@
 // This module is the format's records; bundle-write.ts and bundle-read.ts stream whole bundles.
 // The lengths and digests catch truncation and corruption; age's own MACs authenticate the contents.
 import { z } from "zod";
+import { isAgeFile } from "../core/age.js";
 import { fromBase64, fromUtf8, toBase64 } from "../core/bytes.js";
 import { day, deskId, id } from "../core/wire.js";
-import { isAgeFile } from "./ciphertext.js";
 import { CliError } from "./errors.js";
 import { MAX_VAULT_BLOB_BYTES, type VaultAttachment, type VaultItem, type VaultSubmission } from "./vault.js";
 

@@ -1,5 +1,6 @@
 // Decrypting what the vault holds, with the editor's age identity. Plaintext stays in memory.
 import { sha256 } from "@noble/hashes/sha2.js";
+import { NotForThisKeyError } from "../core/age.js";
 import { toHex } from "../core/bytes.js";
 import { type AttachmentManifest, type Envelope, openBytes, openEnvelope } from "../core/envelope.js";
 import type { VaultAttachment, VaultSubmission } from "./vault.js";
@@ -11,9 +12,7 @@ export async function tryOpenEnvelope(s: VaultSubmission, identity: string): Pro
   try {
     return { ok: true, envelope: await openEnvelope(s.envelope, [identity]) };
   } catch (e) {
-    const message = (e as Error).message;
-    const reason = /no identity matched/i.test(message) ? "not encrypted to your key" : `cannot decrypt: ${message}`;
-    return { ok: false, reason };
+    return { ok: false, reason: e instanceof NotForThisKeyError ? "not encrypted to your key" : `cannot decrypt: ${(e as Error).message}` };
   }
 }
 

@@ -17,8 +17,6 @@ export interface Editor {
   ageRecipient: string;
 }
 
-export const isPostQuantum = (recipient: string): boolean => recipient.startsWith("age1pq1");
-
 export async function generateEditorSecrets(classic: boolean): Promise<EditorSecrets> {
   await sodium.ready;
   const ageIdentity = classic ? await generateX25519Identity() : await generateHybridIdentity();

@@ -4,6 +4,7 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bech32 } from "@scure/base";
 import { identityToRecipient } from "age-encryption";
+import type { KeyKind } from "./age.js";
 import { toHex, utf8 } from "./bytes.js";
 import { CODENAME_ENTROPY_BYTES } from "./codename.js";
 
@@ -15,9 +16,8 @@ export const LABELS = {
   mailboxCredential: "sealdrop/v1/mailbox-credential",
 } as const;
 
-/** Which kind of age key the newsroom uses; the source's reply key follows it (age cannot mix them). */
-export type KeyKind = "pq" | "x25519";
-export const keyKindOf = (recipient: string): KeyKind => (recipient.startsWith("age1pq1") ? "pq" : "x25519");
+// The source's reply key follows the newsroom's kind of key (age cannot mix them): the rule is in age.ts.
+export { type KeyKind, keyKindOf } from "./age.js";
 
 function derive(entropy: Uint8Array, label: string, length: number): Uint8Array {
   if (entropy.length !== CODENAME_ENTROPY_BYTES) throw new RangeError("codename entropy must be 16 bytes");

@@ -1,7 +1,8 @@
 // The submission envelope (docs/FORMAT.md, "Envelope"): one age file whose padded plaintext is a JSON
 // object describing the tip. Everything a source says, including attachment names, lives only here.
-import { Decrypter, Encrypter } from "age-encryption";
+import { Encrypter } from "age-encryption";
 import * as z from "zod/mini";
+import { ageDecrypter } from "./age.js";
 import { fromUtf8, utf8 } from "./bytes.js";
 import { MAX_ATTACHMENTS, MAX_MESSAGE_CHARS } from "./limits.js";
 import { pad, unpad } from "./padding.js";
@@ -51,11 +52,9 @@ export async function sealBytes(plaintext: Uint8Array, recipients: readonly stri
   return e.encrypt(pad(plaintext));
 }
 
-/** Decrypts an age file with any of the identities and removes the padding. */
+/** Decrypts an age file with any of the identities and removes the padding; NotForThisKeyError if none opens it. */
 export async function openBytes(ciphertext: Uint8Array, identities: readonly string[]): Promise<Uint8Array> {
-  const d = new Decrypter();
-  for (const i of identities) d.addIdentity(i);
-  return unpad(await d.decrypt(ciphertext));
+  return unpad(await ageDecrypter(identities).decrypt(ciphertext));
 }
 
 export async function sealEnvelope(envelope: Envelope, recipients: readonly string[]): Promise<Uint8Array> {

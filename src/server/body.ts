@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import * as z from "zod/mini";
 import { en } from "zod/locales";
+import { isAgeFile } from "../core/age.js";
 import { fromBase64 } from "../core/bytes.js";
 import { HttpError } from "./http-error.js";
 
@@ -91,10 +92,7 @@ export function decodeBase64Field(value: string, field: string): Uint8Array {
   }
 }
 
-const AGE_MAGIC = new TextEncoder().encode("age-encryption.org/v1\n");
-
 /** Cheap structural check: the server cannot decrypt, but it can refuse what is not an age v1 file. */
 export function requireAgeFile(bytes: Uint8Array, what: string): void {
-  const ok = bytes.length > AGE_MAGIC.length + 32 && AGE_MAGIC.every((b, i) => bytes[i] === b);
-  if (!ok) throw new HttpError(400, "invalid_ciphertext", `${what} is not an age v1 file.`);
+  if (!isAgeFile(bytes)) throw new HttpError(400, "invalid_ciphertext", `${what} is not an age v1 file.`);
 }

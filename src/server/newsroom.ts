@@ -1,13 +1,12 @@
 // The newsroom's public side: its name, desks and editors' public keys. Private keys never come here.
 import type { Kysely } from "kysely";
+import { assertOneKeyKind, MixedKeyKindsError } from "../core/age.js";
 import { newsroomFingerprint } from "../core/fingerprint.js";
 import { coarseDay } from "../core/time.js";
 import type { EditorNewsroom, EditorPublicKeys, NewsroomResponse, NewsroomSetup } from "../core/wire.js";
 import { LIMITS } from "../core/wire.js";
 import type { Database } from "./db/schema.js";
 import { DomainError } from "./domain-error.js";
-
-const isPostQuantum = (recipient: string) => recipient.startsWith("age1pq1");
 
 // Every transaction here does all its reads before its first write. That is what makes it all-or-nothing
 // on every deployment: D1 has no interactive transactions, so its dialect sends a transaction's writes as
@@ -39,11 +38,11 @@ function requireKnownDesks(editor: EditorPublicKeys, known: Set<string>): void {
 /** Reads only: refuses an editor who would clash with the editors already stored. */
 async function checkNewEditor(db: Kysely<Database>, editor: EditorPublicKeys): Promise<void> {
   const other = await db.selectFrom("editors").select("age_recipient").where("revoked", "=", 0).executeTakeFirst();
-  if (other && isPostQuantum(other.age_recipient) !== isPostQuantum(editor.ageRecipient)) {
-    throw new DomainError(
-      "conflict",
-      "age cannot mix post-quantum and classic recipients in one file: every editor must use the newsroom's kind of key.",
-    );
+  try {
+    assertOneKeyKind(other ? [other.age_recipient, editor.ageRecipient] : []);
+  } catch (e) {
+    if (!(e instanceof MixedKeyKindsError)) throw e;
+    throw new DomainError("conflict", `${e.message}: every editor must use the newsroom's kind of key.`);
   }
   const clash = await db
     .selectFrom("editors")

@@ -1,8 +1,9 @@
 // The newsroom's editors, managed by an editor with signed requests: listing desks and editors, adding a
 // colleague (a new key in a new home, its public half registered with the server), revoking one.
 import { unlink } from "node:fs/promises";
+import { assertOneKeyKind } from "../../core/age.js";
 import { editorAdded, type EditorNewsroom, editorNewsroom, editorRevoked } from "../../core/wire.js";
-import { createEditor, editorPublicKeys, isPostQuantum, saveEditor } from "../editor.js";
+import { createEditor, editorPublicKeys, saveEditor } from "../editor.js";
 import { CliError } from "../errors.js";
 import type { EditorHome } from "../home.js";
 import { ensureNoKey } from "../setup.js";
@@ -30,7 +31,8 @@ export async function addEditor(session: EditorSession, input: NewEditor): Promi
   const unknown = input.desks.filter((d) => !known.has(d));
   if (unknown.length) throw new CliError(`no such desk: ${unknown.join(", ")} (desks: ${[...known].join(", ")})`);
   const active = newsroom.editors.filter((e) => !e.revoked);
-  if (active.some((e) => isPostQuantum(e.ageRecipient) === input.classic)) {
+  const newsroomKind = assertOneKeyKind(active.map((e) => e.ageRecipient));
+  if (newsroomKind !== null && newsroomKind !== (input.classic ? "x25519" : "pq")) {
     throw new CliError(
       input.classic
         ? "this newsroom uses post-quantum keys; age cannot mix them with classic keys in one file. Leave out --classic."

@@ -2,7 +2,8 @@
 // can read what was said, and stored under the mailbox the source's codename opens. The server can neither
 // read the reply nor link it to the submission it answers.
 import { toBase64 } from "../../core/bytes.js";
-import { credentialHash, keyKindOf } from "../../core/derive.js";
+import { assertOneKeyKind, KEY_KIND_NAMES, keyKindOf, MixedKeyKindsError } from "../../core/age.js";
+import { credentialHash } from "../../core/derive.js";
 import { MESSAGE_LIMITS, type Reply, replySchema, sealJson } from "../../core/messages.js";
 import { coarseDay } from "../../core/time.js";
 import { itemReceipt, newsroomResponse } from "../../core/wire.js";
@@ -57,8 +58,11 @@ export async function sendReply(session: EditorSession, view: DeskView, input: {
   const desk = newsroom.desks.find((d) => d.id === answered.desk);
   if (!desk) throw new CliError(`the desk ${answered.desk} no longer exists on the server; the reply has no one to share it with`);
   const recipients = [...new Set([channel.recipient, ...desk.recipients, editor.ageRecipient])];
-  if (new Set(recipients.map(keyKindOf)).size > 1) {
-    throw new CliError(`the source's reply key is ${keyKindOf(channel.recipient) === "pq" ? "post-quantum" : "classic X25519"} but the desk's keys are not; age cannot mix them in one file`);
+  try {
+    assertOneKeyKind(recipients);
+  } catch (e) {
+    if (!(e instanceof MixedKeyKindsError)) throw e;
+    throw new CliError(`the source's reply key is ${KEY_KIND_NAMES[keyKindOf(channel.recipient)]} but the desk's keys are not; age cannot mix them in one file`);
   }
 
   const reply: Reply = { v: 1, kind: "reply", message: input.message, from: desk.name, to: channel.recipient, inReplyTo: answered.id, day: coarseDay(new Date()) };

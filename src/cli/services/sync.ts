@@ -1,8 +1,8 @@
 // Pulling: copies new ciphertext from the server into the vault. Nothing is decrypted here, so a pull can
 // run on an online machine and the vault be carried (`export`) to an offline one for reading. Each item is
 // stored as it arrives: an interrupted pull resumes where it stopped.
+import { isAgeFile } from "../../core/age.js";
 import { LIMITS, noteList, replyList, submissionList } from "../../core/wire.js";
-import { isAgeFile } from "../ciphertext.js";
 import { CliError } from "../errors.js";
 import { downloadToFile } from "../stream/download.js";
 import { MAX_VAULT_BLOB_BYTES, VAULT_FILE_THRESHOLD } from "../vault.js";

@@ -5,7 +5,7 @@
 // verifies, so a file damaged part-way yields exactly the verified prefix, then an error (as the Go
 // reference implementation does: see the age test kit's "payload failure" vectors).
 import { createDecipheriv, hkdfSync } from "node:crypto";
-import { Decrypter } from "age-encryption";
+import { ageDecrypter, NotForThisKeyError } from "../../core/age.js";
 
 export const CHUNK_SIZE = 64 * 1024;
 const TAG_SIZE = 16;
@@ -47,17 +47,15 @@ export function headerEnd(bytes: Buffer): number | null {
   }
 }
 
+/** The file key from `header`, with any of `identities` (age secret keys; anything else is taken as a passphrase). */
 export async function unwrapFileKey(header: Buffer, identities: readonly string[]): Promise<Uint8Array> {
-  const d = new Decrypter();
-  for (const i of identities) {
-    if (i.startsWith("AGE-SECRET-KEY-")) d.addIdentity(i);
-    else d.addPassphrase(i);
-  }
+  const isSecretKey = (i: string) => i.startsWith("AGE-SECRET-KEY-");
+  const d = ageDecrypter(identities.filter(isSecretKey), identities.filter((i) => !isSecretKey(i)));
   try {
     return await d.decryptHeader(new Uint8Array(header.buffer, header.byteOffset, header.length));
   } catch (e) {
+    if (e instanceof NotForThisKeyError) throw new AgeStreamError("no match", e.message);
     const message = (e as Error).message;
-    if (/no identity matched/i.test(message)) throw new AgeStreamError("no match", "not encrypted to this key (no identity matched)");
     // A well-formed MAC line whose MAC is wrong; a malformed one is a header error like any other.
     if (/HMAC/.test(message) && /\n--- [A-Za-z0-9+/]{43}\n$/.test(header.toString("latin1"))) throw new AgeStreamError("HMAC failure", "the header's MAC does not verify: the file was altered");
     throw new AgeStreamError("header failure", `invalid age header: ${message}`);

@@ -8,7 +8,7 @@ import { rm } from "node:fs/promises";
 import { paddedSize } from "../../core/padding.js";
 import { decryptFile } from "./age-file.js";
 import { Sha256Thread } from "./sha256-thread.js";
-import { decryptStream } from "./age-stream.js";
+import { AgeStreamError, decryptStream } from "./age-stream.js";
 
 export interface ExpectedPlaintext {
   size: number;
@@ -99,8 +99,7 @@ export async function decryptAttachmentToFile(
       if ("path" in source) await decryptFile(source.path, identities, sink, { onProgress });
       else await decryptStream(ciphertextStream(source), identities, sink, { onProgress });
     } catch (e) {
-      const message = (e as Error).message;
-      return fail(/no identity matched/.test(message) ? "not encrypted to your key" : `cannot decrypt: ${message}`);
+      return fail(e instanceof AgeStreamError && e.failure === "no match" ? "not encrypted to your key" : `cannot decrypt: ${(e as Error).message}`);
     }
     if (position < expected.size) return fail(`size ${position} is smaller than the manifest's ${expected.size}`);
     if (badPadding || position !== padded) return fail(`size differs from the manifest's ${expected.size} (the padding does not match)`);

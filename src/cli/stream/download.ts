@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { SealdropApi } from "../api.js";
-import { isAgeFile } from "../ciphertext.js";
+import { AgeSniffer } from "../../core/age.js";
 import { CliError } from "../errors.js";
 import { fsyncDir } from "../files.js";
 
@@ -27,16 +27,16 @@ export async function downloadToFile(
   }
   const out = await open(temp, "wx", 0o600);
   let received = 0;
-  let head = new Uint8Array(0);
+  const sniffer = new AgeSniffer();
   try {
     for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
       received += chunk.length;
       if (received > size) throw new CliError(`the server sent more than ${size} bytes for ${path}; try again later`);
-      if (head.length < 64) head = Uint8Array.from([...head, ...chunk.subarray(0, 64 - head.length)]);
+      sniffer.push(chunk);
       await out.write(chunk);
       onProgress(received);
     }
-    if (received !== size || !isAgeFile(head)) throw new CliError(`the server sent a damaged file for ${path}; try again later`);
+    if (received !== size || !sniffer.isAgeFile()) throw new CliError(`the server sent a damaged file for ${path}; try again later`);
     await out.sync();
   } catch (e) {
     await out.close();
