@@ -7,13 +7,14 @@
 // the browser; a reload starts over.
 //
 // Memory: the parts' buffers (queuedParts + 1 of them) are reused once the server acknowledges a part, and
-// the padding (up to ~3% of the file, 64 MiB for 2 GiB) is streamed from one shared piece of zeros, so
+// the padding (up to ~3% of the file, 64 MiB for 2 GiB) is streamed from one shared piece of zeros
+// (paddingPieces in src/core/padding.ts), so
 // nothing allocated here grows with the file. What remains is the encryptor's and the file reader's 64 KiB
 // chunks, which the garbage collector frees as it goes.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { Encrypter } from "age-encryption";
 import { toHex } from "../../src/core/bytes.js";
-import { paddedSize } from "../../src/core/padding.js";
+import { paddedSize, paddingPieces } from "../../src/core/padding.js";
 import type { UploadStatus } from "../../src/core/wire.js";
 
 /** The HTTP calls an upload makes; client/api.ts provides them (tests may wrap them). */
@@ -81,7 +82,6 @@ export class ResumeError extends Error {
   override name = "ResumeError";
 }
 
-const PAD_PIECE = 1 << 20;
 /** Never split a part below this when a slow link keeps failing. */
 const MIN_PART = 256 << 10;
 
@@ -90,12 +90,11 @@ function paddedPlaintext(file: StreamableFile, onHashed: (digest: string, size: 
   const hash = sha256.create();
   let size = 0;
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
-  let tailLeft = -1;
-  let zeros: Uint8Array | null = null;
+  let tail: Iterator<Uint8Array> | null = null;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        if (tailLeft < 0) {
+        if (tail === null) {
           reader ??= file.stream().getReader();
           let result: ReadableStreamReadResult<Uint8Array>;
           try {
@@ -111,18 +110,12 @@ function paddedPlaintext(file: StreamableFile, onHashed: (digest: string, size: 
           }
           if (size !== file.size) throw new FileStreamError("the file changed while it was being read");
           onHashed(toHex(hash.digest()), size);
-          // 0x80 then zeros, as paddingTail(size) would be: but that can be tens of megabytes at once.
-          tailLeft = paddedSize(size) - size;
-          controller.enqueue(Uint8Array.of(0x80));
-          tailLeft -= 1;
-          zeros = new Uint8Array(Math.min(tailLeft, PAD_PIECE));
-          return;
+          tail = paddingPieces(size);
         }
-        // The same zeros, read (never written) downstream, handed over piece by piece.
-        if (tailLeft === 0) return controller.close();
-        const n = Math.min(tailLeft, zeros!.length);
-        controller.enqueue(zeros!.subarray(0, n));
-        tailLeft -= n;
+        // The padding piece by piece: its zeros are one shared buffer, read (never written) downstream.
+        const piece = tail.next();
+        if (piece.done) controller.close();
+        else controller.enqueue(piece.value);
       },
       cancel(reason) {
         return reader?.cancel(reason);

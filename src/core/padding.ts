@@ -47,9 +47,74 @@ export function unpad(padded: Uint8Array): Uint8Array {
   return padded.subarray(0, i);
 }
 
-/** The padding bytes that follow `length` plaintext bytes: for streaming writers. */
+/** The padding bytes that follow `length` plaintext bytes, in one piece. */
 export function paddingTail(length: number): Uint8Array {
   const tail = new Uint8Array(paddedSize(length) - length);
   tail[0] = 0x80;
   return tail;
+}
+
+/**
+ * The same padding for streaming writers, in pieces of at most `pieceSize` bytes: the 0x80 marker alone,
+ * then zeros. The tail of a large file is tens of megabytes, so every zero piece is a view of one shared
+ * buffer: read them, never write to them.
+ */
+export function* paddingPieces(length: number, pieceSize = 1 << 20): Generator<Uint8Array> {
+  let left = paddedSize(length) - length - 1;
+  yield Uint8Array.of(0x80);
+  const zeros = new Uint8Array(Math.min(left, pieceSize));
+  for (; left > 0; left -= zeros.length) yield zeros.subarray(0, Math.min(left, zeros.length));
+}
+
+/**
+ * unpad() for a stream whose plaintext length is known beforehand (an attachment's manifest says it):
+ * push() each piece of padded plaintext in order and get back the part of it that is plaintext; once the
+ * stream ends, `complete` says whether exactly `size` bytes came, then exactly their padding.
+ */
+export class StreamUnpadder {
+  /** Padded bytes pushed so far. */
+  received = 0;
+  private badPadding = false;
+  private readonly padded: number;
+
+  constructor(readonly size: number) {
+    this.padded = paddedSize(size);
+  }
+
+  push(piece: Uint8Array): Uint8Array {
+    const keep = Math.max(0, Math.min(piece.length, this.size - this.received));
+    if (keep < piece.length && !this.badPadding) this.badPadding = !isPadding(piece.subarray(keep), this.received + keep - this.size);
+    this.received += piece.length;
+    if (this.received > this.padded) this.badPadding = true;
+    return piece.subarray(0, keep);
+  }
+
+  /** Whether the stream held exactly `size` plaintext bytes followed by exactly their padding. */
+  get complete(): boolean {
+    return !this.badPadding && this.received === this.padded;
+  }
+}
+
+/** Whether `bytes`, starting `offset` bytes into the padding, are what padding holds there. */
+function isPadding(bytes: Uint8Array, offset: number): boolean {
+  let from = 0;
+  if (offset === 0) {
+    if (bytes[0] !== 0x80) return false;
+    from = 1;
+  }
+  return allZero(bytes.subarray(from));
+}
+
+/** Four bytes at a time where aligned: the padding of a large file is tens of megabytes, checked in pure JS. */
+function allZero(bytes: Uint8Array): boolean {
+  let any = 0;
+  const head = Math.min(bytes.length, (4 - (bytes.byteOffset % 4)) % 4);
+  const words = (bytes.length - head) >> 2;
+  for (let i = 0; i < head; i++) any |= bytes[i]!;
+  if (words > 0) {
+    const aligned = new Int32Array(bytes.buffer, bytes.byteOffset + head, words);
+    for (let i = 0; i < words; i++) any |= aligned[i]!;
+  }
+  for (let i = head + words * 4; i < bytes.length; i++) any |= bytes[i]!;
+  return any === 0;
 }
