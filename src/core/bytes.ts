@@ -74,6 +74,9 @@ export function randomBytes(n: number): Uint8Array {
 
 /** A fresh random identifier: 128 bits, lowercase hex. Ids carry no time or order. */
 export const randomId = (): string => toHex(randomBytes(16));
+/** What every id looks like (submissions, attachments, uploads, replies, notes, editors, mailboxes). */
+export const ID_PATTERN = /^[0-9a-f]{32}$/;
+export const isId = (value: unknown): value is string => typeof value === "string" && ID_PATTERN.test(value);
 
 /** Constant-time equality for secrets of equal public length. */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

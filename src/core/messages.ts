@@ -1,10 +1,10 @@
 // Plaintexts of replies and desk notes (docs/FORMAT.md, "Replies" and "Desk notes"). Like envelopes, each
 // is padded JSON inside one age file; the server stores them without being able to read them.
 import * as z from "zod/mini";
-import { fromUtf8, utf8 } from "./bytes.js";
+import { fromUtf8, ID_PATTERN, utf8 } from "./bytes.js";
 import { openBytes, sealBytes } from "./envelope.js";
 
-const hexId = z.string().check(z.regex(/^[0-9a-f]{32}$/));
+const hexId = z.string().check(z.regex(ID_PATTERN));
 const text = (max: number, min = 0) => z.string().check(z.minLength(min), z.maxLength(max));
 
 /** How long a reply's message and a note's text may be, in UTF-16 code units (JavaScript's string length). */

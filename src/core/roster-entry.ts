@@ -5,7 +5,7 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bech32 } from "@scure/base";
 import * as z from "zod/mini";
-import { concatBytes, fromBase64Url, toBase64Url, toHex, utf8 } from "./bytes.js";
+import { concatBytes, fromBase64Url, ID_PATTERN, toBase64Url, toHex, utf8 } from "./bytes.js";
 import { canonicalBytes, hasLoneSurrogate } from "./canonical.js";
 
 export const ROSTER_ENTRY_DOMAIN = "sealdrop-roster-entry-v1\n";
@@ -64,7 +64,7 @@ export function isSigningKey(s: string): boolean {
   }
 }
 
-const id = z.string().check(z.regex(/^[0-9a-f]{32}$/, "expected a 32-character lowercase hex id"));
+const id = z.string().check(z.regex(ID_PATTERN, "expected a 32-character lowercase hex id"));
 export const rosterDeskId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "desk ids are lowercase letters, digits and dashes"));
 const hash = z.string().check(z.regex(/^[0-9a-f]{64}$/, "expected a 64-character lowercase hex hash"));
 const ageRecipient = z.string().check(z.refine(isAgeRecipient, "expected an age recipient (age1… or age1pq1…)"));

@@ -5,7 +5,7 @@
 // counts. Older readers that know nothing of `sig` still parse the message (the schemas ignore it).
 import { ed25519 } from "@noble/curves/ed25519.js";
 import * as z from "zod/mini";
-import { concatBytes, fromBase64Url, toBase64Url, utf8 } from "./bytes.js";
+import { concatBytes, fromBase64Url, ID_PATTERN, toBase64Url, utf8 } from "./bytes.js";
 import { canonicalBytes } from "./canonical.js";
 import { sealBytes } from "./envelope.js";
 import { type Note, noteSchema, type Reply, replySchema } from "./messages.js";
@@ -16,7 +16,7 @@ export const SIGNED_MESSAGE_DOMAIN = "sealdrop-signed-message-v1\n";
 
 export const messageSignature = z.strictObject({
   v: z.literal(1),
-  author: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
+  author: z.string().check(z.regex(ID_PATTERN)),
   desk: rosterDeskId,
   /** Every age recipient the file is encrypted to, sorted, each once. */
   recipients: z.array(z.string().check(z.startsWith("age1"), z.maxLength(4000))).check(z.minLength(1), z.maxLength(1000)),

@@ -3,11 +3,12 @@
 // the page and the CLI parse those answers with the same schemas. zod/mini keeps the page small.
 // Response schemas are plain (not strict) objects, so a server that adds a field does not break old clients.
 import * as z from "zod/mini";
+import { ID_PATTERN } from "./bytes.js";
 import { isUtcDay } from "./time.js";
 
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 const integer = () => z.number().check(z.int());
-export const id = z.string().check(z.regex(/^[0-9a-f]{32}$/, "expected a 32-character lowercase hex id"));
+export const id = z.string().check(z.regex(ID_PATTERN, "expected a 32-character lowercase hex id"));
 export const deskId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "desk ids are lowercase letters, digits and dashes"));
 export const base64 = z.string().check(z.regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64"));
 const base64Max = (bytes: number) => z.string().check(z.regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64"), z.maxLength(Math.ceil((bytes * 4) / 3) + 4));

@@ -1,6 +1,16 @@
 // Where ciphertext lives. The server app sees only this interface; the Node entry stores files on disk,
 // the Workers entry uses R2. Keys are `attachments/<id>`, `replies/<id>`, `notes/<id>`, and `envelopes/<id>`
 // for submissions stored before envelopes moved into their rows (migration 0004); uploads are addressed by id.
+import { isId } from "../core/bytes.js";
+
+const BLOB_FOLDERS: readonly string[] = ["envelopes", "attachments", "replies", "notes"];
+
+/** Whether `key` is `<folder>/<id>`: stores refuse any other key, so no key can name a path of its own. */
+export function isBlobKey(key: string): boolean {
+  const slash = key.indexOf("/");
+  return slash > 0 && BLOB_FOLDERS.includes(key.slice(0, slash)) && isId(key.slice(slash + 1));
+}
+
 export interface StoredBlob {
   body: ReadableStream<Uint8Array>;
   size: number;

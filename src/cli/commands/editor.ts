@@ -1,6 +1,7 @@
 // `sealdrop editor add|list|revoke`: the newsroom's editors, managed with signed requests by an editor
 // (services/editors.ts).
 import { resolve } from "node:path";
+import { isId } from "../../core/bytes.js";
 import { HOME_OPTIONS, parseCommand, requireOption } from "../args.js";
 import { UsageError } from "../errors.js";
 import { editorHome } from "../home.js";
@@ -73,7 +74,7 @@ async function revokeCommand(argv: string[], io: Io): Promise<void> {
   const { values, positionals, help } = parseCommand("editor revoke", argv, COMMON, { min: 1, max: 1 });
   if (help) return io.out(EDITOR_HELP);
   const id = positionals[0]!;
-  if (!/^[0-9a-f]{32}$/.test(id)) throw new UsageError("sealdrop editor revoke: give the editor's full 32-character id (see `sealdrop editor list`)");
+  if (!isId(id)) throw new UsageError("sealdrop editor revoke: give the editor's full 32-character id (see `sealdrop editor list`)");
   await revokeEditor(await unlockSession(io, values), id);
   io.out(`Revoked editor ${id}. New tips are no longer encrypted to that key.`);
 }

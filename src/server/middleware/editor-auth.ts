@@ -2,7 +2,7 @@
 // sessions: each request carries an Ed25519 signature over method, path, time, nonce and body hash.
 import { ed25519 } from "@noble/curves/ed25519.js";
 import type { MiddlewareHandler } from "hono";
-import { fromBase64Url } from "../../core/bytes.js";
+import { fromBase64Url, isId } from "../../core/bytes.js";
 import { SIGNATURE_HEADERS, SIGNATURE_WINDOW_SECONDS, signedMessage } from "../../core/signing.js";
 import { LIMITS } from "../../core/wire.js";
 import { readBody } from "../body.js";
@@ -14,7 +14,6 @@ export interface EditorVariables {
   body: Uint8Array;
 }
 
-const EDITOR_ID = /^[0-9a-f]{32}$/;
 const NONCE = /^[A-Za-z0-9_-]{22,64}$/;
 const SIGNATURE = /^[A-Za-z0-9_-]{86}$/;
 
@@ -27,7 +26,7 @@ export function editorAuth(deps: Deps): MiddlewareHandler<{ Variables: EditorVar
     if (!editorId || !timestampText || !nonce || !signatureText) {
       throw new HttpError(401, "unauthorized", "This endpoint needs a signed request (see docs/FORMAT.md).");
     }
-    if (!EDITOR_ID.test(editorId) || !/^\d{1,12}$/.test(timestampText) || !NONCE.test(nonce) || !SIGNATURE.test(signatureText)) {
+    if (!isId(editorId) || !/^\d{1,12}$/.test(timestampText) || !NONCE.test(nonce) || !SIGNATURE.test(signatureText)) {
       throw new HttpError(401, "unauthorized", "The signature headers are malformed.");
     }
     const timestamp = Number(timestampText);

@@ -7,13 +7,11 @@ import { constants, createReadStream } from "node:fs";
 import { access, mkdir, open, readdir, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
-import { randomId } from "../../core/bytes.js";
-import type { BlobStore, StoredBlob } from "../blobs.js";
+import { isId, randomId } from "../../core/bytes.js";
+import { type BlobStore, isBlobKey, type StoredBlob } from "../blobs.js";
 import { dayStart, openNoAtime } from "./timestamps.js";
 import { fsyncPath } from "./fsync.js";
 
-const KEY = /^(envelopes|attachments|replies|notes)\/[0-9a-f]{32}$/;
-const UPLOAD_ID = /^[0-9a-f]{32}$/;
 
 /**
  * Directory fsyncs shared between writers: a caller joins a sync that has not started yet (it will
@@ -59,12 +57,12 @@ export class FsBlobStore implements BlobStore {
   }
 
   private path(key: string): string {
-    if (!KEY.test(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
+    if (!isBlobKey(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
     return join(this.root, key);
   }
 
   private uploadPath(uploadId: string): string {
-    if (!UPLOAD_ID.test(uploadId)) throw new Error("invalid upload id");
+    if (!isId(uploadId)) throw new Error("invalid upload id");
     return join(this.root, "uploads", uploadId);
   }
 
@@ -171,6 +169,6 @@ export class FsBlobStore implements BlobStore {
   async list(prefix: string): Promise<string[]> {
     if (!/^(envelopes|attachments|replies|notes|uploads)$/.test(prefix)) throw new Error("invalid blob prefix");
     const names = await readdir(join(this.root, prefix)).catch(() => [] as string[]);
-    return names.filter((n) => UPLOAD_ID.test(n));
+    return names.filter((n) => isId(n));
   }
 }

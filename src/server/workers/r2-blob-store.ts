@@ -5,11 +5,10 @@
 // the last, while sources' parts are whatever the page sent, so completion re-chunks: it streams the parts
 // through one buffer of COPY_CHUNK bytes and uploads each full buffer as a multipart part. Memory stays
 // bounded by one chunk whatever the attachment's size (docs/SCALING.md, "R2").
-import type { BlobStore, StoredBlob } from "../blobs.js";
+import { isId } from "../../core/bytes.js";
+import { type BlobStore, isBlobKey, type StoredBlob } from "../blobs.js";
 import type { R2Bucket, R2Object, R2UploadedPart } from "./bindings.js";
 
-const KEY = /^(envelopes|attachments|replies|notes)\/[0-9a-f]{32}$/;
-const UPLOAD_ID = /^[0-9a-f]{32}$/;
 const PREFIX = /^(envelopes|attachments|replies|notes|uploads)$/;
 
 /** Multipart part size used when assembling an upload: R2 needs ≥ 5 MiB, equal except the last. */
@@ -31,12 +30,12 @@ export class R2BlobStore implements BlobStore {
   }
 
   private key(key: string): string {
-    if (!KEY.test(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
+    if (!isBlobKey(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
     return key;
   }
 
   private uploadPrefix(uploadId: string): string {
-    if (!UPLOAD_ID.test(uploadId)) throw new Error("invalid upload id");
+    if (!isId(uploadId)) throw new Error("invalid upload id");
     return `uploads/${uploadId}/`;
   }
 
@@ -193,9 +192,9 @@ export class R2BlobStore implements BlobStore {
         for (const p of page.delimitedPrefixes) ids.push(p.slice("uploads/".length, -1));
         cursor = page.truncated ? page.cursor : undefined;
       } while (cursor);
-      return ids.filter((id) => UPLOAD_ID.test(id));
+      return ids.filter((id) => isId(id));
     }
-    return (await this.listAll(`${prefix}/`)).map((o) => o.key.slice(prefix.length + 1)).filter((id) => UPLOAD_ID.test(id));
+    return (await this.listAll(`${prefix}/`)).map((o) => o.key.slice(prefix.length + 1)).filter((id) => isId(id));
   }
 }
 
