@@ -4,7 +4,7 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { generateHybridIdentity, generateX25519Identity, identityToRecipient } from "age-encryption";
 import { randomId, toBase64Url } from "../../src/core/bytes.js";
 import { proofOfWorkHeaders } from "../../src/core/pow.js";
-import { SIGNATURE_HEADERS, signedMessage } from "../../src/core/signing.js";
+import { requestSignatureHeaders } from "../../src/core/signing.js";
 import type { EditorPublicKeys } from "../../src/core/wire.js";
 
 export interface SimEditor {
@@ -103,16 +103,9 @@ export class SimClient {
   /** A signed editor request. */
   async editor(kind: string, editor: SimEditor, method: string, path: string, json?: unknown): Promise<Response> {
     const body = json === undefined ? new Uint8Array(0) : enc(JSON.stringify(json));
-    return this.send(kind, method, path, json === undefined ? null : body, json === undefined ? {} : { "content-type": "application/json" }, async () => {
-      const timestamp = Math.floor(Date.now() / 1000);
-      const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
-      const signature = ed25519.sign(signedMessage({ method, pathAndQuery: path, timestamp, nonce, body }), editor.signSecret);
-      return {
-        [SIGNATURE_HEADERS.editor]: editor.id,
-        [SIGNATURE_HEADERS.timestamp]: String(timestamp),
-        [SIGNATURE_HEADERS.nonce]: nonce,
-        [SIGNATURE_HEADERS.signature]: toBase64Url(signature),
-      };
-    });
+    const sign = (message: Uint8Array) => ed25519.sign(message, editor.signSecret);
+    return this.send(kind, method, path, json === undefined ? null : body, json === undefined ? {} : { "content-type": "application/json" }, async () =>
+      requestSignatureHeaders(editor.id, sign, { method, pathAndQuery: path, body }),
+    );
   }
 }

@@ -2,8 +2,8 @@
 // the message is built by src/core/signing.ts, the same code the server verifies against.
 import sodium from "libsodium-wrappers-sumo";
 import { z } from "zod";
-import { randomBytes, toBase64Url, utf8 } from "../core/bytes.js";
-import { SIGNATURE_HEADERS, signedMessage } from "../core/signing.js";
+import { utf8 } from "../core/bytes.js";
+import { requestSignatureHeaders } from "../core/signing.js";
 import { CliError } from "./errors.js";
 
 /** The server refused a request with `{error:{code,message}}` (or failed without one). */
@@ -120,15 +120,7 @@ export class SealdropApi {
   private async signatureHeaders(method: string, pathAndQuery: string, body: Uint8Array): Promise<Record<string, string>> {
     await sodium.ready;
     const signer = this.signer!;
-    const timestamp = Math.floor(Date.now() / 1000);
-    const nonce = toBase64Url(randomBytes(16));
-    const signature = sodium.crypto_sign_detached(signedMessage({ method, pathAndQuery, timestamp, nonce, body }), signer.signSecretKey);
-    return {
-      [SIGNATURE_HEADERS.editor]: signer.editorId,
-      [SIGNATURE_HEADERS.timestamp]: String(timestamp),
-      [SIGNATURE_HEADERS.nonce]: nonce,
-      [SIGNATURE_HEADERS.signature]: toBase64Url(signature),
-    };
+    return requestSignatureHeaders(signer.editorId, (message) => sodium.crypto_sign_detached(message, signer.signSecretKey), { method, pathAndQuery, body });
   }
 }
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { generateHybridIdentity, generateX25519Identity, identityToRecipient } from "age-encryption";
 import { randomId, toBase64Url } from "../../src/core/bytes.js";
-import { signedMessage, SIGNATURE_HEADERS } from "../../src/core/signing.js";
+import { requestSignatureHeaders } from "../../src/core/signing.js";
 import type { EditorPublicKeys } from "../../src/core/wire.js";
 import { initializeNewsroom } from "../../src/server/newsroom.js";
 import { openNodeDatabase } from "../../src/server/node/database.js";
@@ -102,15 +102,8 @@ export interface SignOptions {
 
 /** Headers that sign `method path body` as `editor`. */
 export function signHeaders(editor: TestEditor, method: string, pathAndQuery: string, body: Uint8Array = new Uint8Array(0), o: SignOptions = {}): Record<string, string> {
-  const timestamp = o.timestamp ?? Math.floor(Date.now() / 1000);
-  const nonce = o.nonce ?? toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
-  const signature = ed25519.sign(signedMessage({ method, pathAndQuery, timestamp, nonce, body }), o.secret ?? editor.signSecret);
-  return {
-    [SIGNATURE_HEADERS.editor]: o.editorId ?? editor.id,
-    [SIGNATURE_HEADERS.timestamp]: String(timestamp),
-    [SIGNATURE_HEADERS.nonce]: nonce,
-    [SIGNATURE_HEADERS.signature]: toBase64Url(signature),
-  };
+  const sign = (message: Uint8Array) => ed25519.sign(message, o.secret ?? editor.signSecret);
+  return requestSignatureHeaders(o.editorId ?? editor.id, sign, { method, pathAndQuery, body, timestamp: o.timestamp, nonce: o.nonce });
 }
 
 export async function editorFetch(server: { url: string }, editor: TestEditor, method: string, path: string, json?: unknown): Promise<Response> {
