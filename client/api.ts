@@ -1,6 +1,7 @@
 // The page's side of the HTTP API (docs/FORMAT.md, "Wire types" and "Proof of work"). Same-origin
 // only, no credentials: the source's browser keeps no cookie and sends none.
 import * as z from "zod/mini";
+import { ApiError, apiErrorFrom } from "../src/core/api-error.js";
 import { utf8 } from "../src/core/bytes.js";
 import { POW_HEADER, POW_PATH, powHeaderFor } from "../src/core/pow.js";
 import {
@@ -16,33 +17,9 @@ import {
   type UploadStatus,
 } from "../src/core/wire.js";
 
-/** The server answered with a 4xx `{error:{code,message}}` (or something else that was not success). */
-export class ApiError extends Error {
-  override name = "ApiError";
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** The request never got an answer: offline, reset, or a proxy in the way. */
 export class NetworkError extends Error {
   override name = "NetworkError";
-}
-
-function errorFrom(status: number, body: string): ApiError {
-  try {
-    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
-    const code = parsed.error?.code;
-    const message = parsed.error?.message;
-    if (typeof code === "string") return new ApiError(status, code, typeof message === "string" ? message : code);
-  } catch {
-    // Not our JSON: a proxy's page, a truncated body. Fall through to a generic code.
-  }
-  return new ApiError(status, `http_${status}`, `HTTP ${status}`);
 }
 
 type Headers = Record<string, string>;
@@ -67,7 +44,7 @@ async function request<T>(method: string, path: string, schema: z.ZodMiniType<T>
   } catch {
     throw new NetworkError("the response was cut off");
   }
-  if (!response.ok) throw errorFrom(response.status, text);
+  if (!response.ok) throw apiErrorFrom(response.status, text);
   return schema.parse(JSON.parse(text));
 }
 
@@ -132,7 +109,7 @@ export function putPart(uploadId: string, index: number, bytes: Uint8Array, onPr
         xhr.onabort = xhr.onerror;
         xhr.onload = () => {
           if (xhr.status < 200 || xhr.status > 299) {
-            reject(errorFrom(xhr.status, xhr.responseText));
+            reject(apiErrorFrom(xhr.status, xhr.responseText));
             return;
           }
           try {

@@ -1,7 +1,8 @@
 // The tip form: desk, message, files, and the progress and error regions that narrate a submission.
 import type { ReplyChannel } from "../src/core/envelope.js";
 import type { Receipt } from "../src/core/wire.js";
-import { ApiError, NetworkError } from "./api.js";
+import { ApiError } from "../src/core/api-error.js";
+import { NetworkError } from "./api.js";
 import { h } from "./dom.js";
 import { fileSize } from "./format.js";
 import type { Language, MessageKey, Translate } from "../src/i18n/index.js";

@@ -1,5 +1,6 @@
 // Where an upload stands on the server: GET /api/uploads/:id → {parts, bytes}. Used to resume after a
 // dropped connection. Same-origin, no credentials, nothing cached.
+import { ApiError } from "../../src/core/api-error.js";
 import { uploadStatus, type UploadStatus } from "../../src/core/wire.js";
 
 export async function getUploadStatus(uploadId: string, fetcher: typeof fetch = fetch): Promise<UploadStatus> {
@@ -16,7 +17,7 @@ export async function getUploadStatus(uploadId: string, fetcher: typeof fetch = 
   }
   if (!response.ok) {
     const code = response.status >= 500 ? `http_${response.status}` : "upload_gone";
-    throw Object.assign(new Error(`the server answered ${response.status} for the upload's status`), { name: "ApiError", code, status: response.status });
+    throw new ApiError(response.status, code, `the server answered ${response.status} for the upload's status`);
   }
   return uploadStatus.parse(await response.json());
 }

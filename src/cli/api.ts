@@ -2,21 +2,10 @@
 // the message is built by src/core/signing.ts, the same code the server verifies against.
 import sodium from "libsodium-wrappers-sumo";
 import { z } from "zod";
+import { ApiError, apiErrorFrom } from "../core/api-error.js";
 import { utf8 } from "../core/bytes.js";
 import { requestSignatureHeaders } from "../core/signing.js";
 import { CliError } from "./errors.js";
-
-/** The server refused a request with `{error:{code,message}}` (or failed without one). */
-export class ApiError extends Error {
-  override name = "ApiError";
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
 
 export interface Signer {
   editorId: string;
@@ -60,7 +49,7 @@ export class SealdropApi {
   /** Streams a binary response body. */
   async stream(path: string): Promise<{ body: ReadableStream<Uint8Array>; size: number | null }> {
     const response = await this.send("GET", path, undefined);
-    if (!response.body) throw new ApiError("bad_response", "the server sent no body", response.status);
+    if (!response.body) throw new ApiError(response.status, "bad_response", "the server sent no body");
     const length = response.headers.get("content-length");
     return { body: response.body, size: length === null ? null : Number(length) };
   }
@@ -70,13 +59,13 @@ export class SealdropApi {
     const { body, size } = await this.stream(path);
     if (size !== null && size > maxBytes) {
       await body.cancel();
-      throw new ApiError("bad_response", `the server sent ${size} bytes, more than the expected ${maxBytes}`, 200);
+      throw new ApiError(200, "bad_response", `the server sent ${size} bytes, more than the expected ${maxBytes}`);
     }
     const chunks: Uint8Array[] = [];
     let total = 0;
     for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
       total += chunk.length;
-      if (total > maxBytes) throw new ApiError("bad_response", `the server sent more than the expected ${maxBytes} bytes`, 200);
+      if (total > maxBytes) throw new ApiError(200, "bad_response", `the server sent more than the expected ${maxBytes} bytes`);
       chunks.push(chunk);
     }
     const out = new Uint8Array(total);
@@ -94,10 +83,10 @@ export class SealdropApi {
     try {
       json = await response.json();
     } catch {
-      throw new ApiError("bad_response", `the server's answer to ${method} ${path} is not JSON`, response.status);
+      throw new ApiError(response.status, "bad_response", `the server's answer to ${method} ${path} is not JSON`);
     }
     const parsed = z.safeParse(schema, json);
-    if (!parsed.success) throw new ApiError("bad_response", `unexpected answer to ${method} ${path}: ${parsed.error.issues[0]?.message}`, response.status);
+    if (!parsed.success) throw new ApiError(response.status, "bad_response", `unexpected answer to ${method} ${path}: ${parsed.error.issues[0]?.message}`);
     return parsed.data;
   }
 
@@ -126,11 +115,5 @@ export class SealdropApi {
 
 async function apiError(response: Response): Promise<ApiError> {
   const text = await response.text().catch(() => "");
-  try {
-    const { error } = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-    if (error && typeof error.code === "string" && typeof error.message === "string") return new ApiError(error.code, error.message, response.status);
-  } catch {
-    // Not our JSON: a proxy's error page, say. Fall through.
-  }
-  return new ApiError(`http_${response.status}`, `the server answered ${response.status} ${response.statusText}`.trim(), response.status);
+  return apiErrorFrom(response.status, text, `the server answered ${response.status} ${response.statusText}`.trim());
 }

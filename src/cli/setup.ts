@@ -2,8 +2,9 @@
 // straight into a local server database or sent to a running server with its setup token.
 import { unlink } from "node:fs/promises";
 import { newsroomFingerprint } from "../core/fingerprint.js";
+import { ApiError } from "../core/api-error.js";
 import { type NewsroomSetup, newsroomSetup, setupResponse } from "../core/wire.js";
-import { ApiError, SealdropApi } from "./api.js";
+import { SealdropApi } from "./api.js";
 import { type Editor, createEditor, editorPublicKeys, saveEditor } from "./editor.js";
 import { CliError, UsageError } from "./errors.js";
 import { exists } from "./files.js";

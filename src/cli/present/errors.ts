@@ -1,6 +1,6 @@
 // How a failed command reads on stderr: its message, and for a refusal the server's code. Messages often
 // quote the server (an error body, a name) or a file, so the whole text is made terminal-safe.
-import { ApiError } from "../api.js";
+import { ApiError } from "../../core/api-error.js";
 import { CliError } from "../errors.js";
 import { terminalSafe } from "../text.js";
 

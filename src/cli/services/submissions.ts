@@ -1,8 +1,8 @@
 // The vault's submissions: listed with their first lines (decrypted locally), and deleted from the server
 // and, if asked, from the vault.
 import { pseudonymFor } from "../../core/pseudonym.js";
+import { ApiError } from "../../core/api-error.js";
 import { deletedResponse } from "../../core/wire.js";
-import { ApiError } from "../api.js";
 import { tryOpenEnvelope } from "../decrypt.js";
 import { firstLine } from "../text.js";
 import { type EditorSession, type UnlockedHome, withVault } from "./session.js";
