@@ -28,13 +28,5 @@ export function startsWith(b: Uint8Array, o: number, text: string): boolean {
   return true;
 }
 
-/** Concatenates kept pieces of the input into the cleaned file. */
-export function join(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** Concatenates kept pieces of the input into the cleaned file (core's concatChunks: any number of pieces). */
+export { concatChunks as join } from "../../src/core/bytes.js";

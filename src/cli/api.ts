@@ -3,7 +3,7 @@
 import sodium from "libsodium-wrappers-sumo";
 import { z } from "zod";
 import { ApiError, apiErrorFrom } from "../core/api-error.js";
-import { utf8 } from "../core/bytes.js";
+import { concatChunks, utf8 } from "../core/bytes.js";
 import { requestSignatureHeaders } from "../core/signing.js";
 import { CliError } from "./errors.js";
 
@@ -68,13 +68,7 @@ export class SealdropApi {
       if (total > maxBytes) throw new ApiError(200, "bad_response", `the server sent more than the expected ${maxBytes} bytes`);
       chunks.push(chunk);
     }
-    const out = new Uint8Array(total);
-    let offset = 0;
-    for (const c of chunks) {
-      out.set(c, offset);
-      offset += c.length;
-    }
-    return out;
+    return concatChunks(chunks);
   }
 
   private async json<T>(method: string, path: string, body: unknown, schema: z.core.$ZodType<T>): Promise<T> {

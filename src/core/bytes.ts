@@ -55,7 +55,11 @@ export function fromBase64(s: string): Uint8Array<ArrayBuffer> {
 export const toBase64Url = (b: Uint8Array): string => base64urlnopad.encode(b);
 export const fromBase64Url = (s: string): Uint8Array => base64urlnopad.decode(s);
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+/** The parts one after another, in a new array. */
+export const concatBytes = (...parts: Uint8Array[]): Uint8Array => concatChunks(parts);
+
+/** concatBytes for a list of any length (received chunks, kept pieces), which could not all be arguments. */
+export function concatChunks(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {

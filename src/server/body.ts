@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import * as z from "zod/mini";
 import { en } from "zod/locales";
 import { isAgeFile } from "../core/age.js";
-import { fromBase64 } from "../core/bytes.js";
+import { concatChunks, fromBase64 } from "../core/bytes.js";
 import { HttpError } from "./http-error.js";
 
 // zod/mini ships without messages (to keep the page small); the server says what was wrong in English.
@@ -42,13 +42,7 @@ export async function readBody(c: Context, max: number): Promise<Uint8Array> {
     }
     chunks.push(result.value);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatChunks(chunks);
 }
 
 const tooLarge = (max: number) => new HttpError(413, "payload_too_large", `The request body is larger than ${max} bytes.`);
