@@ -9,6 +9,7 @@
 // Blobs come before the rows that refer to them, so a restore writes them first, as the server does.
 import { createHash, type Hash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
+import { isBlobKey } from "../../blobs.js";
 import { BackupError } from "./errors.js";
 
 export const MAGIC = "sealdrop-backup 1\n";
@@ -159,7 +160,6 @@ function record(line: string | null): Record<string, unknown> {
   throw new BackupFormatError("backup_corrupt", "a record of the backup is not a JSON object");
 }
 
-const BLOB_KEY = /^(envelopes|attachments|replies|notes)\/[0-9a-f]{32}$/;
 const TABLE = /^[a-z_][a-z0-9_]{0,62}$/;
 const COLUMN = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -201,7 +201,7 @@ export async function readBackup(file: FileHandle, visit: Visitor = {}): Promise
       return { manifest, end: r as unknown as EndRecord };
     }
     if (r.kind === "blob") {
-      if (typeof r.key !== "string" || !BLOB_KEY.test(r.key) || typeof r.size !== "number" || !Number.isSafeInteger(r.size) || r.size < 0) {
+      if (typeof r.key !== "string" || !isBlobKey(r.key) || typeof r.size !== "number" || !Number.isSafeInteger(r.size) || r.size < 0) {
         throw new BackupFormatError("backup_corrupt", "a file record of the backup is malformed");
       }
       if (tables > 0) throw new BackupFormatError("backup_corrupt", "a file comes after the rows in the backup");
