@@ -1,52 +1,108 @@
-// Start-up housekeeping: drop expired uploads and any blob that no row refers to (left by a crash
-// between writing blobs and committing rows, or between deleting rows and blobs). Only unacknowledged
-// or deleted data is ever removed here.
+// The periodic job every entry runs (Node: at start and on a timer; Workers: the cron `scheduled`
+// handler): drop expired uploads, rows and blobs, and any blob that no row refers to (left by a crash
+// between writing blobs and committing rows, or between deleting rows and blobs). Only unacknowledged or
+// deleted data is ever removed here.
+//
+// While the server runs, a blob is written before the row that refers to it (invariant 6), so a blob
+// without a row may be one a request is about to commit. An orphan is therefore removed only once it has
+// been seen without a row for `orphanGraceMs` by this job's own earlier runs; a run with `quiescent: true`
+// (Node start-up, before the app serves) removes orphans at once.
+import type { Kysely } from "kysely";
 import { coarseDay } from "../core/time.js";
-import type { Deps } from "./deps.js";
+import type { BlobStore } from "./blobs.js";
+import type { Database } from "./db/schema.js";
 
-export interface SweepReport {
+export interface MaintenanceOptions {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  /** The clock a run uses when not given a time. */
+  now: () => Date;
+  /** How long a blob must have been seen without a row before a live run removes it; default ten minutes. */
+  orphanGraceMs?: number;
+}
+
+export interface MaintenanceReport {
   expiredUploads: number;
   orphanBlobs: number;
 }
 
-export async function sweepOrphans(deps: Deps): Promise<SweepReport> {
-  const today = coarseDay(deps.now());
-  const expired = await deps.db.selectFrom("uploads").select("id").where("expires_day", "<", today).execute();
-  if (expired.length > 0) {
-    await deps.db.deleteFrom("uploads").where("expires_day", "<", today).execute();
+/** Every blob key the store holds, uploads as `uploads/<id>`. Listed before rows are read: see `run`. */
+async function listBlobs(blobs: BlobStore): Promise<string[]> {
+  const keys: string[] = [];
+  for (const prefix of ["uploads", "envelopes", "attachments", "replies", "notes"]) {
+    for (const id of await blobs.list(prefix)) keys.push(`${prefix}/${id}`);
   }
-  const live = new Set((await deps.db.selectFrom("uploads").select("id").execute()).map((r) => r.id));
-  const submissions = new Set((await deps.db.selectFrom("submissions").select("id").execute()).map((r) => r.id));
-  const attachments = new Set((await deps.db.selectFrom("attachments").select("id").execute()).map((r) => r.id));
+  return keys;
+}
 
-  let orphanBlobs = 0;
-  for (const id of await deps.blobs.list("uploads")) {
-    if (!live.has(id)) {
-      await deps.blobs.abortUpload(id);
+export class Maintenance {
+  /** Orphans seen by earlier runs, with when they were first seen. */
+  private readonly suspects = new Map<string, number>();
+  private readonly graceMs: number;
+  private running: Promise<MaintenanceReport> | null = null;
+
+  constructor(private readonly options: MaintenanceOptions) {
+    this.graceMs = options.orphanGraceMs ?? 10 * 60_000;
+  }
+
+  /** One sweep; a call while one runs waits for it and then runs its own. */
+  async run(options: { now?: Date; quiescent?: boolean } = {}): Promise<MaintenanceReport> {
+    const previous = this.running;
+    const mine = (async () => {
+      await previous?.catch(() => {});
+      return this.sweep(options.now ?? this.options.now(), options.quiescent ?? false);
+    })();
+    this.running = mine;
+    try {
+      return await mine;
+    } finally {
+      if (this.running === mine) this.running = null;
+    }
+  }
+
+  private async sweep(now: Date, quiescent: boolean): Promise<MaintenanceReport> {
+    const { db, blobs } = this.options;
+    const today = coarseDay(now);
+    const expired = (await db.selectFrom("uploads").select("id").where("expires_day", "<", today).execute()).map((r) => r.id);
+    // Rows first: a part written meanwhile finds no upload, and its bytes are an orphan for a later run.
+    // In slices: D1 binds at most 100 values per statement.
+    for (let i = 0; i < expired.length; i += 50) {
+      await db.deleteFrom("uploads").where("id", "in", expired.slice(i, i + 50)).execute();
+    }
+    for (const id of expired) await blobs.abortUpload(id);
+
+    // Blobs are listed before rows are read, and rows are read uploads before attachments: a submission
+    // moves an upload's blob and then, in one commit, adds its attachment row and drops its upload row,
+    // so a blob listed here is found under one of the two.
+    const listed = await listBlobs(blobs);
+    const referenced = new Set<string>();
+    for (const r of await db.selectFrom("uploads").select("id").execute()) {
+      referenced.add(`uploads/${r.id}`);
+      // An attachment blob whose upload is still live belongs to a submission that may yet be retried.
+      referenced.add(`attachments/${r.id}`);
+    }
+    for (const r of await db.selectFrom("attachments").select("id").execute()) referenced.add(`attachments/${r.id}`);
+    for (const r of await db.selectFrom("submissions").select("id").execute()) referenced.add(`envelopes/${r.id}`);
+    for (const table of ["replies", "notes"] as const) {
+      for (const r of await db.selectFrom(table).select("id").execute()) referenced.add(`${table}/${r.id}`);
+    }
+
+    let orphanBlobs = 0;
+    const nowMs = now.getTime();
+    const seen = new Set<string>();
+    for (const key of listed) {
+      if (referenced.has(key)) continue;
+      seen.add(key);
+      const since = this.suspects.get(key) ?? nowMs;
+      this.suspects.set(key, since);
+      if (!quiescent && nowMs - since < this.graceMs) continue;
+      const [prefix, id] = key.split("/") as [string, string];
+      if (prefix === "uploads") await blobs.abortUpload(id);
+      else await blobs.delete(key);
+      this.suspects.delete(key);
       orphanBlobs++;
     }
+    for (const key of this.suspects.keys()) if (!seen.has(key)) this.suspects.delete(key);
+    return { expiredUploads: expired.length, orphanBlobs };
   }
-  for (const id of await deps.blobs.list("envelopes")) {
-    if (!submissions.has(id)) {
-      await deps.blobs.delete(`envelopes/${id}`);
-      orphanBlobs++;
-    }
-  }
-  // An attachment blob whose upload is still live belongs to a submission that may yet be retried.
-  for (const id of await deps.blobs.list("attachments")) {
-    if (!attachments.has(id) && !live.has(id)) {
-      await deps.blobs.delete(`attachments/${id}`);
-      orphanBlobs++;
-    }
-  }
-  for (const table of ["replies", "notes"] as const) {
-    const known = new Set((await deps.db.selectFrom(table).select("id").execute()).map((r) => r.id));
-    for (const id of await deps.blobs.list(table)) {
-      if (!known.has(id)) {
-        await deps.blobs.delete(`${table}/${id}`);
-        orphanBlobs++;
-      }
-    }
-  }
-  return { expiredUploads: expired.length, orphanBlobs };
 }

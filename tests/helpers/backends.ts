@@ -277,7 +277,8 @@ export async function d1DatabaseFile(persistDir: string): Promise<string> {
  * Starts the worker with `wrangler dev --local` on free ports, its D1 and R2 in a fresh temporary directory;
  * `assetsDir` serves that build of the page instead of wrangler.toml's dist/client.
  */
-export async function startWorker(options: { setupToken: string; assetsDir?: string }): Promise<RunningWorker> {
+/** `vars`: more worker variables (`--var NAME:value`), e.g. request budgets. */
+export async function startWorker(options: { setupToken: string; assetsDir?: string; vars?: Record<string, string> }): Promise<RunningWorker> {
   const persistDir = await mkdtemp(join(tmpdir(), "sealdrop-workerd-"));
   applyD1Migrations(persistDir);
   // wrangler.toml serves dist/client as assets and refuses to start without the directory.
@@ -292,6 +293,7 @@ export async function startWorker(options: { setupToken: string; assetsDir?: str
       "--persist-to", persistDir, "--show-interactive-dev-session=false", "--live-reload=false", "--log-level", "warn",
       "--var", `SEALDROP_SETUP_TOKEN:${options.setupToken}`, "--var", "SEALDROP_HTTPS:false",
       ...(options.assetsDir ? ["--assets", options.assetsDir] : []),
+      ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" } },
   );

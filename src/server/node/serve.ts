@@ -10,8 +10,9 @@ import type { Deps, ServerConfig } from "../deps.js";
 import { groupCommit } from "../group-commit.js";
 import { openServerDatabase } from "./database.js";
 import { FsBlobStore } from "./fs-blob-store.js";
-import { sweepOrphans } from "../maintenance.js";
+import { Maintenance, type MaintenanceReport } from "../maintenance.js";
 import { isPostgresUrl, openPostgresDatabase } from "../postgres/database.js";
+import { runEvery } from "./periodic.js";
 import { startRestamping } from "./timestamps.js";
 
 function requirePostgresUrl(database: string): string {
@@ -38,6 +39,12 @@ export interface NodeServerOptions {
    * exact change time stays on disk. Default 60.
    */
   restampMinutes?: number;
+  /** Minutes between runs of the maintenance job (maintenance.ts), which also runs at start. Default 60. */
+  maintenanceMinutes?: number;
+  /** Called with the report of every maintenance run, the start-up one included. */
+  onMaintenance?: (report: MaintenanceReport) => void;
+  /** The server's clock; default the system's. Tests move it. */
+  now?: () => Date;
 }
 
 export interface RunningServer {
@@ -47,12 +54,12 @@ export interface RunningServer {
 
 export async function createNodeDeps(
   dataDir: string,
-  options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits"> = {},
+  options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits" | "now"> = {},
 ): Promise<Deps> {
   const { db, durable } = options.database
     ? { db: await openPostgresDatabase(requirePostgresUrl(options.database)), durable: undefined }
     : await openServerDatabase(dataDir);
-  const now = () => new Date();
+  const now = options.now ?? (() => new Date());
   const blobs = await new FsBlobStore(join(dataDir, "blobs"), now).init();
   return {
     db,
@@ -83,7 +90,11 @@ function staticClient(root: string): MiddlewareHandler {
 
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const deps = await createNodeDeps(options.dataDir, options);
-  await sweepOrphans(deps);
+  // Before the app serves, nothing is being written: orphans left by a crash go at once.
+  const maintenance = new Maintenance({ db: deps.db, blobs: deps.blobs, now: deps.now });
+  const report = (r: MaintenanceReport) => options.onMaintenance?.(r);
+  report(await maintenance.run({ quiescent: true }));
+  const periodic = runEvery(options.maintenanceMinutes ?? 60, "maintenance", async () => report(await maintenance.run()));
   const restamper = await startRestamping(options.dataDir, options.restampMinutes ?? 60, deps.now);
   const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
   const hasClient = existsSync(join(clientDir, "index.html"));
@@ -97,8 +108,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         close: () =>
           new Promise<void>((done) => {
             server.close(() => {
-              void restamper
-                .stop()
+              void Promise.all([restamper.stop(), periodic.stop()])
                 .then(() => deps.db.destroy())
                 .then(() => done());
             });

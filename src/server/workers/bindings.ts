@@ -60,3 +60,10 @@ export interface R2Bucket {
 export interface AssetsBinding {
   fetch(request: Request): Promise<Response>;
 }
+
+/** What a cron trigger hands the `scheduled` handler. */
+export interface ScheduledController {
+  /** When the trigger was due, in milliseconds since the epoch. */
+  scheduledTime: number;
+  cron: string;
+}

@@ -1,10 +1,16 @@
 // The Cloudflare Workers entry: D1 for rows, R2 for blobs, the built source page as static assets, and
 // the same createApp as every other deployment. It only wires deps (see wrangler.toml for the bindings).
+//
+// Lifetime: one app per isolate, built on the isolate's first event and kept for its life, so the request
+// budgets, the adaptive difficulty and the cached challenge key live as long as the isolate (an isolate's
+// bindings never change). The cron trigger in wrangler.toml runs the maintenance job (maintenance.ts).
+import type { Hono } from "hono";
 import { Kysely } from "kysely";
 import { createApp } from "../app.js";
 import type { Database } from "../db/schema.js";
-import type { Deps } from "../deps.js";
-import type { AssetsBinding, D1Database, R2Bucket } from "./bindings.js";
+import type { Deps, ServerConfig } from "../deps.js";
+import { Maintenance } from "../maintenance.js";
+import type { AssetsBinding, D1Database, R2Bucket, ScheduledController } from "./bindings.js";
 import { staticAssets } from "./assets.js";
 import { D1Dialect } from "./d1-dialect.js";
 import { R2BlobStore } from "./r2-blob-store.js";
@@ -17,6 +23,25 @@ export interface Env {
   SEALDROP_SETUP_TOKEN?: string;
   /** "false" turns HSTS off, e.g. for `wrangler dev` on plain http. Workers are served over https. */
   SEALDROP_HTTPS?: string;
+  /** Request budgets per isolate (docs/SECURITY.md, "Rate limits"); unset: the defaults. */
+  SEALDROP_ANONYMOUS_WRITES_PER_MINUTE?: string;
+  SEALDROP_MAILBOX_FETCHES_PER_HOUR?: string;
+}
+
+function count(env: Env, name: "SEALDROP_ANONYMOUS_WRITES_PER_MINUTE" | "SEALDROP_MAILBOX_FETCHES_PER_HOUR"): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === "") return undefined;
+  if (!/^\d{1,9}$/.test(text) || Number(text) < 1) throw new Error(`${name} must be a positive whole number`);
+  return Number(text);
+}
+
+function rateLimits(env: Env): ServerConfig["rateLimits"] {
+  const anonymousWritesPerMinute = count(env, "SEALDROP_ANONYMOUS_WRITES_PER_MINUTE");
+  const mailboxFetchesPerHour = count(env, "SEALDROP_MAILBOX_FETCHES_PER_HOUR");
+  return {
+    ...(anonymousWritesPerMinute === undefined ? {} : { anonymousWritesPerMinute }),
+    ...(mailboxFetchesPerHour === undefined ? {} : { mailboxFetchesPerHour }),
+  };
 }
 
 export function createWorkerDeps(env: Env): Deps {
@@ -24,13 +49,34 @@ export function createWorkerDeps(env: Env): Deps {
     db: new Kysely<Database>({ dialect: new D1Dialect(env.DB) }),
     blobs: new R2BlobStore(env.BLOBS),
     now: () => new Date(),
-    config: { setupToken: env.SEALDROP_SETUP_TOKEN || undefined, https: env.SEALDROP_HTTPS !== "false" },
+    config: { setupToken: env.SEALDROP_SETUP_TOKEN || undefined, https: env.SEALDROP_HTTPS !== "false", rateLimits: rateLimits(env) },
   };
+}
+
+interface Isolate {
+  app: Hono;
+  maintenance: Maintenance;
+}
+
+let isolate: Isolate | undefined;
+
+function isolateFor(env: Env): Isolate {
+  if (!isolate) {
+    const deps = createWorkerDeps(env);
+    isolate = {
+      app: createApp(deps, env.ASSETS ? { client: staticAssets(env.ASSETS) } : {}),
+      maintenance: new Maintenance({ db: deps.db, blobs: deps.blobs, now: deps.now }),
+    };
+  }
+  return isolate;
 }
 
 export default {
   fetch(request: Request, env: Env): Response | Promise<Response> {
-    const app = createApp(createWorkerDeps(env), env.ASSETS ? { client: staticAssets(env.ASSETS) } : {});
-    return app.fetch(request, env);
+    return isolateFor(env).app.fetch(request, env);
+  },
+  /** The cron trigger (wrangler.toml): one maintenance run, judged at the time it was scheduled for. */
+  async scheduled(controller: ScheduledController, env: Env): Promise<void> {
+    await isolateFor(env).maintenance.run({ now: new Date(controller.scheduledTime) });
   },
 };
