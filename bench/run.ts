@@ -12,7 +12,7 @@ import { build as esbuild } from "esbuild";
 import { build } from "vite";
 import { initializeNewsroom } from "../src/server/newsroom.js";
 import { openNodeDatabase } from "../src/server/node/database.js";
-import { makeEditor } from "../tests/helpers/server.js";
+import { testNewsroom } from "../tests/helpers/newsroom.js";
 import { largeFigures, memoryFigures, openpgpFigures, uploadFigures, type BenchServer } from "./browser.js";
 import { decryptFigures } from "./decrypt.js";
 import { ingestFigures } from "./ingest.js";
@@ -50,12 +50,12 @@ async function main(): Promise<void> {
   const figures: Figures = { rows: [], notes: [] };
   const add = (f: Figures) => (figures.rows.push(...f.rows), figures.notes.push(...f.notes));
   try {
-    const editor = await makeEditor({ classic: true, desks: ["news"] });
+    const { editor, setup } = await testNewsroom({ classic: true });
     /** A fresh sealdrop server (own data folder, proof of work and rate limits off) serving `clientDir`. */
     const startServer = async (name: string, clientDir: string): Promise<BenchServer> => {
       const dataDir = join(work, name);
       const db = await openNodeDatabase(dataDir);
-      await initializeNewsroom(db, { name: "Bench", desks: [{ id: "news", name: "News" }], editor: editor.publicKeys }, new Date());
+      await initializeNewsroom(db, setup, new Date());
       await db.destroy();
       const server = await startProcess(await serverScript(), [dataDir, clientDir]);
       children.push(server.child);

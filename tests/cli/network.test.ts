@@ -9,7 +9,7 @@ import { openJson, replySchema } from "../../src/core/messages.js";
 import { pseudonymFor } from "../../src/core/pseudonym.js";
 import { type RunningServer, startNodeServer } from "../../src/server/node/serve.js";
 import { powFetch } from "../helpers/pow.js";
-import { filesUnder } from "../helpers/server.js";
+import { filesUnder } from "../helpers/deployment.js";
 import { fetchNewsroom, submitTip } from "../helpers/source.js";
 import { runCli, runInProcess, tempDir } from "./helpers.js";
 

@@ -1,6 +1,7 @@
-// The three deployments as test servers: Node + SQLite, Node + a real PostgreSQL server started here
-// from Debian's binaries on a temporary directory and port, and workerd (`wrangler dev --local`, D1 and
-// R2 persisted to a temporary directory). Each test server can scan its stores for plaintext.
+// The PostgreSQL and workerd deployments for tests (Node + SQLite is in server.ts, which picks among the
+// three): a real PostgreSQL server started here from Debian's binaries on a temporary directory and port,
+// and workerd (`wrangler dev --local`, D1 and R2 persisted to a temporary directory). Each test server
+// holds the test newsroom and can scan its stores for plaintext.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
@@ -10,31 +11,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { randomId } from "../../src/core/bytes.js";
-import { initializeNewsroom } from "../../src/server/newsroom.js";
 import { openPostgresDatabase } from "../../src/server/postgres/database.js";
 import { type RunningServer, startNodeServer } from "../../src/server/node/serve.js";
-import { filesUnder, makeEditor, type TestServer } from "./server.js";
-
-export const BACKENDS = ["sqlite", "postgres", "workerd"] as const;
-export type Backend = (typeof BACKENDS)[number];
+import { filesUnder, type TestServer, type TestServerOptions } from "./deployment.js";
+import { seedNewsroom, setUpNewsroomOver } from "./newsroom.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
-
-export function parseBackend(value: string): Backend {
-  if (!(BACKENDS as readonly string[]).includes(value)) throw new Error(`unknown test backend ${JSON.stringify(value)}: use one of ${BACKENDS.join(", ")}`);
-  return value as Backend;
-}
-
-/** SEALDROP_TEST_BACKEND, or sqlite. */
-export const currentBackend = (): Backend => parseBackend(process.env.SEALDROP_TEST_BACKEND ?? "sqlite");
-
-/** SEALDROP_TEST_BACKENDS (comma-separated), or all three. */
-export function selectedBackends(): Backend[] {
-  const list = process.env.SEALDROP_TEST_BACKENDS?.split(",").map((s) => s.trim()).filter(Boolean);
-  if (!list) return [...BACKENDS];
-  return list.map(parseBackend);
-}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -332,71 +315,56 @@ export async function startWorker(options: { setupToken: string; assetsDir?: str
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Test servers
+// Test servers (tests/helpers/server.ts chooses among them)
 
-export interface BackendServer extends TestServer {
-  backend: Backend;
+/** The test newsroom in its own database on the shared cluster, served by the Node entry. */
+export async function startPostgresTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const cluster = await acquireCluster();
+  let database: string | undefined;
+  let dataDir: string | undefined;
+  let server: RunningServer;
+  let editor: TestServer["editor"];
+  try {
+    database = await cluster.createDatabase();
+    const db = await openPostgresDatabase(cluster.urlFor(database));
+    ({ editor } = await seedNewsroom(db, options).finally(() => db.destroy()));
+    dataDir = await mkdtemp(join(tmpdir(), "sealdrop-test-pg-"));
+    server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", clientDir: options.clientDir, database: cluster.urlFor(database) });
+  } catch (e) {
+    if (database) await cluster.dropDatabase(database);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await releaseCluster();
+    throw e;
+  }
+  return {
+    ...server,
+    backend: "postgres",
+    dataDir: dataDir!,
+    editor,
+    storedBytes: async () => [{ where: `pg_dump ${database}`, bytes: cluster.dump(database!) }, ...(await filesUnder(dataDir!))],
+    dispose: async () => {
+      await server.close();
+      await cluster.dropDatabase(database!);
+      await releaseCluster();
+      await rm(dataDir!, { recursive: true, force: true });
+    },
+  };
 }
 
-const DESKS = [
-  { id: "news", name: "News" },
-  { id: "investigations", name: "Investigations" },
-];
-
-
-export async function startBackendServer(backend: Backend, options: { classic?: boolean; clientDir?: string } = {}): Promise<BackendServer> {
-  const editor = await makeEditor({ classic: options.classic, desks: DESKS.map((d) => d.id) });
-  const setup = { name: "Test Newsroom", desks: DESKS, editor: editor.publicKeys };
-  if (backend === "sqlite") {
-    const { startTestServer } = await import("./server.js");
-    const server = await startTestServer({ ...options, backend: "sqlite" });
-    return { ...server, backend };
-  }
-  if (backend === "postgres") {
-    const cluster = await acquireCluster();
-    let database: string | undefined;
-    let dataDir: string | undefined;
-    let server: RunningServer;
-    try {
-      database = await cluster.createDatabase();
-      const db = await openPostgresDatabase(cluster.urlFor(database));
-      await initializeNewsroom(db, setup, new Date()).finally(() => db.destroy());
-      dataDir = await mkdtemp(join(tmpdir(), "sealdrop-test-pg-"));
-      server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", clientDir: options.clientDir, database: cluster.urlFor(database) });
-    } catch (e) {
-      if (database) await cluster.dropDatabase(database);
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
-      await releaseCluster();
-      throw e;
-    }
-    return {
-      ...server,
-      backend,
-      dataDir: dataDir!,
-      editor,
-      storedBytes: async () => [{ where: `pg_dump ${database}`, bytes: cluster.dump(database!) }, ...(await filesUnder(dataDir!))],
-      dispose: async () => {
-        await server.close();
-        await cluster.dropDatabase(database!);
-        await releaseCluster();
-        await rm(dataDir!, { recursive: true, force: true });
-      },
-    };
-  }
+/** The test newsroom on workerd, set up by its setup request: D1 is not reachable from this process. */
+export async function startWorkerdTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const token = `setup-${randomId()}`;
   const worker = await startWorker({ setupToken: token, assetsDir: options.clientDir });
-  const res = await fetch(`${worker.url}/api/setup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ token, newsroom: setup }),
-  });
-  if (res.status !== 201) {
+  let editor: TestServer["editor"];
+  try {
+    ({ editor } = await setUpNewsroomOver(worker.url, token, options));
+  } catch (e) {
     await worker.dispose();
-    throw new Error(`setup on workerd: ${res.status} ${await res.text()}`);
+    throw e;
   }
   return {
     url: worker.url,
-    backend,
+    backend: "workerd",
     dataDir: worker.persistDir,
     editor,
     close: () => worker.stop(),

@@ -6,7 +6,8 @@ import { toBase64 } from "../../src/core/bytes.js";
 import { newCodenameEntropy } from "../../src/core/codename.js";
 import { credentialHash, deriveSourceKeys } from "../../src/core/derive.js";
 import { powFetch } from "../helpers/pow.js";
-import { editorFetch, makeEditor, signHeaders, type TestEditor } from "../helpers/server.js";
+import { makeEditor, type TestEditor } from "../helpers/newsroom.js";
+import { editorFetch, signHeaders } from "../helpers/server.js";
 import { submitTip } from "../helpers/source.js";
 import { errorCode, json, startHarness, type Harness } from "./harness.js";
 

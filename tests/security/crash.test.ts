@@ -9,10 +9,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { randomBytes, toBase64 } from "../../src/core/bytes.js";
 import { type Envelope, openBytes, openEnvelope, sealBytes, sealEnvelope } from "../../src/core/envelope.js";
 import { type Note, noteSchema, openJson, sealJson } from "../../src/core/messages.js";
-import { initializeNewsroom } from "../../src/server/newsroom.js";
 import { openNodeDatabase } from "../../src/server/node/database.js";
 import { powFetch } from "../helpers/pow.js";
-import { editorFetch, makeEditor } from "../helpers/server.js";
+import { seedNewsroom } from "../helpers/newsroom.js";
+import { editorFetch } from "../helpers/server.js";
 import { type KillableServer, spawnServerProcess } from "./spawn.js";
 
 const PART = 16 * 1024;
@@ -65,10 +65,8 @@ async function submit(url: () => string, tip: Tip, recipients: string[]): Promis
 describe("kill -9 during concurrent writes", () => {
   it("loses no acknowledged item, leaves no orphan, and lets uploads resume", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "sealdrop-crash-"));
-    const editor = await makeEditor({ classic: true });
     const db = await openNodeDatabase(dataDir);
-    await initializeNewsroom(db, { name: "Crash Desk", desks: [{ id: "news", name: "News" }], editor: editor.publicKeys }, new Date());
-    await db.destroy();
+    const { editor } = await seedNewsroom(db, { classic: true }).finally(() => db.destroy());
     let server: KillableServer = await spawnServerProcess(dataDir);
     cleanups.push(async () => {
       await server.kill();
@@ -99,9 +97,6 @@ describe("kill -9 during concurrent writes", () => {
         if (res?.status === 201) entry.id = ((await res.json()) as { id: string }).id;
       }
     })();
-    // A backstop only: normally the third acknowledgement kills it. Generous, because under a loaded CI
-    // machine (browsers running beside this) three tips with proof of work can take more than 20 s.
-    setTimeout(kill, 50_000);
     await Promise.all([...tipTasks, noteTask]);
     expect(killed).toBe(true);
     await server.kill("SIGKILL");

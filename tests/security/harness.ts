@@ -8,9 +8,8 @@ import type { Hono } from "hono";
 import { sql } from "kysely";
 import { createApp } from "../../src/server/app.js";
 import type { Deps, ServerConfig } from "../../src/server/deps.js";
-import { initializeNewsroom } from "../../src/server/newsroom.js";
 import { createNodeDeps } from "../../src/server/node/serve.js";
-import { makeEditor, type TestEditor } from "../helpers/server.js";
+import { seedNewsroom, type TestEditor } from "../helpers/newsroom.js";
 
 export interface Harness {
   url: string;
@@ -31,17 +30,12 @@ export interface HarnessOptions {
 
 export async function startHarness(config: Partial<ServerConfig> = {}, options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "sealdrop-sec-")));
-  const editor = await makeEditor({ desks: ["news", "investigations"] });
   const deps = await createNodeDeps(dataDir);
   if (options.fastDisk) await sql`PRAGMA synchronous = OFF`.execute(deps.db);
   let offset = 0;
   deps.now = () => new Date(Date.now() + offset);
   deps.config = { ...deps.config, ...config };
-  await initializeNewsroom(
-    deps.db,
-    { name: "Security Desk", desks: [{ id: "news", name: "News" }, { id: "investigations", name: "Investigations" }], editor: editor.publicKeys },
-    deps.now(),
-  );
+  const { editor } = await seedNewsroom(deps.db, { now: deps.now() });
   const app = createApp(deps);
   const server = await new Promise<{ url: string; close: () => Promise<void> }>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>

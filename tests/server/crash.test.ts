@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { randomBytes } from "../../src/core/bytes.js";
 import { openBytes, openEnvelope } from "../../src/core/envelope.js";
-import { initializeNewsroom } from "../../src/server/newsroom.js";
 import { openNodeDatabase } from "../../src/server/node/database.js";
 import { spawnServer, type ServerProcess } from "../helpers/process.js";
-import { editorFetch, makeEditor } from "../helpers/server.js";
+import { seedNewsroom } from "../helpers/newsroom.js";
+import { editorFetch } from "../helpers/server.js";
 import { submitTip } from "../helpers/source.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -19,10 +19,8 @@ afterAll(async () => {
 describe("a crash right after the receipt", () => {
   it("loses nothing: the tip and its attachment are there after a restart", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "sealdrop-crash-"));
-    const editor = await makeEditor();
     const db = await openNodeDatabase(dataDir);
-    await initializeNewsroom(db, { name: "Crash Desk", desks: [{ id: "news", name: "News" }], editor: editor.publicKeys }, new Date());
-    await db.destroy();
+    const { editor } = await seedNewsroom(db).finally(() => db.destroy());
 
     let server: ServerProcess = await spawnServer(dataDir);
     cleanups.push(async () => {

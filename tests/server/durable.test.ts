@@ -10,10 +10,9 @@ import { describe, expect, it } from "vitest";
 import { toBase64 } from "../../src/core/bytes.js";
 import { sealEnvelope } from "../../src/core/envelope.js";
 import { createApp } from "../../src/server/app.js";
-import { initializeNewsroom } from "../../src/server/newsroom.js";
 import { coalescedSync, openServerDatabase } from "../../src/server/node/database.js";
 import { FsBlobStore } from "../../src/server/node/fs-blob-store.js";
-import { makeEditor } from "../helpers/server.js";
+import { seedNewsroom } from "../helpers/newsroom.js";
 
 /** A sync whose completion the test controls, recording the change count each one started at. */
 function controlledSync(changes: { n: number }) {
@@ -27,10 +26,14 @@ function controlledSync(changes: { n: number }) {
   return { started, finish, sync };
 }
 
+/**
+ * Whether `p` has settled once every callback already queued has run. coalescedSync is promise chains
+ * only, so one turn of the event loop (setImmediate runs after all pending microtasks) decides it.
+ */
 const settled = async <T>(p: Promise<T>) => {
   let state = "pending";
   p.then(() => (state = "resolved"), () => (state = "rejected"));
-  await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setImmediate(r));
   return state;
 };
 
@@ -99,8 +102,7 @@ describe("the server's database", () => {
   async function appWith(durable: () => Promise<void>) {
     const dir = await mkdtemp(join(tmpdir(), "sealdrop-durable-"));
     const { db } = await openServerDatabase(dir);
-    const editor = await makeEditor({ classic: true, desks: ["news"] });
-    await initializeNewsroom(db, { name: "T", desks: [{ id: "news", name: "News" }], editor: editor.publicKeys }, new Date());
+    const { editor } = await seedNewsroom(db, { classic: true });
     const blobs = await new FsBlobStore(join(dir, "blobs"), () => new Date()).init();
     const app = createApp({ db, blobs, now: () => new Date(), config: { https: false, pow: false, rateLimits: false }, durable });
     const submit = async (message: string) => {
@@ -118,13 +120,17 @@ describe("the server's database", () => {
   it("holds every response, a submission's receipt included, until durable() resolves", async () => {
     let release!: () => void;
     let calls = 0;
+    let durableCalled!: () => void;
+    const called = new Promise<void>((r) => (durableCalled = r));
     const gate = new Promise<void>((r) => (release = r));
-    const { db, submit, dispose } = await appWith(() => (calls++, gate));
+    const { db, submit, dispose } = await appWith(() => (calls++, durableCalled(), gate));
     try {
-      const response = submit("held");
-      expect(await settled(response)).toBe("pending");
+      let answered = false;
+      const response = submit("held").finally(() => (answered = true));
+      await called; // the app has committed and now waits for the sync, however long the request took to get here
+      expect(await db.selectFrom("submissions").select("id").execute()).toHaveLength(1); // committed…
+      expect(answered).toBe(false); // …and, the gate still shut, not answered
       expect(calls).toBe(1);
-      expect(await db.selectFrom("submissions").select("id").execute()).toHaveLength(1); // committed, not yet answered
       release();
       expect((await response).status).toBe(201);
     } finally {

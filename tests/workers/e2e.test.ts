@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toBase64, toHex, utf8 } from "../../src/core/bytes.js";
 import { openBytes, openEnvelope, sealBytes, sealEnvelope } from "../../src/core/envelope.js";
 import type { Receipt } from "../../src/core/wire.js";
-import { type BackendServer, selectedBackends, startBackendServer } from "../helpers/backends.js";
+import { selectedBackends } from "../helpers/deployment.js";
 import { powFetch } from "../helpers/pow.js";
-import { editorFetch } from "../helpers/server.js";
+import { editorFetch, startTestServer, type TestServer } from "../helpers/server.js";
 import { type FileToSend, fetchNewsroom, submitTip, uploadCiphertext } from "../helpers/source.js";
 
 interface Listed {
@@ -54,9 +54,9 @@ async function submitWithParts(url: string, message: string, files: FileToSend[]
 }
 
 describe.each(selectedBackends())("on %s", (backend) => {
-  let server: BackendServer;
+  let server: TestServer;
   beforeAll(async () => {
-    server = await startBackendServer(backend);
+    server = await startTestServer({ backend });
   });
   afterAll(() => server?.dispose());
 
