@@ -69,18 +69,20 @@ describe("proof of work in jitless Chromium", () => {
     // A flood of unsolved submissions from elsewhere while the browser solves and submits.
     let stop = false;
     let flooded = 0;
+    let floodUnderWay!: () => void;
+    const underWay = new Promise<void>((r) => (floodUnderWay = r));
     const attackers = Array.from({ length: 6 }, async () => {
       while (!stop) {
         const res = await fetch(`${h.url}/api/submissions`, { method: "POST", headers: { ...json, [POW_HEADER]: "v1.x" }, body: "{}" });
         await res.arrayBuffer();
-        flooded++;
+        if (++flooded === 25) floodUnderWay();
       }
     });
     const envelope = toBase64(
       await sealEnvelope({ v: 1, kind: "submission", desk: "news", message: "solved without a JIT", fields: {}, attachments: [], reply: null, client: "jitless", lang: "ko" }, [h.editor.recipient]),
     );
     // The flood is under way before the browser starts, and goes on while it solves and submits.
-    while (flooded < 25) await new Promise((r) => setTimeout(r, 5));
+    await Promise.race([underWay, Promise.all(attackers)]);
     const floodedBefore = flooded;
     const receipt = await page.evaluate(async (envelope) => {
       const pow = (globalThis as unknown as { proofOfWorkHeaders: (o: string, m: string, p: string, b: Uint8Array) => Promise<Record<string, string>> }).proofOfWorkHeaders;

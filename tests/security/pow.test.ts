@@ -164,6 +164,10 @@ describe("under a flood of submissions without valid proof of work", () => {
     try {
       let stop = false;
       let flooded = 0;
+      // The source starts once the flood is under way (this many refusals), not after a guessed time.
+      const FLOOD_BEFORE_SOURCE = 100;
+      let floodUnderWay!: () => void;
+      const underWay = new Promise<void>((r) => (floodUnderWay = r));
       const attacker = async () => {
         const junk = JSON.stringify({ desk: "news", envelope: "YWdl", attachments: [] });
         const c = await fetchChallenge(h.url);
@@ -172,15 +176,17 @@ describe("under a flood of submissions without valid proof of work", () => {
           const res = await fetch(`${h.url}/api/submissions`, { method: "POST", headers, body: junk });
           expect(res.status).toBe(428);
           await res.arrayBuffer();
-          flooded++;
+          if (++flooded === FLOOD_BEFORE_SOURCE) floodUnderWay();
         }
       };
       const attackers = Array.from({ length: 8 }, attacker);
-      await new Promise((r) => setTimeout(r, 300));
+      await Promise.race([underWay, Promise.all(attackers)]);
+      const floodedBefore = flooded;
+      expect(floodedBefore).toBeGreaterThanOrEqual(FLOOD_BEFORE_SOURCE);
       const receipt = await submitTip(h.url, "the flood did not stop me", [{ name: "m.txt", type: "text/plain", bytes: enc("map") }]);
       stop = true;
       await Promise.all(attackers);
-      expect(flooded).toBeGreaterThan(100);
+      expect(flooded).toBeGreaterThan(floodedBefore); // the flood went on while the source submitted
       const env = await editorFetch(h, h.editor, "GET", `/api/editor/submissions/${receipt.id}/envelope`);
       expect((await openEnvelope(new Uint8Array(await env.arrayBuffer()), [h.editor.identity])).message).toBe("the flood did not stop me");
     } finally {
