@@ -1,5 +1,5 @@
 // The single typed description of the schema in migrations/. Column names are snake_case as stored.
-import type { Generated } from "kysely";
+import type { Generated, InsertType, SelectType } from "kysely";
 
 export interface NewsroomTable {
   id: number;
@@ -88,3 +88,50 @@ export interface Database {
   pow_spent: PowSpentTable;
   server_secrets: ServerSecretTable;
 }
+
+/** How a column is declared in migrations/: its SQL type, whether it may hold NULL, whether it has a DEFAULT. */
+export interface ColumnDeclaration {
+  sql: "TEXT" | "INTEGER" | "BIGINT";
+  nullable?: true;
+  default?: true;
+}
+const text = { sql: "TEXT" } as const;
+const integer = { sql: "INTEGER" } as const;
+const bigint = { sql: "BIGINT" } as const;
+const nullable = <C extends ColumnDeclaration>(c: C) => ({ ...c, nullable: true }) as C & { nullable: true };
+const withDefault = <C extends ColumnDeclaration>(c: C) => ({ ...c, default: true }) as C & { default: true };
+
+/**
+ * `Database` at run time: every table and column, as migrations/ declare them. tests/server/schema.test.ts
+ * compares it with the schema the migrations really give; the type checks below tie it to `Database`
+ * (the same tables and columns, TEXT as string, INTEGER/BIGINT as number, NULL as `| null`, DEFAULT as
+ * `Generated`), so the interfaces, this list and the SQL cannot drift apart.
+ */
+export const COLUMNS = {
+  newsroom: { id: integer, name: text, created_day: text },
+  desks: { id: text, name: text, position: integer },
+  editors: { id: text, name: text, age_recipient: text, sign_public_key: text, revoked: withDefault(integer), added_day: text },
+  desk_editors: { desk_id: text, editor_id: text },
+  submissions: { id: text, desk_id: text, received_day: text, envelope_size: bigint, envelope: nullable(text) },
+  attachments: { id: text, submission_id: text, position: integer, size: bigint },
+  uploads: { id: text, parts: withDefault(integer), bytes: withDefault(bigint), expires_day: text },
+  request_nonces: { nonce: text, expires_at: bigint },
+  mailboxes: { id: text, credential_hash: text },
+  replies: { id: text, mailbox_id: text, created_day: text, size: bigint },
+  notes: { id: text, created_day: text, size: bigint },
+  pow_spent: { seed: text, expires_at: bigint },
+  server_secrets: { name: text, value: text },
+} as const satisfies { [T in keyof Database]: { [C in keyof Database[T]]-?: ColumnDeclaration } };
+
+type TypeOf<D> = (D extends { sql: "TEXT" } ? string : number) | (D extends { nullable: true } ? null : never);
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Agrees<Column, D> =
+  Same<SelectType<Column>, TypeOf<D>> extends true ? Same<undefined extends InsertType<Column> ? true : false, D extends { default: true } ? true : false> : false;
+type Disagreements = {
+  [T in keyof Database]: {
+    [C in keyof Database[T]]: C extends keyof (typeof COLUMNS)[T] ? (Agrees<Database[T][C], (typeof COLUMNS)[T][C]> extends true ? never : `${T}.${C & string}`) : `${T}.${C & string}`;
+  }[keyof Database[T]];
+}[keyof Database];
+/** A type error here ("'true' is not assignable to \"disagrees: table.column\"") names each column whose type in `Database` disagrees with COLUMNS. */
+const columnsAgree: [Disagreements] extends [never] ? true : `disagrees: ${Disagreements}` = true;
+void columnsAgree;
