@@ -1,4 +1,4 @@
-// What the source sees once the server has the tip durably (DESIGN invariant 6), and, for a source who
+// What the source sees once the server has the tip durably (invariant 6, docs/INVARIANTS.md), and, for a source who
 // kept one, the codename: shown once, here, and nowhere else.
 import type { Receipt } from "../src/core/wire.js";
 import { h } from "./dom.js";

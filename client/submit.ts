@@ -1,4 +1,4 @@
-// Sending a tip: every byte is sealed in this browser before it leaves (DESIGN invariant 1). Files go
+// Sending a tip: every byte is sealed in this browser before it leaves (invariant 1, docs/INVARIANTS.md). Files go
 // first, each its own age file uploaded in parts; the envelope then names them in upload order.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { toBase64, toHex } from "../src/core/bytes.js";

@@ -1,5 +1,5 @@
 // The source network as the desk sees it: every envelope, reply and note in the vault decrypted in memory,
-// grouped by pseudonym. Sources are linked only here, after decryption (DESIGN invariant 2): a source's
+// grouped by pseudonym. Sources are linked only here, after decryption (invariant 2, docs/INVARIANTS.md): a source's
 // submissions, follow-ups and the replies to it share the reply recipient inside the ciphertext.
 import type { Envelope } from "../core/envelope.js";
 import { type Note, noteSchema, openJson, type Reply, replySchema } from "../core/messages.js";

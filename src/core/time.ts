@@ -1,4 +1,4 @@
-// Stored times are coarse: a UTC day, never an instant (DESIGN invariant 3).
+// Stored times are coarse: a UTC day, never an instant (invariant 3, docs/INVARIANTS.md).
 export const coarseDay = (now: Date): string => now.toISOString().slice(0, 10);
 
 /** Whether `text` is a day `coarseDay` could have written: YYYY-MM-DD, and a date the calendar has. */

@@ -5,7 +5,7 @@
 // replies; A comes back in a fresh browser context by typing the words, reads the reply and sends a
 // follow-up; source B submits once. The editor then sees two pseudonyms, A's with both submissions and
 // the reply. Finally, every row of every table of the server's database is read back to check that
-// nothing stored links A's two submissions to each other or to A's mailbox (DESIGN invariant 2).
+// nothing stored links A's two submissions to each other or to A's mailbox (invariant 2, docs/INVARIANTS.md).
 import { randomBytes } from "node:crypto";
 import { readdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";

@@ -1,4 +1,4 @@
-// DESIGN invariant 5: stored ciphertext decrypts with the reference `age` tool. The identity a classic
+// Invariant 5 (docs/INVARIANTS.md): stored ciphertext decrypts with the reference `age` tool. The identity a classic
 // editor exports is one the Debian `age` command reads, and what `pull` stores is plain age files.
 import { execFile } from "node:child_process";
 import { readFile, stat, writeFile } from "node:fs/promises";

@@ -1,5 +1,5 @@
 // `sealdrop identity export --age`: the editor's age identity as a plain identity file for the `age` tool
-// (`age -d -i FILE`), so stored ciphertext stays readable without sealdrop (DESIGN invariant 5).
+// (`age -d -i FILE`), so stored ciphertext stays readable without sealdrop (invariant 5, docs/INVARIANTS.md).
 import { parseCommand, HOME_OPTIONS } from "../args.js";
 import { unlockEditor } from "../editor.js";
 import { UsageError } from "../errors.js";

@@ -1,4 +1,4 @@
-// Headers on every response, errors and static files included (DESIGN invariant 8).
+// Headers on every response, errors and static files included (invariant 8, docs/INVARIANTS.md).
 import type { MiddlewareHandler } from "hono";
 
 export const CONTENT_SECURITY_POLICY = [
