@@ -10,12 +10,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBytes, openEnvelope } from "../../src/core/envelope.js";
 import type { SubmissionList } from "../../src/core/wire.js";
-import { initializeNewsroom } from "../../src/server/newsroom.js";
 import { openNodeDatabase } from "../../src/server/node/database.js";
 import { type RunningServer, startNodeServer } from "../../src/server/node/serve.js";
 import { openPostgresDatabase } from "../../src/server/postgres/database.js";
 import { acquireCluster, type PostgresCluster, releaseCluster } from "../helpers/backends.js";
-import { editorFetch, makeEditor, type TestEditor } from "../helpers/server.js";
+import { seedNewsroom, type TestEditor } from "../helpers/newsroom.js";
+import { editorFetch } from "../helpers/server.js";
 import { submitTip } from "../helpers/source.js";
 import { runCli } from "../cli/helpers.js";
 
@@ -29,12 +29,11 @@ afterAll(async () => {
   await releaseCluster();
 });
 
-const DESKS = [{ id: "news", name: "News" }];
-
 interface Deployment {
   dataDir: string;
   database?: string;
   server: RunningServer;
+  editor: TestEditor;
 }
 
 async function freshTarget(backend: "sqlite" | "postgres"): Promise<{ dataDir: string; database?: string }> {
@@ -47,13 +46,13 @@ async function freshTarget(backend: "sqlite" | "postgres"): Promise<{ dataDir: s
   return { dataDir, database: cluster.urlFor(name) };
 }
 
-async function deploy(backend: "sqlite" | "postgres", editor: TestEditor): Promise<Deployment> {
+async function deploy(backend: "sqlite" | "postgres"): Promise<Deployment> {
   const target = await freshTarget(backend);
   const db = target.database ? await openPostgresDatabase(target.database) : await openNodeDatabase(target.dataDir);
-  await initializeNewsroom(db, { name: "Backup Desk", desks: DESKS, editor: editor.publicKeys }, new Date()).finally(() => db.destroy());
+  const { editor } = await seedNewsroom(db, { classic: true }).finally(() => db.destroy());
   const server = await startNodeServer({ dataDir: target.dataDir, port: 0, host: "127.0.0.1", ...(target.database ? { database: target.database } : {}) });
   cleanups.push(() => server.close());
-  return { ...target, server };
+  return { ...target, server, editor };
 }
 
 const args = (d: { dataDir: string; database?: string | undefined }) => ["--data", d.dataDir, ...(d.database ? ["--database", d.database] : [])];
@@ -66,8 +65,8 @@ interface Sent {
 
 describe.each(["sqlite", "postgres"] as const)("backup and restore on %s", (backend) => {
   it("restores every tip acknowledged before the backup began, and only whole ones", async () => {
-    const editor = await makeEditor({ classic: true, desks: ["news"] });
-    const live = await deploy(backend, editor);
+    const live = await deploy(backend);
+    const { editor } = live;
     const sent: Sent[] = [];
     let backupStarted = false;
     const beforeBackup: string[] = [];
@@ -126,8 +125,8 @@ describe.each(["sqlite", "postgres"] as const)("backup and restore on %s", (back
   });
 
   it("refuses a non-empty target and a damaged backup with stable codes, writing nothing", async () => {
-    const editor = await makeEditor({ classic: true, desks: ["news"] });
-    const live = await deploy(backend, editor);
+    const live = await deploy(backend);
+    const { editor } = live;
     await submitTip(live.server.url, "one tip", [{ name: "a.bin", type: "application/octet-stream", bytes: new Uint8Array(randomBytes(5000)) }]);
     const dir = await mkdtemp(join(tmpdir(), "sealdrop-backup-file-"));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));

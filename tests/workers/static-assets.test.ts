@@ -5,16 +5,16 @@ import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildClient } from "../browser/build.js";
-import { startBackendServer, type BackendServer } from "../helpers/backends.js";
+import { startTestServer, type TestServer } from "../helpers/server.js";
 import { decode, entryFiles, rawGet } from "../helpers/compressed.js";
 
 let clientDir: string;
-let server: BackendServer;
+let server: TestServer;
 let files: { script: string; style: string };
 
 beforeAll(async () => {
   clientDir = await buildClient();
-  server = await startBackendServer("workerd", { clientDir });
+  server = await startTestServer({ backend: "workerd", clientDir });
   files = await entryFiles(clientDir);
 });
 
