@@ -85,10 +85,25 @@ export const postSubmission = (body: SubmissionRequest): Promise<Receipt> => pos
 export const fetchMailbox = (id: string, credential: string): Promise<MailboxResponse> => postJson("/api/mailbox", mailboxResponse, { id, credential });
 
 /**
- * Sends one part of an upload. XMLHttpRequest rather than fetch because only it reports upload
- * progress, which matters on a slow link where one part can take minutes.
+ * How long a part upload may go without any sign of life (no upload progress, no answer) before it is
+ * dropped as stalled and, for a streamed file, sent again: a server or proxy that takes the request and
+ * never answers would otherwise hold the page forever. Progress resets it, so a slow link is not a stall.
+ * Tests set `globalThis.sealdropTuning.partIdleTimeoutMs` (page.addInitScript) to wait seconds, not a minute.
  */
-export function putPart(uploadId: string, index: number, bytes: Uint8Array, onProgress: (sent: number) => void): Promise<UploadStatus> {
+export const PART_IDLE_TIMEOUT_MS = 60_000;
+const partIdleTimeout = () => (globalThis as { sealdropTuning?: { partIdleTimeoutMs?: number } }).sealdropTuning?.partIdleTimeoutMs ?? PART_IDLE_TIMEOUT_MS;
+
+/** The source pressed Cancel: everything stops, and nothing more is sent. */
+export class CancelledError extends Error {
+  override name = "CancelledError";
+}
+
+/**
+ * Sends one part of an upload. XMLHttpRequest rather than fetch because only it reports upload
+ * progress, which matters on a slow link where one part can take minutes. A stalled request is aborted
+ * as a NetworkError (retried by the streaming upload); `signal` (Cancel) aborts it as a CancelledError.
+ */
+export function putPart(uploadId: string, index: number, bytes: Uint8Array, onProgress: (sent: number) => void, signal?: AbortSignal): Promise<UploadStatus> {
   const path = `/api/uploads/${encodeURIComponent(uploadId)}/parts/${index}`;
   // A copy of exactly these bytes: a subarray would send its whole underlying buffer.
   const body = bytes.slice();
@@ -98,13 +113,35 @@ export function putPart(uploadId: string, index: number, bytes: Uint8Array, onPr
     body,
     (headers) =>
       new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(new CancelledError("cancelled"));
         const xhr = new XMLHttpRequest();
+        let why: Error = new NetworkError("the upload connection failed");
+        let idle: ReturnType<typeof setTimeout> | undefined;
+        const alive = () => {
+          clearTimeout(idle);
+          idle = setTimeout(() => {
+            why = new NetworkError("the upload stalled: no progress and no answer");
+            xhr.abort();
+          }, partIdleTimeout());
+        };
+        const onCancel = () => {
+          why = new CancelledError("cancelled");
+          xhr.abort();
+        };
+        signal?.addEventListener("abort", onCancel, { once: true });
+        xhr.onloadend = () => {
+          clearTimeout(idle);
+          signal?.removeEventListener("abort", onCancel);
+        };
         xhr.open("PUT", path);
         xhr.withCredentials = false;
         xhr.setRequestHeader("content-type", "application/octet-stream");
         for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
-        xhr.upload.onprogress = (e) => onProgress(e.loaded);
-        xhr.onerror = () => reject(new NetworkError("the upload connection failed"));
+        xhr.upload.onprogress = (e) => {
+          alive();
+          onProgress(e.loaded);
+        };
+        xhr.onerror = () => reject(why);
         xhr.ontimeout = xhr.onerror;
         xhr.onabort = xhr.onerror;
         xhr.onload = () => {
@@ -118,6 +155,7 @@ export function putPart(uploadId: string, index: number, bytes: Uint8Array, onPr
             reject(e);
           }
         };
+        alive();
         xhr.send(body.buffer);
       }),
   );

@@ -2,7 +2,7 @@
 import type { ReplyChannel } from "../src/core/envelope.js";
 import type { Receipt } from "../src/core/wire.js";
 import { ApiError } from "../src/core/api-error.js";
-import { NetworkError } from "./api.js";
+import { CancelledError, NetworkError } from "./api.js";
 import { h } from "./dom.js";
 import { fileSize } from "./format.js";
 import type { Language, MessageKey, Translate } from "../src/i18n/index.js";
@@ -162,10 +162,15 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
   const progress = h("progress", { max: "1", value: "0", "aria-labelledby": "progress-text" });
   const status = h("div", { class: "status", role: "status", "aria-live": "polite" }, statusText, progress);
   progress.hidden = true;
+  // Outside the fieldset, which is disabled while sending. Shown until the submission itself is posted.
+  const cancel = h("button", { type: "button", id: "cancel-send", class: "secondary" }, t("cancelSend"));
+  cancel.hidden = true;
+  let controller: AbortController | null = null;
+  cancel.addEventListener("click", () => controller?.abort(new CancelledError("cancelled by the source")));
   const alert = h("div", { class: "error", role: "alert", id: "form-error" });
   alert.hidden = true;
   // Validation is ours, not the browser's: its bubbles speak the browser's language, not the page's.
-  const form = h("form", { novalidate: true, "aria-describedby": "form-error", "data-form": followup ? "followup" : "first" }, fieldset, status, alert);
+  const form = h("form", { novalidate: true, "aria-describedby": "form-error", "data-form": followup ? "followup" : "first" }, fieldset, status, cancel, alert);
 
   // The message is required only while no file is chosen.
   files.addEventListener("change", () => {
@@ -205,12 +210,14 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
   // Made once per form and kept across retries: if a send failed after the server stored it, the retry
   // still belongs to the same source rather than to a second, unrelated codename.
   let channel: Channel | null = followup ? { reply: followup, words: null } : null;
-  const send = async (draft: Omit<Tip, "reply" | "kind">, onProgress: OnProgress) => {
+  const send = async (draft: Omit<Tip, "reply" | "kind">, onProgress: OnProgress, signal: AbortSignal) => {
     const { newChannel, submitTip } = await loadSender();
+    signal.throwIfAborted();
     if (keep !== null && !keep.checked) channel = null;
     else if (channel === null) channel = await newChannel(lang, draft.desk);
     const toSend = { ...draft, files: await media.filesToSend(draft.files as File[]) };
-    return submitTip({ ...toSend, reply: channel?.reply ?? null, kind: followup ? "followup" : "submission" }, onProgress);
+    signal.throwIfAborted();
+    return submitTip({ ...toSend, reply: channel?.reply ?? null, kind: followup ? "followup" : "submission" }, onProgress, signal);
   };
 
   form.addEventListener("submit", (event) => {
@@ -231,7 +238,12 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
     progress.hidden = false;
     progress.value = 0;
     const meter = new ProgressMeter();
+    controller = new AbortController();
+    const signal = controller.signal;
+    cancel.hidden = false;
     const onProgress: OnProgress = (step, fraction, work) => {
+      // From here the submission is posted: too late to take it back, so Cancel goes.
+      if (step.kind === "sending") cancel.hidden = true;
       const text = work?.retrying === "server" ? t("statusServerWaiting") : work?.retrying ? t("statusReconnecting") : t(STEP_MESSAGES[step.kind], "n" in step ? { n: step.n, total: step.total } : {});
       const r = work ? meter.read(work.done / 2, work.total / 2) : null;
       // Work counts each file twice (seal, send): halved, speed is in bytes of file per second.
@@ -239,13 +251,14 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
       statusText.textContent = detail ? `${text} ${detail}` : text;
       progress.value = fraction;
     };
-    send(draft, onProgress).then(
+    send(draft, onProgress, signal).then(
       (receipt: Receipt) => {
         // Drop the tip from the page: the form and everything it held goes away with it.
         form.reset();
         message.value = "";
         files.value = "";
         chosen.replaceChildren();
+        cancel.hidden = true;
         const view = renderReceipt(t, lang, receipt, { words: channel?.words ?? null, followup: followup !== null });
         channel = null;
         form.replaceWith(view);
@@ -256,8 +269,10 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
         fieldset.disabled = false;
         form.removeAttribute("aria-busy");
         progress.hidden = true;
+        cancel.hidden = true;
+        controller = null;
         statusText.textContent = "";
-        showError(failureText(t, e));
+        showError(signal.aborted ? t("sendCancelled") : failureText(t, e));
         submit.focus();
       },
     );

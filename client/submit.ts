@@ -20,7 +20,12 @@ async function digest(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
 /** The manifest keeps names within the envelope schema's bounds rather than failing the whole tip. */
 const clip = (s: string, max: number) => (s.length <= max ? s : s.slice(0, max));
 
-export async function submitTip(tip: Tip, onProgress: OnProgress): Promise<Receipt> {
+/**
+ * Seals and sends `tip`. `signal` is Cancel: it stops the work at once and rejects with its reason, and
+ * it is checked for the last time right after the "sending" step is reported, before the submission
+ * itself is posted: the form hides Cancel at that step, so a cancelled tip is never stored as one.
+ */
+export async function submitTip(tip: Tip, onProgress: OnProgress, signal?: AbortSignal): Promise<Receipt> {
   const recipients = tip.desk.recipients;
   const total = tip.files.length;
   // Work units: each file costs its size twice (seal, then send); the envelope costs a fixed share.
@@ -33,6 +38,7 @@ export async function submitTip(tip: Tip, onProgress: OnProgress): Promise<Recei
   const attachments: AttachmentManifest[] = [];
   const uploadIds: string[] = [];
   for (const [i, file] of tip.files.entries()) {
+    signal?.throwIfAborted();
     const n = i + 1;
     const weight = Math.max(file.size, 1);
     if (file.size >= STREAM_FROM_BYTES && file.stream !== undefined) {
@@ -47,6 +53,7 @@ export async function submitTip(tip: Tip, onProgress: OnProgress): Promise<Recei
           recipients,
           api: { createUpload, putPart, getUpload: (id) => getUploadStatus(id) },
           onProgress: (p) => report(step, (p.sent / p.total) * 2 * weight, p.retrying),
+          signal,
         },
       ).catch((e: unknown) => {
         throw e instanceof Error && e.name === "FileStreamError" ? new FileReadError(file.name) : e;
@@ -66,17 +73,19 @@ export async function submitTip(tip: Tip, onProgress: OnProgress): Promise<Recei
     report({ kind: "encryptingFile", n, total });
     attachments.push({ name: clip(file.name, 255), type: clip(file.type, 255), size: bytes.length, sha256: toHex(await digest(bytes)) });
     const ciphertext = await sealBytes(bytes, recipients);
+    signal?.throwIfAborted();
     done += weight;
 
     const step = { kind: "uploadingFile", n, total } as const;
     report(step);
     const upload = await createUpload();
+    signal?.throwIfAborted();
     const partSize = upload.partSize > 0 ? upload.partSize : ciphertext.length;
     const parts = Math.max(1, Math.ceil(ciphertext.length / partSize));
     for (let p = 0; p < parts; p++) {
       const start = p * partSize;
       const part = ciphertext.subarray(start, Math.min(start + partSize, ciphertext.length));
-      await putPart(upload.id, p, part, (sent) => report(step, ((start + sent) / ciphertext.length) * weight));
+      await putPart(upload.id, p, part, (sent) => report(step, ((start + sent) / ciphertext.length) * weight), signal);
     }
     done += weight;
     uploadIds.push(upload.id);
@@ -97,7 +106,9 @@ export async function submitTip(tip: Tip, onProgress: OnProgress): Promise<Recei
   const sealed = await sealEnvelope(envelope, recipients);
   done += envelopeWeight;
 
+  signal?.throwIfAborted();
   report({ kind: "sending" });
+  signal?.throwIfAborted();
   const result = await postSubmission({ desk: tip.desk.id, envelope: toBase64(sealed), attachments: uploadIds });
   done += envelopeWeight;
   report({ kind: "sending" });

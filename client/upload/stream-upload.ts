@@ -21,7 +21,7 @@ import type { UploadStatus } from "../../src/core/wire.js";
 export interface UploadApi {
   createUpload(): Promise<UploadStatus>;
   /** `bytes` is reused for a later part once the returned promise settles: send or copy it before that. */
-  putPart(uploadId: string, index: number, bytes: Uint8Array, onProgress: (sent: number) => void): Promise<UploadStatus>;
+  putPart(uploadId: string, index: number, bytes: Uint8Array, onProgress: (sent: number) => void, signal?: AbortSignal): Promise<UploadStatus>;
   getUpload(uploadId: string): Promise<UploadStatus>;
 }
 
@@ -61,6 +61,8 @@ export interface StreamUploadOptions {
   /** Whether an error is a dropped connection worth retrying. */
   isTransient?: (e: unknown) => boolean;
   sleep?: (ms: number) => Promise<void>;
+  /** Cancel: stops encrypting and sending at once; the upload rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface UploadedAttachment {
@@ -137,7 +139,16 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
   const { api, recipients } = options;
   const queuedParts = Math.max(2, options.queuedParts ?? 3);
   const maxRetries = options.maxRetries ?? 12;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const signal = options.signal;
+  const wait = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // A wait that Cancel cuts short.
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const onAbort = () => reject(signal!.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      void wait(ms).then(() => (signal?.removeEventListener("abort", onAbort), resolve()));
+    });
   const isTransient = options.isTransient ?? ((e: unknown) => e instanceof Error && (e.name === "NetworkError" || (e.name === "ApiError" && /^(http_5|upload_conflict|unavailable$)/.test((e as { code?: string }).code ?? ""))));
 
   const e = new Encrypter();
@@ -218,17 +229,23 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
     for (;;) {
       if (queue.length === 0) {
         if (produced) break;
-        await new Promise<void>((r) => (wakeConsumer = r));
+        await new Promise<void>((r) => {
+          wakeConsumer = r;
+          signal?.addEventListener("abort", () => r(), { once: true });
+        });
+        signal?.throwIfAborted();
         continue;
       }
       const head = queue[0]!;
+      signal?.throwIfAborted();
       try {
-        const status = await api.putPart(upload.id, acknowledgedParts, head.bytes, (sent) => report(Math.min(sent, head.bytes.length)));
+        const status = await api.putPart(upload.id, acknowledgedParts, head.bytes, (sent) => report(Math.min(sent, head.bytes.length)), signal);
         if (status.bytes !== acknowledgedBytes + head.bytes.length) throw new ResumeError(`the server holds ${status.bytes} bytes, expected ${acknowledgedBytes + head.bytes.length}`);
         acknowledge();
         failures = 0;
         report(0);
       } catch (err) {
+        if (signal?.aborted) throw signal.reason;
         if (!isTransient(err) || ++failures > maxRetries) throw err;
         report(0, serverUnavailable(err) ? "server" : "connection");
         await sleep(Math.min(options.maxDelay ?? 30_000, (options.retryDelay ?? 1000) * 2 ** (failures - 1)));
