@@ -1,7 +1,7 @@
 // The roster's state machine (docs/FORMAT.md, "Roster rules"): what the newsroom looks like after a
 // sequence of verified entries, and what one more entry may change. Pure data in, pure data out, so the
 // page, the server and the CLI all reach the same state from the same log.
-import { keyKindOf, type KeyKind } from "./derive.js";
+import { KEY_KIND_NAMES, keyKindOf, type KeyKind } from "./age.js";
 import type { LocalizedNames, Language, Role, RosterEditorSpec, RosterEntryBody, RosterHead } from "./roster-entry.js";
 import { ROSTER_LIMITS } from "./roster-entry.js";
 
@@ -142,7 +142,7 @@ function requireUnusedKeys(state: RosterState, keys: { ageRecipient?: string | n
     }
   }
   if (keys.ageRecipient && keyKindOf(keys.ageRecipient) !== state.keyKind) {
-    fail("key_kind_mismatch", `this newsroom uses ${state.keyKind === "pq" ? "post-quantum" : "classic X25519"} age keys; age cannot mix the two kinds in one file`, seq);
+    fail("key_kind_mismatch", `this newsroom uses ${KEY_KIND_NAMES[state.keyKind]} age keys; age cannot mix the two kinds in one file`, seq);
   }
 }
 

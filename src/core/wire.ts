@@ -32,11 +32,21 @@ export const LIMITS = {
   maxRepliesPerFetch: 50,
 } as const;
 
+const localizedNames = z.object({ en: z.string(), ko: z.optional(z.string()), zh: z.optional(z.string()) });
+
 export const newsroomResponse = z.object({
   name: z.string(),
+  /** The key-list fingerprint (docs/FORMAT.md, "Newsroom fingerprint"), for pages that predate the roster. */
   fingerprint: z.string(),
-  desks: z.array(z.object({ id: deskId, name: z.string(), recipients: z.array(z.string()) })),
+  desks: z.array(z.object({ id: deskId, name: z.string(), recipients: z.array(z.string()), names: z.optional(localizedNames) })),
   limits: z.object({ maxEnvelopeBytes: z.number(), maxPartBytes: z.number(), maxAttachmentBytes: z.number() }),
+  /** Per-language names, from the roster when there is one. */
+  names: z.optional(localizedNames),
+  /**
+   * With a roster: its root, the root fingerprint and head. The desks and recipients above are derived from
+   * it, but a page must verify `GET /api/roster` itself rather than trust this answer.
+   */
+  roster: z.optional(z.nullable(z.object({ root: z.string(), fingerprint: z.string(), head: z.object({ seq: integer(), hash: z.string() }) }))),
 });
 export type NewsroomResponse = z.infer<typeof newsroomResponse>;
 
@@ -79,7 +89,11 @@ export const newsroomSetup = z.strictObject({
 });
 export type NewsroomSetup = z.infer<typeof newsroomSetup>;
 
-export const setupRequest = z.strictObject({ token: text(16, 200), newsroom: newsroomSetup });
+export const setupRequest = z.union([
+  z.strictObject({ token: text(16, 200), newsroom: newsroomSetup }),
+  /** A newsroom born with a roster: its genesis (and any entries after it), made and signed by the CLI. */
+  z.strictObject({ token: text(16, 200), roster: z.strictObject({ entries: z.array(z.unknown()).check(z.minLength(1), z.maxLength(100)) }) }),
+]);
 
 const hex64 = z.string().check(z.regex(/^[0-9a-f]{64}$/, "expected 64 lowercase hex characters"));
 
@@ -88,8 +102,15 @@ export const mailboxRequest = z.strictObject({ id, credential: hex64 });
 export const mailboxResponse = z.object({ replies: z.array(z.object({ day, ciphertext: base64 })), padding: z.string() });
 export type MailboxResponse = z.infer<typeof mailboxResponse>;
 
-export const postReplyRequest = z.strictObject({ mailbox: id, credentialHash: hex64, ciphertext: base64Max(LIMITS.maxReplyBytes) });
-export const postNoteRequest = z.strictObject({ ciphertext: base64Max(LIMITS.maxNoteBytes) });
+/**
+ * `desk`: the desk the reply or note belongs to (the conversation's, the subject's); the server lets only
+ * that desk's editors post, list and fetch it. Without one it is every editor's (as before desks were named).
+ */
+export const postReplyRequest = z.strictObject({ mailbox: id, credentialHash: hex64, ciphertext: base64Max(LIMITS.maxReplyBytes), desk: z.optional(deskId) });
+export const postNoteRequest = z.strictObject({ ciphertext: base64Max(LIMITS.maxNoteBytes), desk: z.optional(deskId) });
+
+/** `POST /api/editor/roster`: entries to append after the stored head (docs/FORMAT.md, "Newsroom root and roster"). */
+export const rosterAppendRequest = z.strictObject({ entries: z.array(z.unknown()).check(z.minLength(1), z.maxLength(100)) });
 export const storedItem = z.object({ id, day, size: integer() });
 export type StoredItem = z.infer<typeof storedItem>;
 
@@ -112,6 +133,14 @@ const health = z.enum(["ok", "unavailable"]);
 /** `GET /api/health` (200 when both stores answer, 503 otherwise). */
 export const healthResponse = z.object({ status: health, database: health, blobs: health });
 export type HealthResponse = z.infer<typeof healthResponse>;
+
+/** `GET /api/roster`: the root public key and every entry, to verify with `verifyRoster` (core/roster.ts). */
+export const rosterResponse = z.object({ root: z.string(), entries: z.array(z.object({ body: z.unknown(), signature: z.string() })) });
+export type RosterResponse = z.infer<typeof rosterResponse>;
+
+/** `POST /api/editor/roster` and `POST /api/setup` with a roster: the new head. */
+export const rosterHeadResponse = z.object({ head: z.object({ seq: integer(), hash: z.string() }) });
+export type RosterHeadResponse = z.infer<typeof rosterHeadResponse>;
 
 /** `POST /api/setup`. */
 export const setupResponse = z.object({ initialized: z.literal(true) });

@@ -2,7 +2,7 @@
 // Workers, PostgreSQL) only build the deps and, for the source page, a static file handler.
 import { Hono, type MiddlewareHandler } from "hono";
 import { POW_PATH } from "../core/pow.js";
-import { type NewsroomResponse, setupRequest, type SetupResponse } from "../core/wire.js";
+import { type NewsroomResponse, type RosterResponse, setupRequest, type SetupResponse } from "../core/wire.js";
 import { readJson } from "./body.js";
 import { committer, type Deps } from "./deps.js";
 import { errorResponse, handleError, HttpError } from "./http-error.js";
@@ -10,6 +10,8 @@ import { KeyedLock } from "./keyed-lock.js";
 import { anonymousWriteGuards } from "./middleware/anonymous-writes.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { initializeNewsroom, publicNewsroom } from "./newsroom.js";
+import { DomainError } from "./domain-error.js";
+import { appendRoster, publicRoster } from "./roster.js";
 import { editorRoutes } from "./routes/editor.js";
 import { healthRoutes } from "./routes/health.js";
 import { mailboxRoutes } from "./routes/mailbox.js";
@@ -61,8 +63,20 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
     if (!token || !equalBytes(sha256(utf8(body.token)), sha256(utf8(token)))) {
       throw new HttpError(403, "forbidden", "Setup is closed on this server, or the setup token is wrong.");
     }
-    await initializeNewsroom(deps.db, body.newsroom, deps.now());
+    if ("roster" in body) {
+      if (await deps.db.selectFrom("newsroom").select("id").executeTakeFirst()) {
+        throw new DomainError("already_initialized", "This server already has a newsroom.");
+      }
+      await appendRoster(deps.db, body.roster.entries, deps.now());
+    } else await initializeNewsroom(deps.db, body.newsroom, deps.now());
     return c.json({ initialized: true } satisfies SetupResponse, 201);
+  });
+
+  // Public: the page verifies the newsroom's keys from it (docs/FORMAT.md, "Newsroom root and roster").
+  app.get("/api/roster", async (c) => {
+    const roster = await publicRoster(deps.db);
+    if (!roster) throw new HttpError(404, "not_found", "This newsroom has no roster yet.");
+    return c.json(roster satisfies RosterResponse);
   });
 
   // Anonymous writes pass proof of work and budgets first (docs/SECURITY.md).

@@ -3,6 +3,7 @@
 // to a status in one place (http-error.ts, `handleError`), and the CLI, which calls the domain directly
 // for `init --data`, reads the same codes.
 import type { ErrorCode } from "../core/errors.js";
+import type { RosterErrorCode } from "../core/roster.js";
 
 /** The codes the domain layer fails with: a subset of the API's stable error codes. */
 export type DomainErrorCode = Extract<
@@ -16,6 +17,10 @@ export type DomainErrorCode = Extract<
   | "unknown_desk"
   | "upload_conflict"
   | "upload_incomplete"
+  | "outside_desk"
+  | "not_admin"
+  | "roster_required"
+  | RosterErrorCode
 >;
 
 export class DomainError extends Error {

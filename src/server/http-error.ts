@@ -35,6 +35,26 @@ const DOMAIN_STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   unknown_desk: 400,
   upload_conflict: 409,
   upload_incomplete: 400,
+  outside_desk: 403,
+  not_admin: 403,
+  roster_required: 409,
+  // Roster refusals (docs/FORMAT.md, "Roster rules"): a signer without the right is 403, a clash with the state 409.
+  roster_malformed: 400,
+  roster_bad_genesis: 400,
+  roster_root_mismatch: 400,
+  roster_bad_seq: 400,
+  roster_bad_prev: 409,
+  roster_stale: 409,
+  roster_bad_signature: 403,
+  roster_rollback: 409,
+  roster_fork: 409,
+  unknown_signer: 403,
+  signer_revoked: 403,
+  last_admin: 409,
+  key_kind_mismatch: 409,
+  unknown_editor: 404,
+  editor_revoked: 409,
+  roster_duplicate: 409,
 };
 
 /** The app's error handler: every thrown error becomes a JSON error body, nothing raw. */

@@ -1,12 +1,14 @@
 // The newsroom's public side: its name, desks and editors' public keys. Private keys never come here.
 import type { Kysely } from "kysely";
 import { assertOneKeyKind, MixedKeyKindsError } from "../core/age.js";
-import { newsroomFingerprint } from "../core/fingerprint.js";
+import { newsroomFingerprint, rootFingerprint } from "../core/fingerprint.js";
+import { deskRecipients } from "../core/roster.js";
 import { coarseDay } from "../core/time.js";
 import type { EditorNewsroom, EditorPublicKeys, NewsroomResponse, NewsroomSetup } from "../core/wire.js";
 import { LIMITS } from "../core/wire.js";
 import type { Database } from "./db/schema.js";
 import { DomainError } from "./domain-error.js";
+import { loadRoster } from "./roster.js";
 
 // Every transaction here does all its reads before its first write. That is what makes it all-or-nothing
 // on every deployment: D1 has no interactive transactions, so its dialect sends a transaction's writes as
@@ -75,18 +77,46 @@ export async function addEditor(db: Kysely<Database>, editor: EditorPublicKeys, 
 
 export async function revokeEditor(db: Kysely<Database>, editorId: string): Promise<void> {
   await db.transaction().execute(async (tx) => {
-    const editor = await tx.selectFrom("editors").select("revoked").where("id", "=", editorId).executeTakeFirst();
+    const editor = await tx.selectFrom("editors").select(["revoked", "role"]).where("id", "=", editorId).executeTakeFirst();
     if (!editor) throw new DomainError("not_found", "No such editor.");
     const active = await tx.selectFrom("editors").select(({ fn }) => fn.countAll<number>().as("n")).where("revoked", "=", 0).executeTakeFirstOrThrow();
     if (!editor.revoked && Number(active.n) <= 1) {
       throw new DomainError("conflict", "Refusing to revoke the last active editor: nobody could read new tips.");
     }
+    const otherAdmin = await tx
+      .selectFrom("editors")
+      .select("id")
+      .where("revoked", "=", 0)
+      .where("role", "=", "admin")
+      .where("id", "!=", editorId)
+      .executeTakeFirst();
+    if (!editor.revoked && editor.role === "admin" && !otherAdmin) {
+      throw new DomainError("last_admin", "Refusing to revoke the last admin: nobody could change the newsroom any more.");
+    }
     await tx.updateTable("editors").set({ revoked: 1 }).where("id", "=", editorId).execute();
   });
 }
 
-/** Desks with the recipients of their active editors: what the source page encrypts to. */
+const limits = { maxEnvelopeBytes: LIMITS.maxEnvelopeBytes, maxPartBytes: LIMITS.maxPartBytes, maxAttachmentBytes: LIMITS.maxAttachmentBytes };
+
+/**
+ * Desks with the recipients of their active editors: what the source page encrypts to. With a roster,
+ * straight from its verified state (the page verifies the roster itself and must find the same).
+ */
 export async function publicNewsroom(db: Kysely<Database>): Promise<NewsroomResponse | null> {
+  const roster = await loadRoster(db);
+  if (roster) {
+    const { state } = roster;
+    const desks = state.desks.map((d) => ({ id: d.id, name: d.names.en, names: d.names, recipients: deskRecipients(state, d.id) }));
+    return {
+      name: state.names.en,
+      names: state.names,
+      fingerprint: newsroomFingerprint(desks.flatMap((d) => d.recipients)),
+      roster: { root: state.root, fingerprint: rootFingerprint(state.root), head: roster.head },
+      desks,
+      limits,
+    };
+  }
   const newsroom = await db.selectFrom("newsroom").select("name").executeTakeFirst();
   if (!newsroom) return null;
   const desks = await db.selectFrom("desks").select(["id", "name"]).orderBy("position").execute();
@@ -100,13 +130,16 @@ export async function publicNewsroom(db: Kysely<Database>): Promise<NewsroomResp
   const out = desks.map((d) => ({
     id: d.id,
     name: d.name,
+    names: { en: d.name },
     recipients: members.filter((m) => m.desk_id === d.id).map((m) => m.age_recipient),
   }));
   return {
     name: newsroom.name,
+    names: { en: newsroom.name },
     fingerprint: newsroomFingerprint(out.flatMap((d) => d.recipients)),
+    roster: null,
     desks: out,
-    limits: { maxEnvelopeBytes: LIMITS.maxEnvelopeBytes, maxPartBytes: LIMITS.maxPartBytes, maxAttachmentBytes: LIMITS.maxAttachmentBytes },
+    limits,
   };
 }
 
@@ -114,7 +147,7 @@ export async function publicNewsroom(db: Kysely<Database>): Promise<NewsroomResp
 export async function editorNewsroom(db: Kysely<Database>): Promise<EditorNewsroom> {
   const newsroom = await db.selectFrom("newsroom").select("name").executeTakeFirst();
   if (!newsroom) throw new DomainError("not_found", "This tip line has not been set up yet.");
-  const desks = await db.selectFrom("desks").select(["id", "name"]).orderBy("position").execute();
+  const desks = await db.selectFrom("desks").select(["id", "name"]).where("listed", "=", 1).orderBy("position").execute();
   const members = await db.selectFrom("desk_editors").select(["desk_id", "editor_id"]).execute();
   const editors = await db.selectFrom("editors").selectAll().orderBy("id").execute();
   return {

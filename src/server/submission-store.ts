@@ -9,6 +9,7 @@ import type { Receipt, SubmissionSummary } from "../core/wire.js";
 import type { BlobStore } from "./blobs.js";
 import type { Database } from "./db/schema.js";
 import { DomainError } from "./domain-error.js";
+import { requireDesk } from "./middleware/editor-rights.js";
 import type { Committer } from "./group-commit.js";
 import type { KeyedLock } from "./keyed-lock.js";
 
@@ -41,7 +42,8 @@ export class SubmissionStore {
     const { db, blobs, now, commit, locks } = this.options;
     const { attachments } = submission;
     if (new Set(attachments).size !== attachments.length) throw new DomainError("invalid_body", "An upload can be attached only once.");
-    const desk = await db.selectFrom("desks").select("id").where("id", "=", submission.desk).executeTakeFirst();
+    // A desk the roster no longer names (listed = 0) takes no new tips: nobody reads it.
+    const desk = await db.selectFrom("desks").select("id").where("id", "=", submission.desk).where("listed", "=", 1).executeTakeFirst();
     if (!desk) throw new DomainError("unknown_desk", "There is no such desk.");
 
     return locks.runAll(attachments, async () => {
@@ -84,16 +86,26 @@ export class SubmissionStore {
     });
   }
 
-  /** Every stored submission, oldest day first, with its attachments in order. */
-  async list(): Promise<SubmissionSummary[]> {
+  /**
+   * Every submission stored for one of `desks` (the reader's), oldest day first, with its attachments in
+   * order. Other desks' are not listed, so an editor's pull never downloads them.
+   */
+  async list(desks: ReadonlySet<string>): Promise<SubmissionSummary[]> {
     const { db } = this.options;
+    if (desks.size === 0) return [];
     const submissions = await db
       .selectFrom("submissions")
       .select(["id", "desk_id", "received_day", "envelope_size"])
+      .where("desk_id", "in", [...desks])
       .orderBy("received_day")
       .orderBy("id")
       .execute();
-    const attachments = await db.selectFrom("attachments").select(["id", "submission_id", "position", "size"]).execute();
+    const attachments = await db
+      .selectFrom("attachments")
+      .innerJoin("submissions", "submissions.id", "attachments.submission_id")
+      .select(["attachments.id", "attachments.submission_id", "attachments.position", "attachments.size"])
+      .where("submissions.desk_id", "in", [...desks])
+      .execute();
     return submissions.map((s) => ({
       id: s.id,
       desk: s.desk_id,
@@ -106,18 +118,37 @@ export class SubmissionStore {
     }));
   }
 
-  async envelope(id: string): Promise<StoredEnvelope> {
-    const row = await this.options.db.selectFrom("submissions").select("envelope").where("id", "=", id).executeTakeFirst();
+  /** The envelope of a submission of one of `desks` (else `outside_desk`). */
+  async envelope(id: string, desks: ReadonlySet<string>): Promise<StoredEnvelope> {
+    const row = await this.options.db.selectFrom("submissions").select(["envelope", "desk_id"]).where("id", "=", id).executeTakeFirst();
     if (!row) throw new DomainError("not_found", "No such submission.");
+    requireDesk(desks, row.desk_id);
     return row.envelope === null ? { blobKey: `envelopes/${id}` } : { base64: row.envelope };
   }
 
-  /** Deletes a submission and its attachments: rows first, so a crash leaves only unreferenced blobs. */
-  async remove(id: string): Promise<void> {
+  /** The blob key of an attachment of a submission of one of `desks` (else `outside_desk`). */
+  async attachment(id: string, desks: ReadonlySet<string>): Promise<string> {
+    const row = await this.options.db
+      .selectFrom("attachments")
+      .innerJoin("submissions", "submissions.id", "attachments.submission_id")
+      .select("submissions.desk_id")
+      .where("attachments.id", "=", id)
+      .executeTakeFirst();
+    if (!row) throw new DomainError("not_found", "No such attachment.");
+    requireDesk(desks, row.desk_id);
+    return `attachments/${id}`;
+  }
+
+  /**
+   * Deletes a submission of one of `desks` (else `outside_desk`) and its attachments: rows first, so a
+   * crash leaves only unreferenced blobs.
+   */
+  async remove(id: string, desks: ReadonlySet<string>): Promise<void> {
     const { db, blobs } = this.options;
     const attachments = await db.transaction().execute(async (tx) => {
-      const found = await tx.selectFrom("submissions").select("id").where("id", "=", id).executeTakeFirst();
+      const found = await tx.selectFrom("submissions").select("desk_id").where("id", "=", id).executeTakeFirst();
       if (!found) throw new DomainError("not_found", "No such submission.");
+      requireDesk(desks, found.desk_id);
       const rows = await tx.selectFrom("attachments").select("id").where("submission_id", "=", id).execute();
       await tx.deleteFrom("attachments").where("submission_id", "=", id).execute();
       await tx.deleteFrom("submissions").where("id", "=", id).execute();

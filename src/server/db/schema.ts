@@ -5,11 +5,17 @@ export interface NewsroomTable {
   id: number;
   name: string;
   created_day: string;
+  /** JSON per-language names from the roster; null before one. */
+  names: string | null;
 }
 export interface DeskTable {
   id: string;
   name: string;
   position: number;
+  /** JSON per-language names from the roster; null before one. */
+  names: string | null;
+  /** 0 for a desk the roster does not name. */
+  listed: Generated<number>;
 }
 export interface EditorTable {
   id: string;
@@ -18,6 +24,8 @@ export interface EditorTable {
   sign_public_key: string;
   revoked: Generated<number>;
   added_day: string;
+  /** "admin" or "editor"; editors stored before the roster are admins. */
+  role: Generated<string>;
 }
 export interface DeskEditorTable {
   desk_id: string;
@@ -57,11 +65,20 @@ export interface ReplyTable {
   mailbox_id: string;
   created_day: string;
   size: number;
+  /** The desk it belongs to; null for replies posted without one (every editor's). */
+  desk_id: string | null;
 }
 export interface NoteTable {
   id: string;
   created_day: string;
   size: number;
+  desk_id: string | null;
+}
+export interface RosterEntryTable {
+  seq: number;
+  hash: string;
+  /** JSON {"body", "signature"}, as verified. */
+  entry: string;
 }
 
 export interface PowSpentTable {
@@ -87,6 +104,7 @@ export interface Database {
   notes: NoteTable;
   pow_spent: PowSpentTable;
   server_secrets: ServerSecretTable;
+  roster_entries: RosterEntryTable;
 }
 
 /** How a column is declared in migrations/: its SQL type, whether it may hold NULL, whether it has a DEFAULT. */

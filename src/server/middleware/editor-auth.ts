@@ -9,8 +9,17 @@ import { readBody } from "../body.js";
 import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
 
+/** Who signed the request, and what the newsroom lets them do. */
+export interface SignedInEditor {
+  id: string;
+  role: "admin" | "editor";
+  /** The desks whose items they may list, read, delete, reply to and note. */
+  desks: ReadonlySet<string>;
+}
+
 export interface EditorVariables {
   editorId: string;
+  editor: SignedInEditor;
   body: Uint8Array;
 }
 
@@ -38,7 +47,7 @@ export function editorAuth(deps: Deps): MiddlewareHandler<{ Variables: EditorVar
     const body = await readBody(c, LIMITS.maxJsonBodyBytes);
     const editor = await deps.db
       .selectFrom("editors")
-      .select(["sign_public_key", "revoked"])
+      .select(["sign_public_key", "revoked", "role"])
       .where("id", "=", editorId)
       .executeTakeFirst();
     const url = new URL(c.req.url);
@@ -64,7 +73,9 @@ export function editorAuth(deps: Deps): MiddlewareHandler<{ Variables: EditorVar
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
       throw new HttpError(409, "signature_replayed", "This signed request was already used.");
     }
+    const desks = await deps.db.selectFrom("desk_editors").select("desk_id").where("editor_id", "=", editorId).execute();
     c.set("editorId", editorId);
+    c.set("editor", { id: editorId, role: editor.role === "admin" ? "admin" : "editor", desks: new Set(desks.map((d) => d.desk_id)) });
     c.set("body", body);
     await next();
   };

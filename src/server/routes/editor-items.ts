@@ -7,7 +7,8 @@ import { id as idSchema, type ItemReceipt, LIMITS, type NoteList, postNoteReques
 import { decodeBase64Field, parseJson, requireAgeFile } from "../body.js";
 import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
-import type { EditorVariables } from "../middleware/editor-auth.js";
+import type { EditorVariables, SignedInEditor } from "../middleware/editor-auth.js";
+import { requireDesk } from "../middleware/editor-rights.js";
 
 function ciphertextOf(base64: string, max: number, what: string): Uint8Array {
   const bytes = decodeBase64Field(base64, "ciphertext");
@@ -29,9 +30,25 @@ export function editorItemRoutes(deps: Deps): Hono<{ Variables: EditorVariables 
     if (!parsed.success) throw new HttpError(404, "not_found", `No such ${what}.`);
     return parsed.data;
   };
+  /** Rows of `table` the editor may see: their desks', and those posted without a desk. */
+  const visible = (table: "replies" | "notes", editor: SignedInEditor) =>
+    deps.db
+      .selectFrom(table)
+      .select(["id", "created_day", "size"])
+      .where((eb) => (editor.desks.size > 0 ? eb.or([eb("desk_id", "is", null), eb("desk_id", "in", [...editor.desks])]) : eb("desk_id", "is", null)))
+      .orderBy("created_day")
+      .orderBy("id")
+      .execute();
+  const downloadItem = async (table: "replies" | "notes", id: string, editor: SignedInEditor, what: string) => {
+    const row = await deps.db.selectFrom(table).select("desk_id").where("id", "=", id).executeTakeFirst();
+    if (!row) throw new HttpError(404, "not_found", `No such ${what}.`);
+    requireDesk(editor.desks, row.desk_id);
+    return download(`${table}/${id}`, what);
+  };
 
   app.post("/replies", async (c) => {
     const body = parseJson(c.get("body"), postReplyRequest);
+    requireDesk(c.get("editor").desks, body.desk ?? null);
     const bytes = ciphertextOf(body.ciphertext, LIMITS.maxReplyBytes, "reply");
     const existing = await deps.db.selectFrom("mailboxes").select("credential_hash").where("id", "=", body.mailbox).executeTakeFirst();
     if (existing && existing.credential_hash !== body.credentialHash) {
@@ -46,32 +63,33 @@ export function editorItemRoutes(deps: Deps): Hono<{ Variables: EditorVariables 
         .values({ id: body.mailbox, credential_hash: body.credentialHash })
         .onConflict((oc) => oc.column("id").doNothing())
         .execute();
-      await tx.insertInto("replies").values({ id: replyId, mailbox_id: body.mailbox, created_day: day, size: bytes.length }).execute();
+      await tx.insertInto("replies").values({ id: replyId, mailbox_id: body.mailbox, created_day: day, size: bytes.length, desk_id: body.desk ?? null }).execute();
     });
     return c.json({ id: replyId, day } satisfies ItemReceipt, 201);
   });
 
   app.get("/replies", async (c) => {
-    const rows = await deps.db.selectFrom("replies").select(["id", "created_day", "size"]).orderBy("created_day").orderBy("id").execute();
+    const rows = await visible("replies", c.get("editor"));
     return c.json({ replies: rows.map((r) => ({ id: r.id, day: r.created_day, size: Number(r.size) })) } satisfies ReplyList);
   });
-  app.get("/replies/:id", (c) => download(`replies/${itemId(c.req.param("id"), "reply")}`, "reply"));
+  app.get("/replies/:id", (c) => downloadItem("replies", itemId(c.req.param("id"), "reply"), c.get("editor"), "reply"));
 
   app.post("/notes", async (c) => {
     const body = parseJson(c.get("body"), postNoteRequest);
+    requireDesk(c.get("editor").desks, body.desk ?? null);
     const bytes = ciphertextOf(body.ciphertext, LIMITS.maxNoteBytes, "note");
     const noteId = randomId();
     const day = coarseDay(deps.now());
     await deps.blobs.put(`notes/${noteId}`, bytes);
-    await deps.db.insertInto("notes").values({ id: noteId, created_day: day, size: bytes.length }).execute();
+    await deps.db.insertInto("notes").values({ id: noteId, created_day: day, size: bytes.length, desk_id: body.desk ?? null }).execute();
     return c.json({ id: noteId, day } satisfies ItemReceipt, 201);
   });
 
   app.get("/notes", async (c) => {
-    const rows = await deps.db.selectFrom("notes").select(["id", "created_day", "size"]).orderBy("created_day").orderBy("id").execute();
+    const rows = await visible("notes", c.get("editor"));
     return c.json({ notes: rows.map((r) => ({ id: r.id, day: r.created_day, size: Number(r.size) })) } satisfies NoteList);
   });
-  app.get("/notes/:id", (c) => download(`notes/${itemId(c.req.param("id"), "note")}`, "note"));
+  app.get("/notes/:id", (c) => downloadItem("notes", itemId(c.req.param("id"), "note"), c.get("editor"), "note"));
 
   return app;
 }

@@ -9,12 +9,17 @@ import {
   editorPublicKeys,
   type EditorRevoked,
   id as idSchema,
+  rosterAppendRequest,
+  type RosterHeadResponse,
   type SubmissionList,
 } from "../../core/wire.js";
 import { parseJson } from "../body.js";
 import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
-import { type EditorVariables, editorAuth } from "../middleware/editor-auth.js";
+import { DomainError } from "../domain-error.js";
+import { type EditorVariables, editorAuth, type SignedInEditor } from "../middleware/editor-auth.js";
+import { requireAdmin } from "../middleware/editor-rights.js";
+import { appendRoster, hasRoster } from "../roster.js";
 import { addEditor, editorNewsroom, revokeEditor } from "../newsroom.js";
 import type { SubmissionStore } from "../submission-store.js";
 import { editorItemRoutes } from "./editor-items.js";
@@ -37,30 +42,50 @@ export function editorRoutes(deps: Deps, submissions: SubmissionStore): Hono<{ V
     });
   };
 
-  app.get("/submissions", async (c) => c.json({ submissions: await submissions.list() } satisfies SubmissionList));
+  app.get("/submissions", async (c) => c.json({ submissions: await submissions.list(c.get("editor").desks) } satisfies SubmissionList));
 
   app.get("/submissions/:id/envelope", async (c) => {
-    const stored = await submissions.envelope(parseId(c.req.param("id"), "submission"));
+    const stored = await submissions.envelope(parseId(c.req.param("id"), "submission"), c.get("editor").desks);
     if ("blobKey" in stored) return streamBlob(stored.blobKey, "submission");
     const bytes = fromBase64(stored.base64);
     return new Response(bytes, { headers: { "Content-Type": "application/octet-stream", "Content-Length": String(bytes.length) } });
   });
-  app.get("/attachments/:id", (c) => streamBlob(`attachments/${parseId(c.req.param("id"), "attachment")}`, "attachment"));
+  app.get("/attachments/:id", async (c) =>
+    streamBlob(await submissions.attachment(parseId(c.req.param("id"), "attachment"), c.get("editor").desks), "attachment"),
+  );
 
   app.delete("/submissions/:id", async (c) => {
-    await submissions.remove(parseId(c.req.param("id"), "submission"));
+    await submissions.remove(parseId(c.req.param("id"), "submission"), c.get("editor").desks);
     return c.json({ deleted: true } satisfies DeletedResponse);
   });
 
   app.get("/newsroom", async (c) => c.json((await editorNewsroom(deps.db)) satisfies EditorNewsroom));
 
+  // Before a roster, any admin (every editor registered then is one) adds and revokes editors here; once the
+  // newsroom has a roster, editors change only by signed roster entries, which the server cannot forge.
+  const legacyEditorChange = async (editor: SignedInEditor) => {
+    requireAdmin(editor);
+    if (await hasRoster(deps.db)) {
+      throw new DomainError("roster_required", "This newsroom has a roster: add, revoke and rotate editors with signed roster entries (POST /api/editor/roster).");
+    }
+  };
+
+  app.post("/roster", async (c) => {
+    requireAdmin(c.get("editor"));
+    const body = parseJson(c.get("body"), rosterAppendRequest);
+    const roster = await appendRoster(deps.db, body.entries, deps.now());
+    return c.json({ head: roster.head } satisfies RosterHeadResponse, 201);
+  });
+
   app.post("/editors", async (c) => {
+    await legacyEditorChange(c.get("editor"));
     const editor = parseJson(c.get("body"), editorPublicKeys);
     await addEditor(deps.db, editor, deps.now());
     return c.json({ id: editor.id } satisfies EditorAdded, 201);
   });
 
   app.delete("/editors/:id", async (c) => {
+    await legacyEditorChange(c.get("editor"));
     await revokeEditor(deps.db, parseId(c.req.param("id"), "editor"));
     return c.json({ revoked: true } satisfies EditorRevoked);
   });
