@@ -9,7 +9,8 @@ import { toBase64Url } from "../../src/core/bytes.js";
 import { genesisEntryBody, nobleSigner, type RosterEntry, signRosterEntry, verifyRoster } from "../../src/core/roster.js";
 import type { NewsroomResponse, RosterResponse } from "../../src/core/wire.js";
 import { type RunningServer, startNodeServer } from "../../src/server/node/serve.js";
-import { editorFetch, makeEditor, type TestEditor } from "../helpers/server.js";
+import { makeEditor, type TestEditor } from "../helpers/newsroom.js";
+import { editorFetch } from "../helpers/server.js";
 
 const token = "setup-token-for-roster-test";
 let dataDir: string;

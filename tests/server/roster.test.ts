@@ -19,7 +19,8 @@ import {
 } from "../../src/core/roster.js";
 import { sealBytes } from "../../src/core/envelope.js";
 import type { NewsroomResponse, RosterResponse, StoredItem, SubmissionSummary } from "../../src/core/wire.js";
-import { editorFetch, makeEditor, startTestServer, type TestEditor, type TestServer } from "../helpers/server.js";
+import { makeEditor, type TestEditor } from "../helpers/newsroom.js";
+import { editorFetch, startTestServer, type TestServer } from "../helpers/server.js";
 import { submitTip } from "../helpers/source.js";
 
 let server: TestServer;

@@ -126,19 +126,20 @@ const withDefault = <C extends ColumnDeclaration>(c: C) => ({ ...c, default: tru
  * `Generated`), so the interfaces, this list and the SQL cannot drift apart.
  */
 export const COLUMNS = {
-  newsroom: { id: integer, name: text, created_day: text },
-  desks: { id: text, name: text, position: integer },
-  editors: { id: text, name: text, age_recipient: text, sign_public_key: text, revoked: withDefault(integer), added_day: text },
+  newsroom: { id: integer, name: text, created_day: text, names: nullable(text) },
+  desks: { id: text, name: text, position: integer, names: nullable(text), listed: withDefault(integer) },
+  editors: { id: text, name: text, age_recipient: text, sign_public_key: text, revoked: withDefault(integer), added_day: text, role: withDefault(text) },
   desk_editors: { desk_id: text, editor_id: text },
   submissions: { id: text, desk_id: text, received_day: text, envelope_size: bigint, envelope: nullable(text) },
   attachments: { id: text, submission_id: text, position: integer, size: bigint },
   uploads: { id: text, parts: withDefault(integer), bytes: withDefault(bigint), expires_day: text },
   request_nonces: { nonce: text, expires_at: bigint },
   mailboxes: { id: text, credential_hash: text },
-  replies: { id: text, mailbox_id: text, created_day: text, size: bigint },
-  notes: { id: text, created_day: text, size: bigint },
+  replies: { id: text, mailbox_id: text, created_day: text, size: bigint, desk_id: nullable(text) },
+  notes: { id: text, created_day: text, size: bigint, desk_id: nullable(text) },
   pow_spent: { seed: text, expires_at: bigint },
   server_secrets: { name: text, value: text },
+  roster_entries: { seq: integer, hash: text, entry: text },
 } as const satisfies { [T in keyof Database]: { [C in keyof Database[T]]-?: ColumnDeclaration } };
 
 type TypeOf<D> = (D extends { sql: "TEXT" } ? string : number) | (D extends { nullable: true } ? null : never);
