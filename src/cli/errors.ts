@@ -6,6 +6,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number = 1,
+    /** A stable code for scripts, where the failure has one (a roster refusal: src/core/roster-state.ts). */
+    readonly code: string | null = null,
   ) {
     super(message);
   }

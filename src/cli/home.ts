@@ -1,5 +1,6 @@
-// The editor home: one directory holding the encrypted key, the vault of pulled ciphertext, and the default
-// output folder for decrypted attachments. `--home` wins over SEALDROP_HOME, which wins over ~/.sealdrop.
+// The editor home: one directory holding the encrypted key, the vault of pulled ciphertext, the default
+// output folder for decrypted attachments, the pinned roster and (for an admin, until exported) the root key.
+// `--home` wins over SEALDROP_HOME, which wins over ~/.sealdrop.
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Io } from "./io.js";
@@ -9,6 +10,10 @@ export interface EditorHome {
   keyFile: string;
   vaultFile: string;
   attachmentsDir: string;
+  /** The roster as last verified, and the root it is pinned to (roster-pin.ts). */
+  rosterFile: string;
+  /** The newsroom root key, when this home keeps it (an admin's, until it is exported). */
+  rootKeyFile: string;
 }
 
 export function editorHome(dir: string): EditorHome {
@@ -17,6 +22,8 @@ export function editorHome(dir: string): EditorHome {
     keyFile: join(dir, "editor.key"),
     vaultFile: join(dir, "vault.sqlite"),
     attachmentsDir: join(dir, "attachments"),
+    rosterFile: join(dir, "roster.json"),
+    rootKeyFile: join(dir, "root.key"),
   };
 }
 

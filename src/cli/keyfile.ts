@@ -78,7 +78,8 @@ function associatedData(f: Omit<KeyFile, "ciphertext">): Uint8Array {
   return utf8(JSON.stringify([f.sealdrop, f.editorId, f.name, f.server, f.newsroom, f.kdf.alg, f.kdf.opslimit, f.kdf.memlimit, f.kdf.salt, f.nonce]));
 }
 
-function deriveKey(passphrase: string, salt: Uint8Array, limits: KdfLimits): Uint8Array {
+/** The 32-byte sealing key of every passphrase-protected file (editor key, root key): Argon2id over the NFC passphrase. */
+export function deriveKey(passphrase: string, salt: Uint8Array, limits: KdfLimits): Uint8Array {
   return sodium.crypto_pwhash(32, utf8(passphrase.normalize("NFC")), salt, limits.opslimit, limits.memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
 }
 

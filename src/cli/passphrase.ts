@@ -42,6 +42,23 @@ export async function obtainPassphrase(io: Io, source: PassphraseSource): Promis
   return passphrase;
 }
 
+/**
+ * The root key's passphrase: --root-passphrase-file, else $SEALDROP_ROOT_PASSPHRASE, else asked at a
+ * terminal. Without any of them and no terminal (a script), the editor key's passphrase (`fallback`)
+ * protects the root key too; `sameAsEditor` tells the caller so it can say it.
+ */
+export async function obtainRootPassphrase(io: Io, options: { file?: string | undefined; isNew?: boolean; fallback: () => Promise<string> }): Promise<{ passphrase: string; sameAsEditor: boolean }> {
+  const given = options.file !== undefined || Boolean(io.env.SEALDROP_ROOT_PASSPHRASE) || io.interactive;
+  if (!given) return { passphrase: await options.fallback(), sameAsEditor: true };
+  const passphrase = await obtainPassphrase(io, {
+    envVar: "SEALDROP_ROOT_PASSPHRASE",
+    file: options.file,
+    prompt: options.isNew ? "New passphrase for the newsroom root key (keep it apart from your editor passphrase)" : "Passphrase for the newsroom root key",
+    isNew: options.isNew,
+  });
+  return { passphrase, sameAsEditor: false };
+}
+
 /** Reads one line from the terminal with echo off. Ctrl-C aborts. */
 function promptHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;

@@ -8,12 +8,16 @@ type Command = (argv: string[], io: Io) => Promise<void>;
 
 // Each command's module is loaded only when it runs: the server and crypto libraries are slow to load.
 const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
-  init: { load: async () => (await import("./commands/init.js")).initCommand, summary: "create your editor key and the newsroom" },
+  init: { load: async () => (await import("./commands/init.js")).initCommand, summary: "create the newsroom: its root key, your editor key, its roster" },
+  join: { load: async () => (await import("./commands/join.js")).joinCommand, summary: "join a newsroom: pin its fingerprint, make your key and a join request" },
   serve: { load: async () => (await import("./commands/serve.js")).serveCommand, summary: "run the sealdrop server (--demo to try it out)" },
   backup: { load: async () => (await import("./commands/backup.js")).backupCommand, summary: "copy a running server's rows and files to one backup file" },
   restore: { load: async () => (await import("./commands/backup.js")).restoreCommand, summary: "restore a backup into an empty data directory / database" },
-  fingerprint: { load: async () => (await import("./commands/fingerprint.js")).fingerprintCommand, summary: "show and check the newsroom key fingerprint" },
-  editor: { load: async () => (await import("./commands/editor.js")).editorCommand, summary: "add, list or revoke editors" },
+  fingerprint: { load: async () => (await import("./commands/fingerprint.js")).fingerprintCommand, summary: "show and check the newsroom fingerprint" },
+  roster: { load: async () => (await import("./commands/roster.js")).rosterCommand, summary: "show the verified roster's history; pin it; upgrade an old newsroom" },
+  editor: { load: async () => (await import("./commands/editor.js")).editorCommand, summary: "approve, list, revoke or rotate editors; set roles and desks" },
+  desk: { load: async () => (await import("./commands/desk.js")).deskCommand, summary: "add or rename desks (names in en, ko, zh)" },
+  root: { load: async () => (await import("./commands/root.js")).rootCommand, summary: "export the newsroom root key for offline keeping" },
   pull: { load: async () => (await import("./commands/pull.js")).pullCommand, summary: "download new submissions (ciphertext) into your vault" },
   list: { load: async () => (await import("./commands/list.js")).listCommand, summary: "list the submissions in your vault" },
   read: { load: async () => (await import("./commands/read.js")).readCommand, summary: "show a submission and save its attachments" },

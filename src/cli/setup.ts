@@ -1,20 +1,25 @@
-// Creating a newsroom: the first editor's key in a home, and the newsroom's public record either written
-// straight into a local server database or sent to a running server with its setup token.
+// Creating a newsroom: the newsroom root key, the first editor's key in a home, the roster's genesis entry
+// that the root signs (docs/FORMAT.md "Newsroom root and roster"), and that log either written straight
+// into a local server database or sent to a running server with its setup token. The home pins the root.
 import { unlink } from "node:fs/promises";
-import { newsroomFingerprint } from "../core/fingerprint.js";
+import { setupResponse } from "../core/wire.js";
+import { genesisEntryBody, type LocalizedNames, type RosterEntry, rosterEntryBody, signRosterEntry, verifyRoster } from "../core/roster.js";
 import { ApiError } from "../core/api-error.js";
-import { type NewsroomSetup, newsroomSetup, setupResponse } from "../core/wire.js";
 import { SealdropApi } from "./api.js";
-import { type Editor, createEditor, editorPublicKeys, saveEditor } from "./editor.js";
+import { type Editor, createEditor, saveEditor } from "./editor.js";
 import { CliError, UsageError } from "./errors.js";
 import { exists } from "./files.js";
 import type { EditorHome } from "./home.js";
 import type { Io } from "./io.js";
+import { kdfLimits } from "./keyfile.js";
+import { generateRootKey, rootSigner, sealRootKey, writeRootKey } from "./root-key.js";
+import { writePin } from "./roster-pin.js";
 
 export const DEFAULT_SERVER_URL = "http://127.0.0.1:8787";
 
 export interface NewsroomPlan {
-  name: string;
+  /** The newsroom's names: English required, Korean and Chinese optional. */
+  names: LocalizedNames;
   desks: { id: string; name: string }[];
   editorName: string;
   classic: boolean;
@@ -22,12 +27,14 @@ export interface NewsroomPlan {
   serverUrl: string;
 }
 
-/** Stores the newsroom's public record somewhere; throws if one exists already. */
-export type NewsroomWriter = (setup: NewsroomSetup) => Promise<void>;
+/** Stores the newsroom's roster somewhere; throws if a newsroom exists already. */
+export type NewsroomWriter = (entries: RosterEntry[]) => Promise<void>;
 
 export interface CreatedNewsroom {
   editor: Editor;
+  /** The root key's fingerprint: what the newsroom publishes, through every staffing change. */
   fingerprint: string;
+  rootKeyFile: string;
 }
 
 /** Parses `id` or `id=Display Name`. */
@@ -41,39 +48,70 @@ export async function ensureNoKey(home: EditorHome): Promise<void> {
   if (await exists(home.keyFile)) throw new CliError(`${home.keyFile} already exists; choose another --home`);
 }
 
-export async function createNewsroom(plan: NewsroomPlan, home: EditorHome, passphrase: string, write: NewsroomWriter, io: Io): Promise<CreatedNewsroom> {
-  await ensureNoKey(home);
-  const editor = await createEditor(plan.editorName, plan.serverUrl, plan.name, plan.classic);
-  const parsed = newsroomSetup.safeParse({ name: plan.name, desks: plan.desks, editor: editorPublicKeys(editor, plan.desks.map((d) => d.id)) });
-  if (!parsed.success) throw new UsageError(`invalid newsroom: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  const ids = plan.desks.map((d) => d.id);
-  if (new Set(ids).size !== ids.length) throw new UsageError("each --desk id must be given once");
-  // The key is written first: a newsroom whose only key was lost would be unreadable. If the newsroom
-  // cannot be written, the new key is useless and is removed again.
-  await saveEditor(home, editor, passphrase, io);
-  try {
-    await write(parsed.data);
-  } catch (e) {
-    await unlink(home.keyFile).catch(() => {});
-    throw e;
-  }
-  return { editor, fingerprint: newsroomFingerprint([editor.ageRecipient]) };
+/** Why a roster entry body is refused, in the words of the field that is wrong. */
+export function invalidEntry(body: unknown): string | null {
+  const parsed = rosterEntryBody.safeParse(body);
+  if (parsed.success) return null;
+  return parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
 }
 
-/** Writes the newsroom into the SQLite database of a server data directory. */
+export interface NewsroomKeys {
+  /** The first editor's key file passphrase. */
+  editor: string;
+  /** The root key file's passphrase. */
+  root: string;
+  /** Where the root key goes: the home's root.key, or a file elsewhere (a USB stick to keep offline). */
+  rootKeyFile: string;
+}
+
+export async function createNewsroom(plan: NewsroomPlan, home: EditorHome, keys: NewsroomKeys, write: NewsroomWriter, io: Pick<Io, "env">): Promise<CreatedNewsroom> {
+  await ensureNoKey(home);
+  if (await exists(keys.rootKeyFile)) throw new CliError(`${keys.rootKeyFile} already exists; refusing to overwrite a root key`);
+  const ids = plan.desks.map((d) => d.id);
+  if (new Set(ids).size !== ids.length) throw new UsageError("each --desk id must be given once");
+  const editor = await createEditor(plan.editorName, plan.serverUrl, plan.names.en, plan.classic);
+  const root = await generateRootKey();
+  const body = genesisEntryBody(
+    root.publicKey,
+    plan.names,
+    plan.desks.map((d) => ({ id: d.id, names: { en: d.name } })),
+    { id: editor.header.editorId, name: plan.editorName, ageRecipient: editor.ageRecipient, signPublicKey: editor.secrets.signPublicKey, role: "admin", desks: ids },
+  );
+  const invalid = invalidEntry(body);
+  if (invalid) throw new UsageError(`invalid newsroom: ${invalid}`);
+  const genesis = await signRosterEntry(body, rootSigner(root));
+  const verified = verifyRoster(root.publicKey, [genesis]);
+  if (!verified.ok) throw new UsageError(`invalid newsroom: ${verified.error.message}`);
+
+  // The keys are written first: a newsroom whose only keys were lost would be unreadable and unchangeable.
+  // If the newsroom cannot be written, they are useless and are removed again.
+  const limits = await kdfLimits(io.env);
+  await saveEditor(home, editor, keys.editor, io);
+  const written: string[] = [home.keyFile];
+  try {
+    await writeRootKey(keys.rootKeyFile, await sealRootKey(root, plan.names.en, keys.root, limits));
+    written.push(keys.rootKeyFile);
+    await writePin(home, root.publicKey, [genesis]);
+    written.push(home.rosterFile);
+    await write([genesis]);
+  } catch (e) {
+    for (const path of written) await unlink(path).catch(() => {});
+    throw e;
+  }
+  return { editor, fingerprint: root.fingerprint, rootKeyFile: keys.rootKeyFile };
+}
+
+/** Writes the newsroom's roster into the SQLite database of a server data directory, checked as the server checks it. */
 export function localWriter(dataDir: string): NewsroomWriter {
-  return async (setup) => {
+  return async (entries) => {
     const { openNodeDatabase } = await import("../server/node/database.js");
-    const { initializeNewsroom } = await import("../server/newsroom.js");
-    const { DomainError } = await import("../server/domain-error.js");
+    const { appendRoster } = await import("../server/roster.js");
     const db = await openNodeDatabase(dataDir);
     try {
-      await initializeNewsroom(db, setup, new Date());
-    } catch (e) {
-      if (e instanceof DomainError) {
-        throw new CliError(e.code === "already_initialized" ? `the database in ${dataDir} already has a newsroom` : `the newsroom was not created: ${e.message}`);
-      }
-      throw e;
+      if (await db.selectFrom("newsroom").select("id").executeTakeFirst()) throw new CliError(`the database in ${dataDir} already has a newsroom`);
+      await appendRoster(db, entries, new Date()).catch((e: { code?: unknown; message?: string }) => {
+        throw typeof e.code === "string" ? new CliError(`the server's checks refused the roster: ${e.message}`, 1, e.code) : e;
+      });
     } finally {
       await db.destroy();
     }
@@ -82,9 +120,9 @@ export function localWriter(dataDir: string): NewsroomWriter {
 
 /** Sends the newsroom to a running server with `POST /api/setup`. */
 export function remoteWriter(server: string, token: string): NewsroomWriter {
-  return async (setup) => {
+  return async (entries) => {
     try {
-      await new SealdropApi(server).post("/api/setup", { token, newsroom: setup }, setupResponse);
+      await new SealdropApi(server).post("/api/setup", { token, roster: { entries } }, setupResponse);
     } catch (e) {
       if (e instanceof ApiError && e.code === "already_initialized") throw new CliError(`the server at ${server} already has a newsroom`);
       throw e;

@@ -98,7 +98,7 @@ async function setUpDemo(dataDir: string, url: string, io: Io): Promise<void> {
   }
   await createNewsroom(
     {
-      name: "Demo Newsroom",
+      names: { en: "Demo Newsroom" },
       desks: [
         { id: "news", name: "News" },
         { id: "investigations", name: "Investigations" },
@@ -108,7 +108,7 @@ async function setUpDemo(dataDir: string, url: string, io: Io): Promise<void> {
       serverUrl: url,
     },
     home,
-    passphrase,
+    { editor: passphrase, root: passphrase, rootKeyFile: home.rootKeyFile },
     localWriter(dataDir),
     io,
   );

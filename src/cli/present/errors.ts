@@ -12,7 +12,7 @@ export interface ErrorReport {
 }
 
 export function errorReport(e: unknown): ErrorReport {
-  if (e instanceof CliError) return { text: `sealdrop: ${terminalSafe(e.message)}`, exitCode: e.exitCode };
+  if (e instanceof CliError) return { text: `sealdrop: ${terminalSafe(e.message)}${e.code ? ` (${e.code})` : ""}`, exitCode: e.exitCode };
   if (e instanceof ApiError) {
     const text = e.code === "bad_response" ? `sealdrop: ${e.message}` : `sealdrop: the server refused: ${e.message} (${e.code})`;
     return { text: terminalSafe(text), exitCode: 1 };

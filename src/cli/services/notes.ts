@@ -1,12 +1,14 @@
-// Desk notes: the desk's shared picture of its sources. A note is sealed to every active editor of the
-// newsroom; notes are never edited, later ones add to (or regrade) earlier ones.
+// Desk notes: the desk's shared picture of its sources. A note is sealed to the editors of its subject's
+// desk as the verified roster names them (services/recipients.ts), never to the server's key list; notes
+// are never edited, later ones add to (or regrade) earlier ones.
 import { toBase64 } from "../../core/bytes.js";
 import { MESSAGE_LIMITS, type Note, noteSchema, NOTE_TAG, sealJson } from "../../core/messages.js";
 import { coarseDay } from "../../core/time.js";
-import { editorNewsroom, itemReceipt } from "../../core/wire.js";
+import { itemReceipt } from "../../core/wire.js";
 import { CliError, UsageError } from "../errors.js";
 import { anonymousPseudonym, type DeskPicture } from "../network.js";
 import { type DeskView, resolveSubject } from "./desk.js";
+import { messageAudience, requireRoster } from "./recipients.js";
 import { type EditorSession, withVault } from "./session.js";
 
 export const RELATIONS = ["corroborates", "contradicts", "related"] as const;
@@ -19,6 +21,8 @@ export interface NoteInput {
   credibility: Note["credibility"];
   text: string;
   links: { submission: string; relation: Note["links"][number]["relation"] }[];
+  /** The subject's desk, when the vault cannot tell (a source who wrote to several desks). */
+  desk?: string | undefined;
 }
 
 /** Refuses a note that says nothing or breaks a rule of the note format, before anything is decrypted. */
@@ -39,13 +43,28 @@ function resolveLink(text: string, desk: DeskPicture): string {
   return ids[0]!;
 }
 
-/** Where a note about what `about` names goes: a source's pseudonym, or one submission. */
-function subjectOf(about: string, view: DeskView): Note["subject"] {
+/** Picks the subject's desk: the only one its submissions are on, or the one the editor named among them. */
+function deskOf(desks: string[], given: string | undefined, what: string): string {
+  const unique = [...new Set(desks)];
+  if (given !== undefined) {
+    if (unique.length > 0 && !unique.includes(given)) throw new CliError(`${what} is on desk ${unique.join(", ")}, not ${given}`);
+    return given;
+  }
+  if (unique.length === 1) return unique[0]!;
+  if (unique.length === 0) throw new UsageError(`your vault cannot tell which desk ${what} is on; give --desk`);
+  throw new UsageError(`${what} wrote to desks ${unique.join(", ")}; give --desk to say which desk's editors the note is for`);
+}
+
+/** Where a note about what `about` names goes: a source's pseudonym, or one submission; and its desk. */
+function subjectOf(about: string, view: DeskView, desk: string | undefined): { subject: Note["subject"]; desk: string } {
   const found = resolveSubject(about, view);
-  if (found.type === "submission") return { type: "submission", id: found.id };
+  if (found.type === "submission") return { subject: { type: "submission", id: found.id }, desk: deskOf(found.submission ? [found.submission.desk] : [], desk, `submission ${found.id.slice(0, 12)}`) };
+  const desks = found.source.submissions.map((s) => s.desk);
   // A source without a codename is one submission; note it by id, which every editor can place.
   const only = found.source.submissions[0];
-  return !found.source.canReply && only && found.source.pseudonym === anonymousPseudonym(only.id) ? { type: "submission", id: only.id } : { type: "source", pseudonym: found.source.pseudonym };
+  const subject: Note["subject"] =
+    !found.source.canReply && only && found.source.pseudonym === anonymousPseudonym(only.id) ? { type: "submission", id: only.id } : { type: "source", pseudonym: found.source.pseudonym };
+  return { subject, desk: deskOf(desks, desk, found.source.pseudonym) };
 }
 
 export interface AddedNote {
@@ -54,22 +73,23 @@ export interface AddedNote {
   subject: Note["subject"];
   /** How many editor keys the note is sealed to. */
   recipients: number;
+  /** The desk whose editors can read it. */
+  desk: string;
 }
 
-/** Seals the note to every active editor, stores it on the server, and keeps it in the author's vault. */
+/** Seals the note to its subject's desk's editors (roster), stores it on the server, and keeps it in the author's vault. */
 export async function addNote(session: EditorSession, view: DeskView, input: NoteInput): Promise<AddedNote> {
   checkNoteInput(input);
-  const subject = subjectOf(input.about, view);
+  const { subject, desk } = subjectOf(input.about, view, input.desk);
   const links: Note["links"] = input.links.map((l) => ({ submission: resolveLink(l.submission, view.desk), relation: l.relation }));
 
   const { api, editor } = session;
-  const newsroom = await api.get("/api/editor/newsroom", editorNewsroom);
-  const recipients = [...new Set([...newsroom.editors.filter((e) => !e.revoked).map((e) => e.ageRecipient), editor.ageRecipient])];
+  const { recipients } = messageAudience(await requireRoster(session), editor.header.editorId, desk);
   const { reliability, credibility, text } = input;
   const tags = [...new Set(input.tags)];
   const note: Note = { v: 1, kind: "note", subject, tags, reliability, credibility, text, links, author: editor.header.name, day: coarseDay(new Date()), written: new Date().toISOString() };
   const ciphertext = await sealJson(noteSchema, note, recipients);
-  const stored = await api.post("/api/editor/notes", { ciphertext: toBase64(ciphertext) }, itemReceipt);
+  const stored = await api.post("/api/editor/notes", { ciphertext: toBase64(ciphertext), desk }, itemReceipt);
   await withVault(session.home, (vault) => vault.putItem("notes", { id: stored.id, day: stored.day, size: ciphertext.length, data: ciphertext }));
-  return { id: stored.id, day: stored.day, subject, recipients: recipients.length };
+  return { id: stored.id, day: stored.day, subject, recipients: recipients.length, desk };
 }

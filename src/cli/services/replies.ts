@@ -1,16 +1,16 @@
-// Replying to a source: sealed to the source's reply recipient and to the desk's editors, so the whole desk
-// can read what was said, and stored under the mailbox the source's codename opens. The server can neither
+// Replying to a source: sealed to the source's reply recipient and to the editors of the conversation's desk
+// as the verified roster names them (services/recipients.ts), so that desk can read what was said; stored under the mailbox the source's codename opens. The server can neither
 // read the reply nor link it to the submission it answers.
 import { toBase64 } from "../../core/bytes.js";
-import { assertOneKeyKind, KEY_KIND_NAMES, keyKindOf, MixedKeyKindsError } from "../../core/age.js";
 import { credentialHash } from "../../core/derive.js";
 import { MESSAGE_LIMITS, type Reply, replySchema, sealJson } from "../../core/messages.js";
 import { coarseDay } from "../../core/time.js";
-import { itemReceipt, newsroomResponse } from "../../core/wire.js";
-import { SealdropApi } from "../api.js";
+import { localName } from "../../core/roster.js";
+import { itemReceipt } from "../../core/wire.js";
 import { CliError } from "../errors.js";
 import type { OpenedSubmission, Subject } from "../network.js";
 import { type DeskView, resolveSubject } from "./desk.js";
+import { messageAudience, requireRoster } from "./recipients.js";
 import { type EditorSession, withVault } from "./session.js";
 
 export const NO_CODENAME = "this source did not keep a codename; they cannot receive replies";
@@ -54,22 +54,15 @@ export async function sendReply(session: EditorSession, view: DeskView, input: {
   if (!channel) throw new CliError(NO_CODENAME);
 
   const { api, editor } = session;
-  const newsroom = await new SealdropApi(api.base).get("/api/newsroom", newsroomResponse);
-  const desk = newsroom.desks.find((d) => d.id === answered.desk);
-  if (!desk) throw new CliError(`the desk ${answered.desk} no longer exists on the server; the reply has no one to share it with`);
-  const recipients = [...new Set([channel.recipient, ...desk.recipients, editor.ageRecipient])];
-  try {
-    assertOneKeyKind(recipients);
-  } catch (e) {
-    if (!(e instanceof MixedKeyKindsError)) throw e;
-    throw new CliError(`the source's reply key is ${KEY_KIND_NAMES[keyKindOf(channel.recipient)]} but the desk's keys are not; age cannot mix them in one file`);
-  }
+  const check = await requireRoster(session);
+  const { recipients, desk } = messageAudience(check, editor.header.editorId, answered.desk, channel.recipient);
+  const deskNames = check.roster.state.desks.find((d) => d.id === desk)!.names;
 
-  const reply: Reply = { v: 1, kind: "reply", message: input.message, from: desk.name, to: channel.recipient, inReplyTo: answered.id, day: coarseDay(new Date()) };
+  const reply: Reply = { v: 1, kind: "reply", message: input.message, from: localName(deskNames, "en"), to: channel.recipient, inReplyTo: answered.id, day: coarseDay(new Date()) };
   const ciphertext = await sealJson(replySchema, reply, recipients);
   const stored = await api.post(
     "/api/editor/replies",
-    { mailbox: channel.mailbox.id, credentialHash: credentialHash(channel.mailbox.credential), ciphertext: toBase64(ciphertext) },
+    { mailbox: channel.mailbox.id, credentialHash: credentialHash(channel.mailbox.credential), ciphertext: toBase64(ciphertext), desk },
     itemReceipt,
   );
   await withVault(session.home, (vault) => vault.putItem("replies", { id: stored.id, day: stored.day, size: ciphertext.length, data: ciphertext }));

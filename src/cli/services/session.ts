@@ -5,6 +5,7 @@ import { SealdropApi } from "../api.js";
 import type { Editor } from "../editor.js";
 import type { EditorHome } from "../home.js";
 import { Vault } from "../vault.js";
+import { checkServerRoster, type RosterCheck } from "./roster.js";
 
 /** An editor home whose key is unlocked: enough for everything that works offline on the vault. */
 export interface UnlockedHome {
@@ -15,11 +16,31 @@ export interface UnlockedHome {
 /** An unlocked home and a client that signs as its editor: for everything that talks to the server. */
 export interface EditorSession extends UnlockedHome {
   api: SealdropApi;
+  /**
+   * The server's roster, verified from the root this home pinned and extending what it verified before
+   * (services/roster.ts); null for a newsroom that has no roster yet. Checked once per session: every
+   * service that relies on the server calls it first, so a lying server is refused before anything is done.
+   */
+  roster(refresh?: boolean): Promise<RosterCheck | null>;
+}
+
+export interface SessionOptions {
+  /** Told once per session when the roster has entries this home had not seen (the command line prints them). */
+  onRosterChange?: (check: RosterCheck) => void;
 }
 
 /** A session for an unlocked editor, talking to `server` or else to the server named in their key. */
-export function editorSession({ home, editor }: UnlockedHome, server?: string): EditorSession {
-  return { home, editor, api: new SealdropApi(server ?? editor.header.server, { editorId: editor.header.editorId, signSecretKey: editor.secrets.signSecretKey }) };
+export function editorSession({ home, editor }: UnlockedHome, server?: string, options: SessionOptions = {}): EditorSession {
+  const api = new SealdropApi(server ?? editor.header.server, { editorId: editor.header.editorId, signSecretKey: editor.secrets.signSecretKey });
+  let checked: Promise<RosterCheck | null> | undefined;
+  const roster = (refresh = false) => {
+    if (refresh) checked = undefined;
+    return (checked ??= checkServerRoster(home, api.base).then((check) => {
+      if (check && check.changes.length > 0) options.onRosterChange?.(check);
+      return check;
+    }));
+  };
+  return { home, editor, api, roster };
 }
 
 /** Plain http is fine on loopback and onion services (Tor encrypts); elsewhere it exposes metadata. */

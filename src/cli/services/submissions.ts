@@ -53,6 +53,7 @@ export async function fullSubmissionId({ home }: Pick<UnlockedHome, "home">, giv
  * has it. Says where it was.
  */
 export async function deleteSubmission(session: EditorSession, id: string, local: boolean): Promise<{ onServer: boolean; inVault: boolean | null }> {
+  await session.roster();
   let onServer = true;
   try {
     await session.api.delete(`/api/editor/submissions/${id}`, deletedResponse);

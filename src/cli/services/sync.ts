@@ -36,6 +36,8 @@ export interface PullOptions {
 
 export async function pull(session: EditorSession, options: PullOptions = {}): Promise<PullSummary> {
   const { api, home } = session;
+  // A server whose roster does not verify (or rolled back, or forked) is not pulled from at all.
+  await session.roster();
   const progress = options.progress ?? noProgress;
   const { submissions } = await api.get("/api/editor/submissions", submissionList);
   const { replies } = await api.get("/api/editor/replies", replyList);
