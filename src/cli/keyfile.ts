@@ -6,6 +6,9 @@ import { z } from "zod";
 import { fromBase64, fromBase64Url, fromUtf8, toBase64, toBase64Url, utf8 } from "../core/bytes.js";
 import { id } from "../core/wire.js";
 import { CliError } from "./errors.js";
+import { base64Text as b64, kdfSchema, type KdfLimits, newSealParams, openWithPassphrase, sealWithPassphrase } from "./passphrase-seal.js";
+
+export type { KdfLimits } from "./passphrase-seal.js";
 
 export const KEY_FILE_FORMAT = "editor-key-v1";
 
@@ -27,8 +30,6 @@ export interface EditorSecrets {
   signPublicKey: string;
 }
 
-const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64");
-
 const keyFileSchema = z
   .object({
     sealdrop: z.literal(KEY_FILE_FORMAT),
@@ -36,15 +37,7 @@ const keyFileSchema = z
     name: z.string().min(1).max(100),
     server: z.string().max(2000),
     newsroom: z.string().max(200),
-    kdf: z
-      .object({
-        alg: z.literal("argon2id13"),
-        // Bounds keep a hostile file from asking for absurd work or memory.
-        opslimit: z.number().int().min(1).max(64),
-        memlimit: z.number().int().min(8192).max(4 * 2 ** 30),
-        salt: b64,
-      })
-      .strict(),
+    kdf: kdfSchema,
     nonce: b64,
     ciphertext: b64,
   })
@@ -58,11 +51,6 @@ const secretsSchema = z
     signPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
   })
   .strict();
-
-export interface KdfLimits {
-  opslimit: number;
-  memlimit: number;
-}
 
 /** MODERATE by default; SEALDROP_KDF=interactive picks the faster INTERACTIVE limits (tests, slow machines). */
 export async function kdfLimits(env: Record<string, string | undefined>): Promise<KdfLimits> {
@@ -78,35 +66,20 @@ function associatedData(f: Omit<KeyFile, "ciphertext">): Uint8Array {
   return utf8(JSON.stringify([f.sealdrop, f.editorId, f.name, f.server, f.newsroom, f.kdf.alg, f.kdf.opslimit, f.kdf.memlimit, f.kdf.salt, f.nonce]));
 }
 
-/** The 32-byte sealing key of every passphrase-protected file (editor key, root key): Argon2id over the NFC passphrase. */
-export function deriveKey(passphrase: string, salt: Uint8Array, limits: KdfLimits): Uint8Array {
-  return sodium.crypto_pwhash(32, utf8(passphrase.normalize("NFC")), salt, limits.opslimit, limits.memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
-}
-
 export async function sealKeyFile(header: KeyFileHeader, secrets: EditorSecrets, passphrase: string, limits: KdfLimits): Promise<KeyFile> {
-  await sodium.ready;
-  const salt = sodium.randombytes_buf(sodium.crypto_pwhash_SALTBYTES);
-  const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   const unsealed = {
     sealdrop: KEY_FILE_FORMAT,
     editorId: header.editorId,
     name: header.name,
     server: header.server,
     newsroom: header.newsroom,
-    kdf: { alg: "argon2id13", opslimit: limits.opslimit, memlimit: limits.memlimit, salt: toBase64(salt) },
-    nonce: toBase64(nonce),
+    ...(await newSealParams(limits)),
   } as const;
-  const key = deriveKey(passphrase, salt, limits);
   const plaintext = utf8(
     JSON.stringify({ ageIdentity: secrets.ageIdentity, signSecretKey: toBase64(secrets.signSecretKey), signPublicKey: secrets.signPublicKey }),
   );
-  try {
-    const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, associatedData(unsealed), null, nonce, key);
-    return keyFileSchema.parse({ ...unsealed, ciphertext: toBase64(ciphertext) });
-  } finally {
-    sodium.memzero(key);
-    sodium.memzero(plaintext);
-  }
+  const ciphertext = sealWithPassphrase(plaintext, associatedData(unsealed), passphrase, unsealed);
+  return keyFileSchema.parse({ ...unsealed, ciphertext });
 }
 
 export function parseKeyFile(text: string, path: string): KeyFile {
@@ -130,16 +103,7 @@ export function serializeKeyFile(file: KeyFile): string {
 }
 
 export async function openKeyFile(file: KeyFile, passphrase: string): Promise<EditorSecrets> {
-  await sodium.ready;
-  const key = deriveKey(passphrase, fromBase64(file.kdf.salt), file.kdf);
-  let plaintext: Uint8Array;
-  try {
-    plaintext = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, fromBase64(file.ciphertext), associatedData(file), fromBase64(file.nonce), key);
-  } catch {
-    throw new CliError("wrong passphrase or damaged key file");
-  } finally {
-    sodium.memzero(key);
-  }
+  const plaintext = await openWithPassphrase(file, associatedData(file), passphrase, "wrong passphrase or damaged key file");
   try {
     const secrets = secretsSchema.parse(JSON.parse(fromUtf8(plaintext)));
     const signSecretKey = fromBase64(secrets.signSecretKey);

@@ -10,25 +10,17 @@ import { rootFingerprint } from "../core/fingerprint.js";
 import type { SignFn } from "../core/roster.js";
 import { CliError } from "./errors.js";
 import { writeFileAtomic } from "./files.js";
-import { deriveKey, type KdfLimits } from "./keyfile.js";
+import { base64Text as b64, kdfSchema, type KdfLimits, newSealParams, openWithPassphrase, sealWithPassphrase } from "./passphrase-seal.js";
 
 export const ROOT_KEY_FORMAT = "root-key-v1";
 
-const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64");
 const rootKeySchema = z
   .object({
     sealdrop: z.literal(ROOT_KEY_FORMAT),
     publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
     fingerprint: z.string().max(60),
     newsroom: z.string().max(200),
-    kdf: z
-      .object({
-        alg: z.literal("argon2id13"),
-        opslimit: z.number().int().min(1).max(64),
-        memlimit: z.number().int().min(8192).max(4 * 2 ** 30),
-        salt: b64,
-      })
-      .strict(),
+    kdf: kdfSchema,
     nonce: b64,
     ciphertext: b64,
   })
@@ -58,26 +50,16 @@ function associatedData(f: Omit<RootKeyFile, "ciphertext">): Uint8Array {
 }
 
 export async function sealRootKey(root: RootKey, newsroom: string, passphrase: string, limits: KdfLimits): Promise<RootKeyFile> {
-  await sodium.ready;
-  const salt = sodium.randombytes_buf(sodium.crypto_pwhash_SALTBYTES);
-  const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   const header = {
     sealdrop: ROOT_KEY_FORMAT,
     publicKey: root.publicKey,
     fingerprint: root.fingerprint,
     newsroom: [...newsroom].slice(0, 200).join(""),
-    kdf: { alg: "argon2id13", opslimit: limits.opslimit, memlimit: limits.memlimit, salt: toBase64(salt) },
-    nonce: toBase64(nonce),
+    ...(await newSealParams(limits)),
   } as const;
-  const key = deriveKey(passphrase, salt, limits);
   const plaintext = utf8(JSON.stringify({ signSecretKey: toBase64(root.secretKey) }));
-  try {
-    const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, associatedData(header), null, nonce, key);
-    return rootKeySchema.parse({ ...header, ciphertext: toBase64(ciphertext) });
-  } finally {
-    sodium.memzero(key);
-    sodium.memzero(plaintext);
-  }
+  const ciphertext = sealWithPassphrase(plaintext, associatedData(header), passphrase, header);
+  return rootKeySchema.parse({ ...header, ciphertext });
 }
 
 export const serializeRootKey = (file: RootKeyFile): string => `${JSON.stringify(file, null, 2)}\n`;
@@ -108,15 +90,7 @@ export async function readRootKeyFile(path: string): Promise<RootKeyFile> {
 
 export async function openRootKey(file: RootKeyFile, passphrase: string): Promise<RootKey> {
   await sodium.ready;
-  const key = deriveKey(passphrase, fromBase64(file.kdf.salt), file.kdf);
-  let plaintext: Uint8Array;
-  try {
-    plaintext = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, fromBase64(file.ciphertext), associatedData(file), fromBase64(file.nonce), key);
-  } catch {
-    throw new CliError("wrong passphrase or damaged root key file");
-  } finally {
-    sodium.memzero(key);
-  }
+  const plaintext = await openWithPassphrase(file, associatedData(file), passphrase, "wrong passphrase or damaged root key file");
   try {
     const { signSecretKey } = z.object({ signSecretKey: b64 }).strict().parse(JSON.parse(fromUtf8(plaintext)));
     const secretKey = fromBase64(signSecretKey);

@@ -1,0 +1,67 @@
+// The sealing shared by every passphrase-protected file (editor key, root key; docs/FORMAT.md "Editor key
+// file"): XChaCha20-Poly1305 under a key that Argon2id derives from the NFC passphrase. Each file format
+// chooses its own readable header and binds it as associated data; this module only seals and opens.
+import sodium from "libsodium-wrappers-sumo";
+import { z } from "zod";
+import { fromBase64, toBase64, utf8 } from "../core/bytes.js";
+import { CliError } from "./errors.js";
+
+export interface KdfLimits {
+  opslimit: number;
+  memlimit: number;
+}
+
+export const base64Text = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64");
+
+/** The `kdf` member of a sealed file; bounds keep a hostile file from asking for absurd work or memory. */
+export const kdfSchema = z
+  .object({
+    alg: z.literal("argon2id13"),
+    opslimit: z.number().int().min(1).max(64),
+    memlimit: z.number().int().min(8192).max(4 * 2 ** 30),
+    salt: base64Text,
+  })
+  .strict();
+export type KdfParams = z.infer<typeof kdfSchema>;
+
+/** The 32-byte sealing key: Argon2id over the NFC passphrase. */
+export function deriveKey(passphrase: string, salt: Uint8Array, limits: KdfLimits): Uint8Array {
+  return sodium.crypto_pwhash(32, utf8(passphrase.normalize("NFC")), salt, limits.opslimit, limits.memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
+}
+
+/** Fresh salt and nonce for a new sealed file, as they appear in its header. */
+export async function newSealParams(limits: KdfLimits): Promise<{ kdf: KdfParams; nonce: string }> {
+  await sodium.ready;
+  const salt = sodium.randombytes_buf(sodium.crypto_pwhash_SALTBYTES);
+  const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  return { kdf: { alg: "argon2id13", opslimit: limits.opslimit, memlimit: limits.memlimit, salt: toBase64(salt) }, nonce: toBase64(nonce) };
+}
+
+/** Seals `plaintext` (then wipes it) under the header's salt and nonce; returns the base64 ciphertext. */
+export function sealWithPassphrase(plaintext: Uint8Array, associatedData: Uint8Array, passphrase: string, header: { kdf: KdfParams; nonce: string }): string {
+  const key = deriveKey(passphrase, fromBase64(header.kdf.salt), header.kdf);
+  try {
+    return toBase64(sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, associatedData, null, fromBase64(header.nonce), key));
+  } finally {
+    sodium.memzero(key);
+    sodium.memzero(plaintext);
+  }
+}
+
+/** Opens a sealed file's ciphertext; a wrong passphrase or any changed byte is `wrongMessage`. The caller wipes the result. */
+export async function openWithPassphrase(
+  file: { kdf: KdfParams; nonce: string; ciphertext: string },
+  associatedData: Uint8Array,
+  passphrase: string,
+  wrongMessage: string,
+): Promise<Uint8Array> {
+  await sodium.ready;
+  const key = deriveKey(passphrase, fromBase64(file.kdf.salt), file.kdf);
+  try {
+    return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, fromBase64(file.ciphertext), associatedData, fromBase64(file.nonce), key);
+  } catch {
+    throw new CliError(wrongMessage);
+  } finally {
+    sodium.memzero(key);
+  }
+}
