@@ -5,7 +5,7 @@
 // the two people, so a request swapped on the way is caught before the admin signs it.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { z } from "zod";
-import { fromBase64Url, fromUtf8, toBase64Url, toHex } from "../core/bytes.js";
+import { fromBase64Url, fromUtf8, ID_PATTERN, toBase64Url, toHex } from "../core/bytes.js";
 import { canonicalBytes } from "../core/canonical.js";
 import { isAgeRecipient, isDisplayText, isSigningKey } from "../core/roster.js";
 import { CliError } from "./errors.js";
@@ -16,7 +16,7 @@ export const joinRequestSchema = z
   .object({
     v: z.literal(1),
     fingerprint: z.string().regex(/^([0-9A-F]{4} ){9}[0-9A-F]{4}$/),
-    id: z.string().regex(/^[0-9a-f]{32}$/),
+    id: z.string().regex(ID_PATTERN),
     name: z.string().max(100).refine(isDisplayText, "names are NFC text without control or invisible characters or surrounding spaces"),
     ageRecipient: z.string().refine(isAgeRecipient, "expected an age recipient"),
     signPublicKey: z.string().refine(isSigningKey, "expected a base64url Ed25519 public key"),

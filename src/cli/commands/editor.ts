@@ -1,5 +1,6 @@
 // `sealdrop editor approve|add|list|revoke|rotate|role|desks`: the newsroom's editors, changed by roster
 // entries that the admin running the command signs (services/editors.ts).
+import { isId } from "../../core/bytes.js";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Role } from "../../core/roster.js";
@@ -69,7 +70,7 @@ function parseRole(text: string | undefined): Role {
 }
 
 function editorId(command: string, text: string): string {
-  if (!/^[0-9a-f]{32}$/.test(text)) throw new UsageError(`sealdrop editor ${command}: give the editor's full 32-character id (see \`sealdrop roster\`)`);
+  if (!isId(text)) throw new UsageError(`sealdrop editor ${command}: give the editor's full 32-character id (see \`sealdrop roster\`)`);
   return text;
 }
 
