@@ -46,10 +46,14 @@ describe("passphrase prompt", () => {
   it("asks twice for a new passphrase without echoing it, then unlocks with it", async () => {
     const dir = await tempDir();
     const secret = "typed on the terminal 42";
-    const init = onTerminal(["init", "--name", "N", "--desk", "news", "--editor-name", "A", "--home", "h", "--data", "d"], [secret, secret], dir);
+    const rootSecret = "the root's own passphrase 7";
+    // On a terminal, init asks for the editor key's passphrase and then, apart, for the newsroom root key's.
+    const init = onTerminal(["init", "--name", "N", "--desk", "news", "--editor-name", "A", "--home", "h", "--data", "d"], [secret, secret, rootSecret, rootSecret], dir);
     expect(init.code).toBe(0);
     expect(init.output).toMatch(/New passphrase for .*editor\.key: <typed>\s*Repeat it: <typed>/);
+    expect(init.output).toMatch(/New passphrase for the newsroom root key[^:]*: <typed>\s*Repeat it: <typed>/);
     expect(init.output).not.toContain(secret);
+    expect(init.output).not.toContain(rootSecret);
 
     const list = onTerminal(["list", "--home", "h"], [secret], dir);
     expect(list.code).toBe(0);
