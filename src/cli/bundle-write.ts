@@ -8,36 +8,12 @@ import { type FileHandle, mkdir, open, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { type Bundle, endText, fileEndText, fileText, headerText, recordLines } from "./bundle.js";
 import { AgeSniffer } from "../core/age.js";
+import { HashingWriter } from "../server/node/hashing-writer.js";
 import { CliError } from "./errors.js";
 import { exists, placeExclusive } from "./files.js";
 import type { VaultAttachmentFile } from "./vault.js";
 
 const CHUNK = 1 << 20;
-
-/** Appends to a file, hashing every byte written (the end line's digest) and batching small writes. */
-class HashingWriter {
-  readonly hash = createHash("sha256");
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-
-  constructor(private readonly out: FileHandle) {}
-
-  async write(data: Uint8Array | string): Promise<void> {
-    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    this.hash.update(buf);
-    this.pending.push(buf);
-    this.pendingBytes += buf.length;
-    if (this.pendingBytes >= CHUNK) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
-    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
-    for (let off = 0; off < buf.length; ) off += (await this.out.write(buf, off, buf.length - off)).bytesWritten;
-  }
-}
 
 /** Copies one large attachment's age file into the bundle, checking it against the vault's row on the way. */
 async function copyFile(writer: HashingWriter, f: VaultAttachmentFile, onBytes: (n: number) => void): Promise<void> {

@@ -75,3 +75,15 @@ export class RosterBuilder {
     return this.push(await this.make(signer, change));
   }
 }
+
+/** The newsroom most roster tests start from: Alice (admin, news + inv), Bob (editor, news), Carol (editor, inv). */
+export async function threeEditorNewsroom(): Promise<{ alice: TestEditor; bob: TestEditor; carol: TestEditor; log: RosterBuilder }> {
+  const alice = await testEditor(0x11, "Alice", "admin", ["news", "inv"]);
+  const bob = await testEditor(0x22, "Bob", "editor", ["news"]);
+  const carol = await testEditor(0x33, "Carol", "editor", ["inv"]);
+  const log = new RosterBuilder();
+  await log.genesis(alice);
+  await log.add(alice, { type: "add-editor", editor: bob.spec });
+  await log.add(alice, { type: "add-editor", editor: carol.spec });
+  return { alice, bob, carol, log };
+}

@@ -13,7 +13,7 @@ import {
   type RosterResult,
   verifyRoster,
 } from "../../src/core/roster.js";
-import { ageRecipient, root, RosterBuilder, signingKey, testEditor, type TestEditor } from "./roster-fixture.js";
+import { ageRecipient, root, RosterBuilder, signingKey, testEditor, type TestEditor, threeEditorNewsroom } from "./roster-fixture.js";
 
 let alice: TestEditor; // admin, news + inv
 let bob: TestEditor; // editor, news only
@@ -21,13 +21,7 @@ let carol: TestEditor; // editor, inv only
 let log: RosterBuilder;
 
 beforeEach(async () => {
-  alice = await testEditor(0x11, "Alice", "admin", ["news", "inv"]);
-  bob = await testEditor(0x22, "Bob", "editor", ["news"]);
-  carol = await testEditor(0x33, "Carol", "editor", ["inv"]);
-  log = new RosterBuilder();
-  await log.genesis(alice);
-  await log.add(alice, { type: "add-editor", editor: bob.spec });
-  await log.add(alice, { type: "add-editor", editor: carol.spec });
+  ({ alice, bob, carol, log } = await threeEditorNewsroom());
 });
 
 const ok = (result: RosterResult) => {

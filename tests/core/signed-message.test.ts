@@ -7,7 +7,7 @@ import type { Note, Reply } from "../../src/core/messages.js";
 import { noteSchema, replySchema } from "../../src/core/messages.js";
 import { deskRecipients, nobleSigner, type VerifiedRoster, verifyRoster } from "../../src/core/roster.js";
 import { countsTowardsGrades, sealSignedMessage, signMessage, type UnverifiedReason, verifyMessage } from "../../src/core/signed-message.js";
-import { ageRecipient, root, RosterBuilder, signingKey, testEditor, type TestEditor } from "./roster-fixture.js";
+import { ageRecipient, root, RosterBuilder, signingKey, testEditor, type TestEditor, threeEditorNewsroom } from "./roster-fixture.js";
 
 let alice: TestEditor;
 let bob: TestEditor;
@@ -22,13 +22,7 @@ const verify = (entries = log.entries): VerifiedRoster => {
 };
 
 beforeEach(async () => {
-  alice = await testEditor(0x11, "Alice", "admin", ["news", "inv"]);
-  bob = await testEditor(0x22, "Bob", "editor", ["news"]);
-  carol = await testEditor(0x33, "Carol", "editor", ["inv"]);
-  log = new RosterBuilder();
-  await log.genesis(alice);
-  await log.add(alice, { type: "add-editor", editor: bob.spec });
-  await log.add(alice, { type: "add-editor", editor: carol.spec });
+  ({ alice, bob, carol, log } = await threeEditorNewsroom());
   roster = verify();
 });
 

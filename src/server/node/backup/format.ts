@@ -10,6 +10,7 @@
 import { createHash, type Hash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import { isBlobKey } from "../../blobs.js";
+import { HashingWriter } from "../hashing-writer.js";
 import { BackupError } from "./errors.js";
 
 export const MAGIC = "sealdrop-backup 1\n";
@@ -51,34 +52,10 @@ class BackupFormatError extends BackupError {
   }
 }
 
-/** Appends to a file handle, hashing every byte, in chunks. */
-export class BackupWriter {
-  private readonly hash: Hash = createHash("sha256");
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  written = 0;
-
-  constructor(private readonly out: FileHandle) {}
-
-  async write(data: Uint8Array | string): Promise<void> {
-    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    this.hash.update(buf);
-    this.pending.push(buf);
-    this.pendingBytes += buf.length;
-    this.written += buf.length;
-    if (this.pendingBytes >= CHUNK) await this.flush();
-  }
-
+/** The backup file's writer: JSON record lines, raw blob bytes, and the end line carrying the digest. */
+export class BackupWriter extends HashingWriter {
   line(value: unknown): Promise<void> {
     return this.write(`${JSON.stringify(value)}\n`);
-  }
-
-  async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
-    const buf = Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
-    await this.out.write(buf);
   }
 
   /** The end line (its digest covers everything before it), then everything to the file. */
