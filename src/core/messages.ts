@@ -3,6 +3,7 @@
 import * as z from "zod/mini";
 import { fromUtf8, ID_PATTERN, utf8 } from "./bytes.js";
 import { openBytes, sealBytes } from "./envelope.js";
+import { RELIABILITY } from "./grades.js";
 
 const hexId = z.string().check(z.regex(ID_PATTERN));
 const text = (max: number, min = 0) => z.string().check(z.minLength(min), z.maxLength(max));
@@ -26,8 +27,7 @@ export const replySchema = z.object({
 });
 export type Reply = z.infer<typeof replySchema>;
 
-export const RELIABILITY = ["A", "B", "C", "D", "E", "F"] as const;
-export const CREDIBILITY = [1, 2, 3, 4, 5, 6] as const;
+export { CREDIBILITY, RELIABILITY } from "./grades.js";
 
 export const noteSchema = z.object({
   v: z.literal(1),
@@ -50,6 +50,12 @@ export const noteSchema = z.object({
    * inside the ciphertext: it orders same-day notes the same way on every editor's machine.
    */
   written: z.optional(text(40)),
+  /**
+   * Source-network model events (docs/FORMAT.md, "Source-network model"); absent in older notes. Each is
+   * checked when the model is built (src/core/network/events.ts), so one bad event is reported, not fatal,
+   * and the source page never loads the model's code.
+   */
+  model: z.optional(z.array(z.unknown()).check(z.maxLength(200))),
 });
 export type Note = z.infer<typeof noteSchema>;
 
