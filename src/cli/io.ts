@@ -11,10 +11,26 @@ export interface Io {
   interactive: boolean;
 }
 
+/**
+ * A stream whose reader went away (`sealdrop list | head`) takes no more output: the command goes on to
+ * the end quietly instead of dying on EPIPE with a stack trace. Other write errors still surface.
+ */
+function guardedWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") closed = true;
+    else throw error;
+  });
+  return (text) => {
+    if (closed || stream.destroyed) return;
+    stream.write(text.endsWith("\n") ? text : `${text}\n`);
+  };
+}
+
 export function processIo(): Io {
   return {
-    out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-    err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    out: guardedWriter(process.stdout),
+    err: guardedWriter(process.stderr),
     env: process.env,
     cwd: process.cwd(),
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),

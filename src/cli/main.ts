@@ -4,6 +4,6 @@ import { run } from "./run.js";
 
 const code = await run(process.argv.slice(2), processIo());
 // Exit once output is flushed rather than waiting for idle keep-alive connections to time out.
-const flush = (stream: NodeJS.WriteStream) => new Promise<void>((done) => stream.write("", () => done()));
+const flush = (stream: NodeJS.WriteStream) => new Promise<void>((done) => (stream.destroyed || stream.writableEnded ? done() : stream.write("", () => done())));
 await Promise.all([flush(process.stdout), flush(process.stderr)]);
 process.exit(code);
