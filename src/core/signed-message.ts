@@ -56,10 +56,12 @@ export async function signMessage<M extends Note | Reply>(message: M, context: S
   return { ...parsed, sig: messageSignature.parse({ ...sig, signature }) };
 }
 
+/** Seals a signed note or reply to exactly the recipients its signature names. */
+export const sealSigned = (signed: SignedNote | SignedReply): Promise<Uint8Array> => sealBytes(utf8(JSON.stringify(signed)), signed.sig.recipients);
+
 /** Signs a note or reply and seals it to exactly the recipients the signature names. */
 export async function sealSignedMessage(message: Note | Reply, context: SigningContext, sign: SignFn): Promise<Uint8Array> {
-  const signed = await signMessage(message, context, sign);
-  return sealBytes(utf8(JSON.stringify(signed)), signed.sig.recipients);
+  return sealSigned(await signMessage(message, context, sign));
 }
 
 export const UNVERIFIED_REASONS = [

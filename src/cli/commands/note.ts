@@ -16,8 +16,9 @@ export const NOTE_HELP = `Usage: sealdrop note (PSEUDONYM | SUBMISSION_ID) [--ta
                     [--related ID]... [options]
 
 Adds a desk note about a source (pseudonym or unique prefix, any case) or one submission (id or
-unique prefix). The note is encrypted to every active editor of the newsroom and stored on the
-server, which cannot read it; colleagues see it after \`sealdrop pull\`. Notes are never changed:
+unique prefix). The note is signed with your key and encrypted to the editors of its subject's
+desk as the verified roster names them, and stored on the server, which can neither read nor forge
+it; colleagues of that desk see it after \`sealdrop pull\`. Notes are never changed:
 a later grade replaces an earlier one, tags accumulate, texts are kept in order.
 
   --tag KEY:VALUE         e.g. region:Hyesan, role:trader, access:port (repeatable; KEY is a-z)

@@ -15,8 +15,8 @@ export const REPLY_HELP = `Usage: sealdrop reply (SUBMISSION_ID | PSEUDONYM) (--
 
 Sends a reply the source reads when they come back with their codename. Given a pseudonym (or a
 unique prefix, any case), answers that source's latest submission that carries a reply channel;
-given a submission id (or unique prefix), answers that submission. Encrypted to the source and to
-the editors of the submission's desk; the server stores it under the source's mailbox without being
+given a submission id (or unique prefix), answers that submission. Signed with your key and
+encrypted to the source and to the editors of the submission's desk; the server stores it under the source's mailbox without being
 able to read it or link it to the submission. Run \`sealdrop pull\` first so the vault is current.
 
   --message TEXT          the reply

@@ -1,14 +1,15 @@
-// Desk notes: the desk's shared picture of its sources. A note is sealed to the editors of its subject's
-// desk as the verified roster names them (services/recipients.ts), never to the server's key list; notes
-// are never edited, later ones add to (or regrade) earlier ones.
+// Desk notes: the desk's shared picture of its sources. A note is signed by its author and sealed to the
+// editors of its subject's desk as the verified roster names them (services/seal-message.ts), never to the
+// server's key list; notes are never edited, later ones add to (or regrade) earlier ones.
 import { toBase64 } from "../../core/bytes.js";
-import { MESSAGE_LIMITS, type Note, noteSchema, NOTE_TAG, sealJson } from "../../core/messages.js";
+import { MESSAGE_LIMITS, type Note, NOTE_TAG } from "../../core/messages.js";
 import { coarseDay } from "../../core/time.js";
 import { itemReceipt } from "../../core/wire.js";
 import { CliError, UsageError } from "../errors.js";
 import { anonymousPseudonym, type DeskPicture } from "../network.js";
 import { type DeskView, resolveSubject } from "./desk.js";
-import { messageAudience, requireRoster } from "./recipients.js";
+import { requireRoster } from "./recipients.js";
+import { messageAuthor, sealMessage } from "./seal-message.js";
 import { type EditorSession, withVault } from "./session.js";
 
 export const RELATIONS = ["corroborates", "contradicts", "related"] as const;
@@ -77,18 +78,18 @@ export interface AddedNote {
   desk: string;
 }
 
-/** Seals the note to its subject's desk's editors (roster), stores it on the server, and keeps it in the author's vault. */
+/** Signs the note and seals it to its subject's desk's editors (roster), stores it on the server, and keeps it in the author's vault. */
 export async function addNote(session: EditorSession, view: DeskView, input: NoteInput): Promise<AddedNote> {
   checkNoteInput(input);
   const { subject, desk } = subjectOf(input.about, view, input.desk);
   const links: Note["links"] = input.links.map((l) => ({ submission: resolveLink(l.submission, view.desk), relation: l.relation }));
 
   const { api, editor } = session;
-  const { recipients } = messageAudience(await requireRoster(session), editor.header.editorId, desk);
+  const { roster } = await requireRoster(session);
   const { reliability, credibility, text } = input;
   const tags = [...new Set(input.tags)];
   const note: Note = { v: 1, kind: "note", subject, tags, reliability, credibility, text, links, author: editor.header.name, day: coarseDay(new Date()), written: new Date().toISOString() };
-  const ciphertext = await sealJson(noteSchema, note, recipients);
+  const { ciphertext, recipients } = await sealMessage(roster, messageAuthor(editor), note, desk);
   const stored = await api.post("/api/editor/notes", { ciphertext: toBase64(ciphertext), desk }, itemReceipt);
   await withVault(session.home, (vault) => vault.putItem("notes", { id: stored.id, day: stored.day, size: ciphertext.length, data: ciphertext }));
   return { id: stored.id, day: stored.day, subject, recipients: recipients.length, desk };

@@ -1,9 +1,9 @@
 // Who may read a note or a reply (need-to-know, issue 13): only keys the verified roster names, never the
 // server's key list. A note goes to the editors of its subject's desk; a reply to the source and the
 // editors of the conversation's desk. This is the one place that decides it: signing (which names these
-// recipients inside the message) and the split reading machine build on `messageAudience`.
+// recipients inside the message, services/seal-message.ts) and the split reading machine build on it.
 import { keyKindOf } from "../../core/derive.js";
-import { deskRecipients, findDesk, findEditor, type RosterHead } from "../../core/roster.js";
+import { deskRecipients, findDesk, findEditor, type RosterHead, type VerifiedRoster } from "../../core/roster.js";
 import { CliError } from "../errors.js";
 import type { EditorSession } from "./session.js";
 import type { RosterCheck } from "./roster.js";
@@ -31,11 +31,11 @@ export async function requireRoster(session: EditorSession, refresh = false): Pr
 }
 
 /**
- * The recipients of a message by `author` (an editor id) for `desk`, from the verified roster; with
+ * The recipients of a message by `author` (an editor id) for `desk`, from a verified roster; with
  * `source` (a source's reply recipient), a reply. Refuses an author who is not an active editor of that desk.
  */
-export function messageAudience(check: RosterCheck, author: string, desk: string, source?: string): MessageAudience {
-  const { state, head } = check.roster;
+export function messageAudience(roster: VerifiedRoster, author: string, desk: string, source?: string): MessageAudience {
+  const { state, head } = roster;
   if (!findDesk(state, desk)) throw new CliError(`desk ${desk} is not in the newsroom's roster`, 1, "unknown_desk");
   const me = findEditor(state, author);
   if (!me || me.revoked) throw new CliError("you are not an active editor in the newsroom's roster", 1, me ? "editor_revoked" : "unknown_editor");

@@ -1,16 +1,18 @@
-// Replying to a source: sealed to the source's reply recipient and to the editors of the conversation's desk
-// as the verified roster names them (services/recipients.ts), so that desk can read what was said; stored under the mailbox the source's codename opens. The server can neither
-// read the reply nor link it to the submission it answers.
+// Replying to a source: signed by its author and sealed to the source's reply recipient and to the editors
+// of the conversation's desk as the verified roster names them (services/seal-message.ts), so that desk can
+// read what was said and who said it; stored under the mailbox the source's codename opens. The server can
+// neither read the reply nor link it to the submission it answers.
 import { toBase64 } from "../../core/bytes.js";
 import { credentialHash } from "../../core/derive.js";
-import { MESSAGE_LIMITS, type Reply, replySchema, sealJson } from "../../core/messages.js";
+import { MESSAGE_LIMITS, type Reply } from "../../core/messages.js";
 import { coarseDay } from "../../core/time.js";
-import { localName } from "../../core/roster.js";
+import { findDesk, localName } from "../../core/roster.js";
 import { itemReceipt } from "../../core/wire.js";
 import { CliError } from "../errors.js";
 import type { OpenedSubmission, Subject } from "../network.js";
 import { type DeskView, resolveSubject } from "./desk.js";
-import { messageAudience, requireRoster } from "./recipients.js";
+import { requireRoster } from "./recipients.js";
+import { messageAuthor, sealMessage } from "./seal-message.js";
 import { type EditorSession, withVault } from "./session.js";
 
 export const NO_CODENAME = "this source did not keep a codename; they cannot receive replies";
@@ -54,12 +56,13 @@ export async function sendReply(session: EditorSession, view: DeskView, input: {
   if (!channel) throw new CliError(NO_CODENAME);
 
   const { api, editor } = session;
-  const check = await requireRoster(session);
-  const { recipients, desk } = messageAudience(check, editor.header.editorId, answered.desk, channel.recipient);
-  const deskNames = check.roster.state.desks.find((d) => d.id === desk)!.names;
+  const { roster } = await requireRoster(session);
+  const desk = answered.desk;
+  const deskNames = findDesk(roster.state, desk)?.names;
+  if (!deskNames) throw new CliError(`desk ${desk} is not in the newsroom's roster`, 1, "unknown_desk");
 
   const reply: Reply = { v: 1, kind: "reply", message: input.message, from: localName(deskNames, "en"), to: channel.recipient, inReplyTo: answered.id, day: coarseDay(new Date()) };
-  const ciphertext = await sealJson(replySchema, reply, recipients);
+  const { ciphertext } = await sealMessage(roster, messageAuthor(editor), reply, desk);
   const stored = await api.post(
     "/api/editor/replies",
     { mailbox: channel.mailbox.id, credentialHash: credentialHash(channel.mailbox.credential), ciphertext: toBase64(ciphertext), desk },

@@ -2,7 +2,6 @@
 // admin's own signing key, checks them with the same rules the server and every reader apply
 // (appendToRoster), posts them (`POST /api/editor/roster`), and pins the result. The server can refuse an
 // entry but cannot make or alter one.
-import sodium from "libsodium-wrappers-sumo";
 import { z } from "zod";
 import {
   appendToRoster,
@@ -20,19 +19,14 @@ import { ApiError } from "../../core/api-error.js";
 import { CliError } from "../errors.js";
 import { writePin } from "../roster-pin.js";
 import { requireRoster } from "./recipients.js";
+import { sodiumSigner } from "./seal-message.js";
 import type { EditorSession } from "./session.js";
 import { invalidEntry } from "../setup.js";
 
 const headAnswer = z.object({ head: z.object({ seq: z.number(), hash: z.string() }) });
 
 /** The editor's own signing key as a SignFn (libsodium). */
-export const editorSigner = (session: EditorSession): SignFn => {
-  const secret = session.editor.secrets.signSecretKey;
-  return async (message) => {
-    await sodium.ready;
-    return sodium.crypto_sign_detached(message, secret);
-  };
-};
+export const editorSigner = (session: EditorSession): SignFn => sodiumSigner(session.editor.secrets.signSecretKey);
 
 export interface AppliedChanges {
   entries: VerifiedEntry[];
