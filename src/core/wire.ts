@@ -47,6 +47,18 @@ export const newsroomResponse = z.object({
    * it, but a page must verify `GET /api/roster` itself rather than trust this answer.
    */
   roster: z.optional(z.nullable(z.object({ root: z.string(), fingerprint: z.string(), head: z.object({ seq: integer(), hash: z.string() }) }))),
+  /**
+   * What the server deletes, and when (the operator's settings; docs/THREAT-MODEL.md, "Retention and
+   * deletion"): days kept, null for no limit. The page tells the source in plain words. Absent: an older server.
+   */
+  retention: z.optional(
+    z.object({
+      submissionDays: z.nullable(integer()),
+      submissionsWhenPulled: z.boolean(),
+      replyDays: z.nullable(integer()),
+      mailboxDays: z.nullable(integer()),
+    }),
+  ),
 });
 export type NewsroomResponse = z.infer<typeof newsroomResponse>;
 
@@ -153,6 +165,21 @@ export type SubmissionList = z.infer<typeof submissionList>;
 /** `DELETE /api/editor/submissions/:id`. */
 export const deletedResponse = z.object({ deleted: z.literal(true) });
 export type DeletedResponse = z.infer<typeof deletedResponse>;
+
+/**
+ * `POST /api/editor/sources/delete`: everything the editor's vault links to one source, deleted at once
+ * (docs/THREAT-MODEL.md, "What deleting a source tells the server"). Ids the server no longer has are skipped.
+ */
+export const deleteSourceRequest = z.strictObject({
+  submissions: z.array(id).check(z.maxLength(1000)),
+  mailboxes: z.array(id).check(z.maxLength(20)),
+  notes: z.array(id).check(z.maxLength(2000)),
+});
+export type DeleteSourceRequest = z.infer<typeof deleteSourceRequest>;
+export const sourceDeletedResponse = z.object({
+  deleted: z.object({ submissions: integer(), replies: integer(), notes: integer(), mailboxes: integer() }),
+});
+export type SourceDeletedResponse = z.infer<typeof sourceDeletedResponse>;
 
 /** `GET /api/editor/newsroom`: the newsroom as editors manage it, revoked editors included. */
 export const editorNewsroom = z.object({

@@ -12,6 +12,7 @@ import { securityHeaders } from "./middleware/security-headers.js";
 import { initializeNewsroom, publicNewsroom } from "./newsroom.js";
 import { DomainError } from "./domain-error.js";
 import { appendRoster, publicRoster } from "./roster.js";
+import { publicRetention } from "./retention.js";
 import { editorRoutes } from "./routes/editor.js";
 import { healthRoutes } from "./routes/health.js";
 import { mailboxRoutes } from "./routes/mailbox.js";
@@ -53,7 +54,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   app.get("/api/newsroom", async (c) => {
     const newsroom = await publicNewsroom(deps.db);
     if (!newsroom) throw new HttpError(404, "not_found", "This tip line has not been set up yet.");
-    return c.json(newsroom satisfies NewsroomResponse);
+    return c.json({ ...newsroom, retention: publicRetention(deps.config.retention) } satisfies NewsroomResponse);
   });
 
   app.post("/api/setup", async (c) => {

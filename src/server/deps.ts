@@ -4,6 +4,7 @@ import type { Database } from "./db/schema.js";
 import { eachAlone, type Committer } from "./group-commit.js";
 import type { PowConfig } from "./middleware/pow.js";
 import type { RateLimitConfig } from "./middleware/rate-limit.js";
+import type { RetentionPolicy } from "./retention.js";
 
 export interface ServerConfig {
   /** Token that allows `POST /api/setup` to create the newsroom once. Unset: setup only via the CLI. */
@@ -14,6 +15,8 @@ export interface ServerConfig {
   pow?: Partial<PowConfig> | false | undefined;
   /** In-process request budgets (docs/SECURITY.md); on unless `false`. */
   rateLimits?: Partial<RateLimitConfig> | false | undefined;
+  /** What expires, and when (retention.ts); unset: nothing does. Told to sources in GET /api/newsroom. */
+  retention?: RetentionPolicy | undefined;
 }
 
 export interface Deps {
@@ -29,6 +32,12 @@ export interface Deps {
    * that (the Node server's SQLite, database.ts). The app awaits it before every response.
    */
   durable?: (() => Promise<void>) | undefined;
+  /**
+   * Called after deletions so the deleted bytes leave the database files: the Node server's SQLite runs a
+   * TRUNCATE checkpoint (secure_delete is always on, so freed pages are zeroed and the WAL is emptied).
+   * PostgreSQL and D1 have none (docs/THREAT-MODEL.md, "Retention and deletion").
+   */
+  scrub?: (() => Promise<void>) | undefined;
 }
 
 /** The deployment's committer for write transactions. */

@@ -11,6 +11,7 @@ import type { Kysely } from "kysely";
 import { coarseDay } from "../core/time.js";
 import type { BlobStore } from "./blobs.js";
 import type { Database } from "./db/schema.js";
+import { retains, type RetentionPolicy, type RetentionReport, sweepRetention } from "./retention.js";
 
 export interface MaintenanceOptions {
   db: Kysely<Database>;
@@ -19,11 +20,17 @@ export interface MaintenanceOptions {
   now: () => Date;
   /** How long a blob must have been seen without a row before a live run removes it; default ten minutes. */
   orphanGraceMs?: number;
+  /** The operator's retention settings (retention.ts); unset: nothing expires but unfinished uploads. */
+  retention?: RetentionPolicy | undefined;
+  /** Run after a sweep that deleted anything, so the deleted bytes leave the database files (Deps.scrub). */
+  scrub?: (() => Promise<void>) | undefined;
 }
 
 export interface MaintenanceReport {
   expiredUploads: number;
   orphanBlobs: number;
+  /** What retention deleted; present only when a retention policy is set. */
+  retention?: RetentionReport;
 }
 
 /** Every blob key the store holds, uploads as `uploads/<id>`. Listed before rows are read: see `run`. */
@@ -50,7 +57,9 @@ export class Maintenance {
     const previous = this.running;
     const mine = (async () => {
       await previous?.catch(() => {});
-      return this.sweep(options.now ?? this.options.now(), options.quiescent ?? false);
+      const now = options.now ?? this.options.now();
+      const report = await this.sweep(now, options.quiescent ?? false);
+      return this.sweepRetention(now, report);
     })();
     this.running = mine;
     try {
@@ -58,6 +67,15 @@ export class Maintenance {
     } finally {
       if (this.running === mine) this.running = null;
     }
+  }
+
+  /** Retention runs after the upload sweep; either deleting anything scrubs the database files once. */
+  private async sweepRetention(now: Date, report: MaintenanceReport): Promise<MaintenanceReport> {
+    const { db, blobs, retention, scrub } = this.options;
+    const retained = retains(retention) ? await sweepRetention(db, blobs, retention!, now) : undefined;
+    const deleted = report.expiredUploads + report.orphanBlobs + (retained ? retained.submissions + retained.replies + retained.notes + retained.mailboxes : 0);
+    if (deleted > 0) await scrub?.();
+    return retained ? { ...report, retention: retained } : report;
   }
 
   private async sweep(now: Date, quiescent: boolean): Promise<MaintenanceReport> {

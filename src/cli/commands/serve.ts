@@ -7,9 +7,11 @@ import { exists } from "../files.js";
 import { editorHome } from "../home.js";
 import type { Io } from "../io.js";
 import { createNewsroom, localWriter } from "../setup.js";
+import { parseRetentionDays, type RetentionPolicy } from "../../server/retention.js";
 
 export const SERVE_HELP = `Usage: sealdrop serve [--data DIR] [--database URL] [--port PORT] [--host HOST]
-                     [--restamp-minutes N] [--demo]
+                     [--restamp-minutes N] [--keep-submissions-days N] [--delete-pulled]
+                     [--keep-replies-days N] [--keep-notes-days N] [--keep-mailboxes-days N] [--demo]
 
 Runs the sealdrop server: the source page and the API, with SQLite and ciphertext files under DIR.
 It logs nothing about requests. Set SEALDROP_SETUP_TOKEN to allow \`sealdrop init --server\` once.
@@ -24,6 +26,20 @@ It logs nothing about requests. Set SEALDROP_SETUP_TOKEN to allow \`sealdrop ini
   --restamp-minutes N
                     every N minutes (default: 60), reset the times of every file under DIR so the disk
                     keeps no exact time of any write older than that (docs/THREAT-MODEL.md)
+  --keep-submissions-days N
+                    delete a submission and its attachments N days after the day it arrived
+  --delete-pulled   delete a submission once every editor of its desk has pulled it (envelope and
+                    attachments downloaded to the end)
+  --keep-replies-days N
+                    delete a reply N days after the day it was sent
+  --keep-notes-days N
+                    delete a desk note N days after the day it was written
+  --keep-mailboxes-days N
+                    delete a source's mailbox and every reply in it N days after its last activity
+                    (a reply sent, or the source checking it; recorded as a day, never a time)
+                    Unset: kept until an editor deletes them. The hourly maintenance job deletes what
+                    expired and, on SQLite, scrubs the database files; the source page and receipt
+                    tell sources these settings (docs/THREAT-MODEL.md, "Retention and deletion").
   --demo            if the database has no newsroom yet, create a demo newsroom and a demo editor key
                     in ./demo-editor, for trying sealdrop only (SQLite only)
 `;
@@ -34,6 +50,11 @@ const OPTIONS = {
   port: { type: "string" },
   host: { type: "string" },
   "restamp-minutes": { type: "string" },
+  "keep-submissions-days": { type: "string" },
+  "delete-pulled": { type: "boolean" },
+  "keep-replies-days": { type: "string" },
+  "keep-notes-days": { type: "string" },
+  "keep-mailboxes-days": { type: "string" },
   demo: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -49,6 +70,22 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
   const setupToken = io.env.SEALDROP_SETUP_TOKEN || undefined;
   const restampMinutes = parseMinutes(values["restamp-minutes"] ?? "60");
   const database = values.database ?? (io.env.SEALDROP_DATABASE_URL || undefined);
+  const days = (name: "keep-submissions-days" | "keep-replies-days" | "keep-notes-days" | "keep-mailboxes-days") => {
+    const text = values[name];
+    if (text === undefined) return undefined;
+    try {
+      return parseRetentionDays(`--${name}`, text);
+    } catch (e) {
+      throw new UsageError(`sealdrop serve: ${(e as Error).message}\nRun \`sealdrop serve --help\` for usage.`);
+    }
+  };
+  const retention: RetentionPolicy = {
+    submissionDays: days("keep-submissions-days"),
+    submissionsWhenPulled: values["delete-pulled"] === true,
+    replyDays: days("keep-replies-days"),
+    noteDays: days("keep-notes-days"),
+    mailboxDays: days("keep-mailboxes-days"),
+  };
   if (database !== undefined) {
     const { isPostgresUrl } = await import("../../server/postgres/database.js");
     if (!isPostgresUrl(database)) throw new UsageError("sealdrop serve: --database takes a postgres:// or postgresql:// URL\nRun `sealdrop serve --help` for usage.");
@@ -66,7 +103,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
     process.on("SIGTERM", stop);
   });
   const { startNodeServer } = await import("../../server/node/serve.js");
-  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}), ...(database ? { database } : {}), restampMinutes });
+  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}), ...(database ? { database } : {}), restampMinutes, retention });
   try {
     io.out(`listening on ${server.url}`);
     if (values.demo) await setUpDemo(dataDir, server.url, io);

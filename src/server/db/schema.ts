@@ -38,12 +38,16 @@ export interface SubmissionTable {
   envelope_size: number;
   /** Base64 of the envelope's age file; null for submissions stored before migration 0004 (a blob then). */
   envelope: string | null;
+  /** Space-separated ids of editors who downloaded the envelope (migration 0007, retention). */
+  pulled_by: Generated<string>;
 }
 export interface AttachmentTable {
   id: string;
   submission_id: string;
   position: number;
   size: number;
+  /** Space-separated ids of editors who downloaded the attachment (migration 0007, retention). */
+  pulled_by: Generated<string>;
 }
 export interface UploadTable {
   id: string;
@@ -59,6 +63,8 @@ export interface RequestNonceTable {
 export interface MailboxTable {
   id: string;
   credential_hash: string;
+  /** The UTC day of the mailbox's last activity (a reply, or its source checking it); null before migration 0007. */
+  active_day: string | null;
 }
 export interface ReplyTable {
   id: string;
@@ -130,11 +136,11 @@ export const COLUMNS = {
   desks: { id: text, name: text, position: integer, names: nullable(text), listed: withDefault(integer) },
   editors: { id: text, name: text, age_recipient: text, sign_public_key: text, revoked: withDefault(integer), added_day: text, role: withDefault(text) },
   desk_editors: { desk_id: text, editor_id: text },
-  submissions: { id: text, desk_id: text, received_day: text, envelope_size: bigint, envelope: nullable(text) },
-  attachments: { id: text, submission_id: text, position: integer, size: bigint },
+  submissions: { id: text, desk_id: text, received_day: text, envelope_size: bigint, envelope: nullable(text), pulled_by: withDefault(text) },
+  attachments: { id: text, submission_id: text, position: integer, size: bigint, pulled_by: withDefault(text) },
   uploads: { id: text, parts: withDefault(integer), bytes: withDefault(bigint), expires_day: text },
   request_nonces: { nonce: text, expires_at: bigint },
-  mailboxes: { id: text, credential_hash: text },
+  mailboxes: { id: text, credential_hash: text, active_day: nullable(text) },
   replies: { id: text, mailbox_id: text, created_day: text, size: bigint, desk_id: nullable(text) },
   notes: { id: text, created_day: text, size: bigint, desk_id: nullable(text) },
   pow_spent: { seed: text, expires_at: bigint },

@@ -3,7 +3,7 @@ import { chmodSync, closeSync, openSync } from "node:fs";
 import { mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
+import { Kysely, sql, SqliteDialect, type SqliteDatabase } from "kysely";
 import { migrate } from "../db/migrate.js";
 import type { Database } from "../db/schema.js";
 import { loadMigrations } from "./migrations.js";
@@ -78,6 +78,12 @@ export interface ServerDatabase {
    * request (app.ts), so no acknowledgement goes out ahead of the data it acknowledges.
    */
   durable: () => Promise<void>;
+  /**
+   * Empties the WAL into the database file and truncates it to nothing (`wal_checkpoint(TRUNCATE)`), so a
+   * deleted row's old page images leave the WAL; with secure_delete the database file keeps zeros where
+   * the row was. Runs on the app's own connection, between transactions. Called after deletions (Deps.scrub).
+   */
+  scrub: () => Promise<void>;
 }
 
 /**
@@ -109,7 +115,11 @@ export async function openServerDatabase(dataDir: string): Promise<ServerDatabas
     await close();
     await walHandle.close().catch(() => {});
   };
-  return { db, durable: coalescedSync(totalChanges, () => walHandle.datasync()) };
+  const scrub = async () => {
+    const { rows } = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+    if (rows[0]?.busy) throw new Error("the WAL checkpoint was blocked by another connection");
+  };
+  return { db, durable: coalescedSync(totalChanges, () => walHandle.datasync()), scrub };
 }
 
 /**

@@ -34,6 +34,8 @@ export interface NodeServerOptions {
   /** Proof of work and budgets for anonymous writes: on by default (docs/SECURITY.md). */
   pow?: ServerConfig["pow"];
   rateLimits?: ServerConfig["rateLimits"];
+  /** What expires and when (retention.ts); swept by the maintenance job. Unset: nothing does. */
+  retention?: ServerConfig["retention"];
   /**
    * Minutes between re-stamps of every file time under `dataDir` (timestamps.ts): the longest a file's
    * exact change time stays on disk. Default 60.
@@ -54,10 +56,10 @@ export interface RunningServer {
 
 export async function createNodeDeps(
   dataDir: string,
-  options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits" | "now"> = {},
+  options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits" | "retention" | "now"> = {},
 ): Promise<Deps> {
-  const { db, durable } = options.database
-    ? { db: await openPostgresDatabase(requirePostgresUrl(options.database)), durable: undefined }
+  const { db, durable, scrub } = options.database
+    ? { db: await openPostgresDatabase(requirePostgresUrl(options.database)), durable: undefined, scrub: undefined }
     : await openServerDatabase(dataDir);
   const now = options.now ?? (() => new Date());
   const blobs = await new FsBlobStore(join(dataDir, "blobs"), now).init();
@@ -67,8 +69,8 @@ export async function createNodeDeps(
     now,
     // SQLite commits one transaction at a time: submissions arriving together share one, and requests
     // answered together share one fsync of its log (database.ts).
-    ...(options.database ? {} : { commit: groupCommit(db), durable }),
-    config: { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits },
+    ...(options.database ? {} : { commit: groupCommit(db), durable, scrub }),
+    config: { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits, retention: options.retention },
   };
 }
 
@@ -91,7 +93,7 @@ function staticClient(root: string): MiddlewareHandler {
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const deps = await createNodeDeps(options.dataDir, options);
   // Before the app serves, nothing is being written: orphans left by a crash go at once.
-  const maintenance = new Maintenance({ db: deps.db, blobs: deps.blobs, now: deps.now });
+  const maintenance = new Maintenance({ db: deps.db, blobs: deps.blobs, now: deps.now, retention: deps.config.retention, scrub: deps.scrub });
   const report = (r: MaintenanceReport) => options.onMaintenance?.(r);
   report(await maintenance.run({ quiescent: true }));
   const periodic = runEvery(options.maintenanceMinutes ?? 60, "maintenance", async () => report(await maintenance.run()));

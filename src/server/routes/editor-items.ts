@@ -58,10 +58,11 @@ export function editorItemRoutes(deps: Deps): Hono<{ Variables: EditorVariables 
     const day = coarseDay(deps.now());
     await deps.blobs.put(`replies/${replyId}`, bytes);
     await deps.db.transaction().execute(async (tx) => {
+      // A reply is activity: the mailbox's retention clock (retention.ts) starts again today.
       await tx
         .insertInto("mailboxes")
-        .values({ id: body.mailbox, credential_hash: body.credentialHash })
-        .onConflict((oc) => oc.column("id").doNothing())
+        .values({ id: body.mailbox, credential_hash: body.credentialHash, active_day: day })
+        .onConflict((oc) => oc.column("id").doUpdateSet({ active_day: day }))
         .execute();
       await tx.insertInto("replies").values({ id: replyId, mailbox_id: body.mailbox, created_day: day, size: bytes.length, desk_id: body.desk ?? null }).execute();
     });

@@ -23,6 +23,8 @@ import { appendRoster, hasRoster } from "../roster.js";
 import { addEditor, editorNewsroom, revokeEditor } from "../newsroom.js";
 import type { SubmissionStore } from "../submission-store.js";
 import { editorItemRoutes } from "./editor-items.js";
+import { editorDeleteRoutes } from "./editor-deletes.js";
+import { recordingPull } from "../retention.js";
 
 function parseId(value: string, what: string): string {
   const parsed = idSchema.safeParse(value);
@@ -34,25 +36,33 @@ export function editorRoutes(deps: Deps, submissions: SubmissionStore): Hono<{ V
   const app = new Hono<{ Variables: EditorVariables }>();
   app.use("*", editorAuth(deps));
 
-  const streamBlob = async (key: string, what: string) => {
+  const streamBlob = async (key: string, what: string, pulled?: { table: "submissions" | "attachments"; id: string; editor: string }) => {
     const blob = await deps.blobs.get(key);
     if (!blob) throw new HttpError(404, "not_found", `No such ${what}.`);
-    return new Response(blob.body, {
+    const body = pulled ? recordingPull(deps.db, deps.config.retention, pulled.table, pulled.id, pulled.editor, blob.size, blob.body) : blob.body;
+    return new Response(body, {
       headers: { "Content-Type": "application/octet-stream", "Content-Length": String(blob.size) },
     });
   };
 
   app.get("/submissions", async (c) => c.json({ submissions: await submissions.list(c.get("editor").desks) } satisfies SubmissionList));
 
+  // A download read to its end counts as pulled, for retention that deletes what every editor has pulled.
   app.get("/submissions/:id/envelope", async (c) => {
-    const stored = await submissions.envelope(parseId(c.req.param("id"), "submission"), c.get("editor").desks);
-    if ("blobKey" in stored) return streamBlob(stored.blobKey, "submission");
+    const id = parseId(c.req.param("id"), "submission");
+    const editor = c.get("editor");
+    const stored = await submissions.envelope(id, editor.desks);
+    const pulled = { table: "submissions", id, editor: editor.id } as const;
+    if ("blobKey" in stored) return streamBlob(stored.blobKey, "submission", pulled);
     const bytes = fromBase64(stored.base64);
-    return new Response(bytes, { headers: { "Content-Type": "application/octet-stream", "Content-Length": String(bytes.length) } });
+    const body = recordingPull(deps.db, deps.config.retention, "submissions", id, editor.id, bytes.length, new Blob([bytes]).stream());
+    return new Response(body, { headers: { "Content-Type": "application/octet-stream", "Content-Length": String(bytes.length) } });
   });
-  app.get("/attachments/:id", async (c) =>
-    streamBlob(await submissions.attachment(parseId(c.req.param("id"), "attachment"), c.get("editor").desks), "attachment"),
-  );
+  app.get("/attachments/:id", async (c) => {
+    const id = parseId(c.req.param("id"), "attachment");
+    const editor = c.get("editor");
+    return streamBlob(await submissions.attachment(id, editor.desks), "attachment", { table: "attachments", id, editor: editor.id });
+  });
 
   app.delete("/submissions/:id", async (c) => {
     await submissions.remove(parseId(c.req.param("id"), "submission"), c.get("editor").desks);
@@ -91,6 +101,7 @@ export function editorRoutes(deps: Deps, submissions: SubmissionStore): Hono<{ V
   });
 
   app.route("/", editorItemRoutes(deps));
+  app.route("/", editorDeleteRoutes(deps));
 
   return app;
 }

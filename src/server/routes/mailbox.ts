@@ -9,6 +9,7 @@ import { paddedSize } from "../../core/padding.js";
 import { LIMITS, mailboxRequest, type MailboxResponse } from "../../core/wire.js";
 import { readJson } from "../body.js";
 import type { Deps } from "../deps.js";
+import { touchMailbox } from "../retention.js";
 
 // Compared against when the mailbox does not exist, so both paths do the same work.
 const ABSENT_HASH = sha256(new Uint8Array(1));
@@ -27,10 +28,13 @@ export function mailboxRoutes(deps: Deps): Hono {
   app.post("/", async (c) => {
     const body = await readJson(c, mailboxRequest, 1024);
     const presented = fromHex(credentialHash(body.credential));
-    const mailbox = await deps.db.selectFrom("mailboxes").select("credential_hash").where("id", "=", body.id).executeTakeFirst();
+    const mailbox = await deps.db.selectFrom("mailboxes").select(["credential_hash", "active_day"]).where("id", "=", body.id).executeTakeFirst();
     const matches = equalBytes(presented, mailbox ? fromHex(mailbox.credential_hash) : ABSENT_HASH) && mailbox !== undefined;
     let replies: MailboxResponse["replies"] = [];
     if (matches) {
+      // The source checking is activity, for mailboxes that expire when idle (retention.ts): the day only,
+      // written at most once a day, and only when the operator set that expiry.
+      if (deps.config.retention?.mailboxDays !== undefined) await touchMailbox(deps.db, body.id, mailbox.active_day, deps.now());
       const rows = await deps.db
         .selectFrom("replies")
         .select(["id", "created_day"])

@@ -10,6 +10,7 @@ import { createApp } from "../app.js";
 import type { Database } from "../db/schema.js";
 import type { Deps, ServerConfig } from "../deps.js";
 import { Maintenance } from "../maintenance.js";
+import { parseRetentionDays, type RetentionPolicy } from "../retention.js";
 import type { AssetsBinding, D1Database, R2Bucket, ScheduledController } from "./bindings.js";
 import { staticAssets } from "./assets.js";
 import { D1Dialect } from "./d1-dialect.js";
@@ -26,6 +27,13 @@ export interface Env {
   /** Request budgets per isolate (docs/SECURITY.md, "Rate limits"); unset: the defaults. */
   SEALDROP_ANONYMOUS_WRITES_PER_MINUTE?: string;
   SEALDROP_MAILBOX_FETCHES_PER_HOUR?: string;
+  /** Retention (docs/DEPLOY.md, "Retention"): days to keep each kind of item; unset: forever. */
+  SEALDROP_KEEP_SUBMISSIONS_DAYS?: string;
+  SEALDROP_KEEP_REPLIES_DAYS?: string;
+  SEALDROP_KEEP_NOTES_DAYS?: string;
+  SEALDROP_KEEP_MAILBOXES_DAYS?: string;
+  /** "true": delete a submission once every editor of its desk has pulled it. */
+  SEALDROP_DELETE_PULLED_SUBMISSIONS?: string;
 }
 
 function count(env: Env, name: "SEALDROP_ANONYMOUS_WRITES_PER_MINUTE" | "SEALDROP_MAILBOX_FETCHES_PER_HOUR"): number | undefined {
@@ -44,12 +52,27 @@ function rateLimits(env: Env): ServerConfig["rateLimits"] {
   };
 }
 
+type DaysVar = "SEALDROP_KEEP_SUBMISSIONS_DAYS" | "SEALDROP_KEEP_REPLIES_DAYS" | "SEALDROP_KEEP_NOTES_DAYS" | "SEALDROP_KEEP_MAILBOXES_DAYS";
+
+function retention(env: Env): RetentionPolicy {
+  const days = (name: DaysVar) => (env[name] === undefined || env[name] === "" ? undefined : parseRetentionDays(name, env[name]));
+  const pulled = env.SEALDROP_DELETE_PULLED_SUBMISSIONS;
+  if (pulled !== undefined && pulled !== "" && pulled !== "true" && pulled !== "false") throw new Error("SEALDROP_DELETE_PULLED_SUBMISSIONS must be true or false");
+  return {
+    submissionDays: days("SEALDROP_KEEP_SUBMISSIONS_DAYS"),
+    submissionsWhenPulled: pulled === "true",
+    replyDays: days("SEALDROP_KEEP_REPLIES_DAYS"),
+    noteDays: days("SEALDROP_KEEP_NOTES_DAYS"),
+    mailboxDays: days("SEALDROP_KEEP_MAILBOXES_DAYS"),
+  };
+}
+
 export function createWorkerDeps(env: Env): Deps {
   return {
     db: new Kysely<Database>({ dialect: new D1Dialect(env.DB) }),
     blobs: new R2BlobStore(env.BLOBS),
     now: () => new Date(),
-    config: { setupToken: env.SEALDROP_SETUP_TOKEN || undefined, https: env.SEALDROP_HTTPS !== "false", rateLimits: rateLimits(env) },
+    config: { setupToken: env.SEALDROP_SETUP_TOKEN || undefined, https: env.SEALDROP_HTTPS !== "false", rateLimits: rateLimits(env), retention: retention(env) },
   };
 }
 
@@ -65,7 +88,7 @@ function isolateFor(env: Env): Isolate {
     const deps = createWorkerDeps(env);
     isolate = {
       app: createApp(deps, env.ASSETS ? { client: staticAssets(env.ASSETS) } : {}),
-      maintenance: new Maintenance({ db: deps.db, blobs: deps.blobs, now: deps.now }),
+      maintenance: new Maintenance({ db: deps.db, blobs: deps.blobs, now: deps.now, retention: deps.config.retention }),
     };
   }
   return isolate;
