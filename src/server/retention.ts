@@ -69,51 +69,54 @@ function slices<T>(items: readonly T[], size = 50): T[][] {
 // ---------------------------------------------------------------------------------------------------
 // Deletions (rows, then blobs). Callers do their reads and checks first; these only delete.
 
-/** Deletes submissions and their attachments. Returns how many submissions there were. */
+/** Deletes submissions and their attachments. Returns how many of them there were. */
 export async function deleteSubmissions(db: Kysely<Database>, blobs: BlobStore, ids: readonly string[]): Promise<number> {
-  if (ids.length === 0) return 0;
+  // Counted by reading first: inside a D1 transaction a write reports no row count (workers/d1-dialect.ts).
+  const found: string[] = [];
   const attachments: string[] = [];
   for (const part of slices(ids)) {
+    for (const s of await db.selectFrom("submissions").select("id").where("id", "in", part).execute()) found.push(s.id);
     for (const a of await db.selectFrom("attachments").select("id").where("submission_id", "in", part).execute()) attachments.push(a.id);
   }
-  let deleted = 0;
-  for (const part of slices(ids)) {
-    const [, result] = await db.transaction().execute(async (tx) => [
-      await tx.deleteFrom("attachments").where("submission_id", "in", part).execute(),
-      await tx.deleteFrom("submissions").where("id", "in", part).executeTakeFirst(),
-    ]);
-    deleted += Number(result.numDeletedRows);
+  for (const part of slices(found)) {
+    await db.transaction().execute(async (tx) => {
+      await tx.deleteFrom("attachments").where("submission_id", "in", part).execute();
+      await tx.deleteFrom("submissions").where("id", "in", part).execute();
+    });
   }
   // Only submissions stored before migration 0004 have an envelope blob; deleting a missing one is no error.
   for (const id of ids) await blobs.delete(`envelopes/${id}`);
   for (const id of attachments) await blobs.delete(`attachments/${id}`);
-  return deleted;
+  return found.length;
 }
 
-/** Deletes replies or notes by id. Returns how many there were. */
+/** Deletes replies or notes by id. Returns how many of them there were. */
 export async function deleteItems(db: Kysely<Database>, blobs: BlobStore, table: "replies" | "notes", ids: readonly string[]): Promise<number> {
-  let deleted = 0;
-  for (const part of slices(ids)) deleted += Number((await db.deleteFrom(table).where("id", "in", part).executeTakeFirst()).numDeletedRows);
+  let found = 0;
+  for (const part of slices(ids)) {
+    found += (await db.selectFrom(table).select("id").where("id", "in", part).execute()).length;
+    await db.deleteFrom(table).where("id", "in", part).execute();
+  }
   for (const id of ids) await blobs.delete(`${table}/${id}`);
-  return deleted;
+  return found;
 }
 
-/** Deletes mailboxes and every reply in them. */
+/** Deletes mailboxes and every reply in them. Returns how many of each there were. */
 export async function deleteMailboxes(db: Kysely<Database>, blobs: BlobStore, ids: readonly string[]): Promise<{ mailboxes: number; replies: number }> {
+  const found: string[] = [];
   const replies: string[] = [];
   for (const part of slices(ids)) {
+    for (const m of await db.selectFrom("mailboxes").select("id").where("id", "in", part).execute()) found.push(m.id);
     for (const r of await db.selectFrom("replies").select("id").where("mailbox_id", "in", part).execute()) replies.push(r.id);
   }
-  let mailboxes = 0;
   for (const part of slices(ids)) {
-    const [, result] = await db.transaction().execute(async (tx) => [
-      await tx.deleteFrom("replies").where("mailbox_id", "in", part).execute(),
-      await tx.deleteFrom("mailboxes").where("id", "in", part).executeTakeFirst(),
-    ]);
-    mailboxes += Number(result.numDeletedRows);
+    await db.transaction().execute(async (tx) => {
+      await tx.deleteFrom("replies").where("mailbox_id", "in", part).execute();
+      await tx.deleteFrom("mailboxes").where("id", "in", part).execute();
+    });
   }
   for (const id of replies) await blobs.delete(`replies/${id}`);
-  return { mailboxes, replies: replies.length };
+  return { mailboxes: found.length, replies: replies.length };
 }
 
 // ---------------------------------------------------------------------------------------------------
