@@ -48,6 +48,9 @@ const ENDPOINTS: Endpoint[] = [
   { method: "POST", path: () => "/api/editor/notes", body: () => ({ ciphertext: age }) },
   { method: "GET", path: () => "/api/editor/notes" },
   { method: "GET", path: () => `/api/editor/notes/${"d".repeat(32)}` },
+  { method: "DELETE", path: () => `/api/editor/replies/${"c".repeat(32)}` },
+  { method: "DELETE", path: () => `/api/editor/notes/${"d".repeat(32)}` },
+  { method: "POST", path: () => "/api/editor/sources/delete", body: () => ({ submissions: [submissionId], mailboxes: [], notes: [] }) },
 ];
 
 type Attack = "missing" | "forged" | "tampered" | "expired" | "replayed" | "revoked";
