@@ -1,7 +1,8 @@
 // The periodic job every entry runs (Node: at start and on a timer; Workers: the cron `scheduled`
 // handler): drop expired uploads, rows and blobs, and any blob that no row refers to (left by a crash
 // between writing blobs and committing rows, or between deleting rows and blobs). Only unacknowledged or
-// deleted data is ever removed here.
+// deleted data is ever removed here. On PostgreSQL it also rewrites the tables so that no row's place or
+// version tells when it arrived (db/reorder.ts).
 //
 // While the server runs, a blob is written before the row that refers to it (invariant 6), so a blob
 // without a row may be one a request is about to commit. An orphan is therefore removed only once it has
@@ -10,6 +11,7 @@
 import type { Kysely } from "kysely";
 import { coarseDay } from "../core/time.js";
 import type { BlobStore } from "./blobs.js";
+import { eraseArrivalOrder } from "./db/reorder.js";
 import type { Database } from "./db/schema.js";
 import { retains, type RetentionPolicy, type RetentionReport, sweepRetention } from "./retention.js";
 
@@ -121,6 +123,7 @@ export class Maintenance {
       orphanBlobs++;
     }
     for (const key of this.suspects.keys()) if (!seen.has(key)) this.suspects.delete(key);
+    await eraseArrivalOrder(db);
     return { expiredUploads: expired.length, orphanBlobs };
   }
 }

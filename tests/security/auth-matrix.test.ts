@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toBase64 } from "../../src/core/bytes.js";
 import { newCodenameEntropy } from "../../src/core/codename.js";
 import { credentialHash, deriveSourceKeys } from "../../src/core/derive.js";
+import { RequestNonces } from "../../src/server/request-nonces.js";
 import { powFetch } from "../helpers/pow.js";
 import { makeEditor, type TestEditor } from "../helpers/newsroom.js";
 import { editorFetch, signHeaders } from "../helpers/server.js";
@@ -89,7 +90,7 @@ describe("the editor API refuses bad signatures on every endpoint", () => {
     if (attack === "replayed") {
       // The first use must pass authentication; use a harmless signed request to burn the nonce.
       headers = signHeaders(h.editor, e.method, path, body);
-      await h.deps.db.insertInto("request_nonces").values({ nonce: `${h.editor.id}:${headers["x-sealdrop-nonce"]}`, expires_at: now + 300 }).execute();
+      await new RequestNonces(h.deps.db, h.deps.now).spend(h.editor.id, headers["x-sealdrop-nonce"]!, now);
     }
     const before = await state();
     const res = await fetch(h.url + path, { method: e.method, headers: { ...headers, ...(e.body ? json : {}) }, body: e.body ? body : undefined });

@@ -2,6 +2,10 @@
 // with `wrangler d1 migrations apply` (its own bookkeeping table); this runner serves SQLite and
 // PostgreSQL. Statements are separated by a semicolon at the end of a line.
 //
+// One dialect difference is bridged here: SQLite and D1 keep a table WITHOUT ROWID in its key's order with
+// no counter of arrivals (migration 0006); PostgreSQL has no rowid and does not know the words, so they are
+// dropped from a CREATE TABLE for it (its heap order is undone by reorder.ts instead).
+//
 // Several servers may start at once on one PostgreSQL database (two nodes behind one address): each
 // transaction first takes a transaction-scoped advisory lock, so they migrate one after the other, and
 // each re-reads what is done under the lock. SQLite serialises writers itself.
@@ -32,6 +36,11 @@ async function lockMigrations(tx: Transaction<any>): Promise<void> {
   }
 }
 
+/** `statement` as PostgreSQL takes it: a trailing WITHOUT ROWID (SQLite's) removed. */
+export function forPostgres(statement: string): string {
+  return statement.replace(/\)\s*WITHOUT\s+ROWID\s*$/i, ")");
+}
+
 export async function migrate(db: Kysely<any>, migrations: readonly Migration[]): Promise<string[]> {
   await db.transaction().execute(async (tx) => {
     await lockMigrations(tx);
@@ -42,7 +51,8 @@ export async function migrate(db: Kysely<any>, migrations: readonly Migration[])
     const done = await db.transaction().execute(async (tx) => {
       await lockMigrations(tx);
       if (await tx.selectFrom(MIGRATIONS_TABLE).select("name").where("name", "=", m.name).executeTakeFirst()) return true;
-      for (const statement of splitStatements(m.sql)) await sql.raw(statement).execute(tx);
+      const postgres = tx.getExecutor().adapter instanceof PostgresAdapter;
+      for (const statement of splitStatements(m.sql)) await sql.raw(postgres ? forPostgres(statement) : statement).execute(tx);
       await tx.insertInto(MIGRATIONS_TABLE).values({ name: m.name }).execute();
       return false;
     });

@@ -59,12 +59,14 @@ export function anonymousWriteGuards(options: AnonymousWriteOptions): AnonymousW
       ]
     : [];
   const guard = (maxBodyBytes: number, ...more: MiddlewareHandler[]) => every(pow.check(maxBodyBytes), ...writes, ...more, pow.admitted);
+  // A mailbox fetch stores nothing, not even its spent proof of work (pow.ts, SpentInMemory).
+  const readGuard = (maxBodyBytes: number, ...more: MiddlewareHandler[]) => every(pow.check(maxBodyBytes, "memory"), ...writes, ...more, pow.admitted);
   return {
     challenge: pow.challenge,
     upload: guard(1024),
     // A part plus nothing: the route refuses anything larger anyway.
     part: guard(LIMITS.maxPartBytes),
     submission: guard(LIMITS.maxJsonBodyBytes),
-    mailbox: guard(MAILBOX_BODY_BYTES, ...mailboxFetches),
+    mailbox: readGuard(MAILBOX_BODY_BYTES, ...mailboxFetches),
   };
 }

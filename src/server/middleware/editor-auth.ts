@@ -8,6 +8,7 @@ import { LIMITS } from "../../core/wire.js";
 import { readBody } from "../body.js";
 import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
+import { RequestNonces } from "../request-nonces.js";
 
 /** Who signed the request, and what the newsroom lets them do. */
 export interface SignedInEditor {
@@ -27,6 +28,7 @@ const NONCE = /^[A-Za-z0-9_-]{22,64}$/;
 const SIGNATURE = /^[A-Za-z0-9_-]{86}$/;
 
 export function editorAuth(deps: Deps): MiddlewareHandler<{ Variables: EditorVariables }> {
+  const nonces = new RequestNonces(deps.db, deps.now);
   return async (c, next) => {
     const editorId = c.req.header(SIGNATURE_HEADERS.editor);
     const timestampText = c.req.header(SIGNATURE_HEADERS.timestamp);
@@ -63,14 +65,7 @@ export function editorAuth(deps: Deps): MiddlewareHandler<{ Variables: EditorVar
     if (!editor || !valid) throw new HttpError(403, "forbidden", "The signature does not verify for this editor.");
     if (editor.revoked) throw new HttpError(403, "forbidden", "This editor's key has been revoked.");
     // Record the nonce only after the signature verified, so forgeries cannot burn nonces.
-    const expiresAt = timestamp + SIGNATURE_WINDOW_SECONDS;
-    await deps.db.deleteFrom("request_nonces").where("expires_at", "<", now - SIGNATURE_WINDOW_SECONDS).execute();
-    const inserted = await deps.db
-      .insertInto("request_nonces")
-      .values({ nonce: `${editorId}:${nonce}`, expires_at: expiresAt })
-      .onConflict((oc) => oc.column("nonce").doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+    if (!(await nonces.spend(editorId, nonce, timestamp))) {
       throw new HttpError(409, "signature_replayed", "This signed request was already used.");
     }
     const desks = await deps.db.selectFrom("desk_editors").select("desk_id").where("editor_id", "=", editorId).execute();

@@ -6,10 +6,11 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { Context, Handler, MiddlewareHandler } from "hono";
 import type { Kysely } from "kysely";
-import { equalBytes, fromBase64Url, randomBytes, toBase64Url, toHex, utf8 } from "../../core/bytes.js";
+import { equalBytes, fromBase64Url, randomBytes, toBase64Url, utf8 } from "../../core/bytes.js";
 import { checkPowSolution, MAX_POW_BITS, parsePowHeader, POW_HEADER, POW_PATH, powBinding } from "../../core/pow.js";
 import type { PowChallenge } from "../../core/wire.js";
 import type { Database } from "../db/schema.js";
+import { serverSecret } from "../db/server-secrets.js";
 import { HttpError } from "../http-error.js";
 import { anonymousBody } from "./anonymous-body.js";
 
@@ -49,8 +50,11 @@ export interface PowGuardOptions extends Partial<PowConfig> {
 export interface PowGuard {
   /** `GET /api/pow`: a fresh challenge at the current difficulty. */
   challenge: Handler;
-  /** Middleware: refuses a write without a fresh solution bound to it, reading at most `maxBodyBytes`; spends it. */
-  check(maxBodyBytes: number): MiddlewareHandler;
+  /**
+   * Middleware: refuses a write without a fresh solution bound to it, reading at most `maxBodyBytes`; spends
+   * it, in the database, or with `spentIn: "memory"` in this process only (see `spentInMemory`).
+   */
+  check(maxBodyBytes: number, spentIn?: "database" | "memory"): MiddlewareHandler;
   /** Middleware, last before the route: counts a write that passed every check into the difficulty. */
   admitted: MiddlewareHandler;
   /** Difficulty a challenge issued now would carry. */
@@ -92,25 +96,41 @@ export class RecentRate {
   }
 }
 
+/**
+ * Spent seeds of requests that store nothing (mailbox fetches), kept in this process's memory: a database
+ * row would be the one write a mailbox check leaves, and a check just before a tip would mark the tip as a
+ * follow-up (docs/INVARIANTS.md, invariant 3). Each process or Workers isolate refuses a seed it has seen;
+ * another one may accept it once more, which costs one more read of a mailbox the sender can read anyway.
+ */
+export class SpentInMemory {
+  private readonly spent = new Map<string, number>();
+  private lastSweep = 0;
+
+  constructor(private readonly maxSeeds = 200_000) {}
+
+  /** Marks `seed` (valid until `expires`, in seconds) spent; false if it was spent already or memory is full. */
+  spend(seed: string, expires: number, nowSeconds: number): boolean {
+    if (nowSeconds - this.lastSweep >= 60 || this.spent.size >= this.maxSeeds) {
+      this.lastSweep = nowSeconds;
+      for (const [s, e] of this.spent) if (e < nowSeconds) this.spent.delete(s);
+    }
+    if (this.spent.has(seed) || this.spent.size >= this.maxSeeds) return false;
+    this.spent.set(seed, expires);
+    return true;
+  }
+}
+
 export function powGuard(options: PowGuardOptions): PowGuard {
   const { db, now = () => new Date(), ...overrides } = options;
   const pow: PowConfig = { ...DEFAULT_POW, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   const maxBits = Math.min(pow.maxBits, MAX_POW_BITS);
   const recent = new RecentRate();
+  const spentInMemory = new SpentInMemory();
   let keyPromise: Promise<Uint8Array> | undefined;
   let lastSweep = 0;
 
   const key = () =>
-    (keyPromise ??= (async () => {
-      if (pow.secret) return sha256(utf8(`sealdrop-pow-key\n${pow.secret}`));
-      await db
-        .insertInto("server_secrets")
-        .values({ name: "pow", value: toHex(randomBytes(32)) })
-        .onConflict((oc) => oc.column("name").doNothing())
-        .execute();
-      const row = await db.selectFrom("server_secrets").select("value").where("name", "=", "pow").executeTakeFirstOrThrow();
-      return sha256(utf8(`sealdrop-pow-key\n${row.value}`));
-    })().catch((err: unknown) => {
+    (keyPromise ??= (async () => sha256(utf8(`sealdrop-pow-key\n${pow.secret || (await serverSecret(db, "pow"))}`)))().catch((err: unknown) => {
       keyPromise = undefined;
       throw err;
     }));
@@ -162,7 +182,7 @@ export function powGuard(options: PowGuardOptions): PowGuard {
     return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
   };
 
-  const check = (maxBodyBytes: number): MiddlewareHandler => async (c, next) => {
+  const check = (maxBodyBytes: number, spentIn: "database" | "memory" = "database"): MiddlewareHandler => async (c, next) => {
     if (!pow.enabled) return next();
     const arrivedSeconds = nowSeconds();
     const { token, tokenText, nonce } = await checkHeader(c, arrivedSeconds);
@@ -171,7 +191,8 @@ export function powGuard(options: PowGuardOptions): PowGuard {
     const binding = await powBinding(c.req.method, url.pathname + url.search, body);
     if (!checkPowSolution(tokenText, binding, nonce, token.bits)) throw powRequired("The proof of work does not solve the challenge for this request.");
     // Spent before any budget is counted: a replayed solution must not eat into the budgets real sources share.
-    if (!(await spend(token.seed, token.expires))) throw powRequired("This proof of work was already used.");
+    const fresh = spentIn === "memory" ? spentInMemory.spend(token.seed, token.expires, nowSeconds()) : await spend(token.seed, token.expires);
+    if (!fresh) throw powRequired("This proof of work was already used.");
     await next();
   };
 
