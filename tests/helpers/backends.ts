@@ -14,6 +14,7 @@ import { randomId } from "../../src/core/bytes.js";
 import { openPostgresDatabase } from "../../src/server/postgres/database.js";
 import { type RunningServer, startNodeServer } from "../../src/server/node/serve.js";
 import { filesUnder, type TestServer, type TestServerOptions } from "./deployment.js";
+import { freshFetch } from "./http.js";
 import { seedNewsroom, setUpNewsroomOver } from "./newsroom.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -293,7 +294,7 @@ export async function startWorker(options: { setupToken: string; assetsDir?: str
   process.once("exit", stopNow);
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor("wrangler dev", async () => (await fetch(`${url}/api/newsroom`)).status > 0, child, () => log, 90_000);
+    await waitFor("wrangler dev", async () => (await freshFetch(`${url}/api/newsroom`)).status > 0, child, () => log, 90_000);
   } catch (e) {
     stopNow();
     throw e;
@@ -340,6 +341,7 @@ export async function startPostgresTestServer(options: TestServerOptions = {}): 
     ...server,
     backend: "postgres",
     dataDir: dataDir!,
+    databaseUrl: cluster.urlFor(database!),
     editor,
     storedBytes: async () => [{ where: `pg_dump ${database}`, bytes: cluster.dump(database!) }, ...(await filesUnder(dataDir!))],
     dispose: async () => {

@@ -34,6 +34,8 @@ export interface TestServer {
   close(): Promise<void>;
   /** Stops the server and removes its stores. */
   dispose(): Promise<void>;
+  /** PostgreSQL only: the URL of the test server's own database. */
+  databaseUrl?: string;
   /** Every stored byte of this deployment (database and blobs), as named chunks to scan for plaintext. */
   storedBytes(): Promise<{ where: string; bytes: Buffer }[]>;
 }

@@ -8,6 +8,7 @@ import { randomId, toBase64Url } from "../../src/core/bytes.js";
 import type { EditorPublicKeys, NewsroomSetup } from "../../src/core/wire.js";
 import type { Database } from "../../src/server/db/schema.js";
 import { initializeNewsroom } from "../../src/server/newsroom.js";
+import { freshFetch } from "./http.js";
 
 export interface TestEditor {
   id: string;
@@ -74,7 +75,7 @@ export async function seedNewsroom(db: Kysely<Database>, options: { classic?: bo
 /** Sets the test newsroom up over HTTP, as an operator's first `sealdrop init --server` does. */
 export async function setUpNewsroomOver(url: string, token: string, options: { classic?: boolean } = {}): Promise<TestNewsroom> {
   const newsroom = await testNewsroom(options);
-  const res = await fetch(`${url}/api/setup`, {
+  const res = await freshFetch(`${url}/api/setup`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ token, newsroom: newsroom.setup }),

@@ -1,6 +1,7 @@
 // Anonymous writes as the source page makes them: fetch a challenge, solve it for this exact request,
 // send it in the x-sealdrop-pow header. Tests that exercise the real path use powFetch.
 import { POW_PATH, proofOfWorkHeaders } from "../../src/core/pow.js";
+import { freshFetch } from "./http.js";
 
 const toBytes = (body: BodyInit | null | undefined): Uint8Array => {
   if (body === undefined || body === null) return new Uint8Array(0);
@@ -17,12 +18,12 @@ export async function powFetch(url: string, init: RequestInit = {}): Promise<Res
   const pow = await proofOfWorkHeaders(target.origin, init.method ?? "GET", target.pathname + target.search, body);
   const headers = new Headers(init.headers);
   for (const [k, v] of Object.entries(pow)) headers.set(k, v);
-  return fetch(url, { ...init, headers, body: init.body === undefined ? undefined : (body as Uint8Array<ArrayBuffer>) });
+  return freshFetch(url, { ...init, headers, body: init.body === undefined ? undefined : (body as Uint8Array<ArrayBuffer>) });
 }
 
 /** A challenge from the server, for tests that build the header themselves. */
 export async function fetchChallenge(origin: string): Promise<{ token: string; bits: number; expires: number }> {
-  const res = await fetch(`${origin}${POW_PATH}`);
+  const res = await freshFetch(`${origin}${POW_PATH}`);
   if (!res.ok) throw new Error(`pow challenge: ${res.status}`);
   return (await res.json()) as { token: string; bits: number; expires: number };
 }

@@ -9,6 +9,7 @@ import { requestSignatureHeaders } from "../../src/core/signing.js";
 import { openNodeDatabase } from "../../src/server/node/database.js";
 import { startNodeServer } from "../../src/server/node/serve.js";
 import { type Backend, currentBackend, filesUnder, type TestServer, type TestServerOptions } from "./deployment.js";
+import { freshFetch } from "./http.js";
 import { seedNewsroom, type TestEditor } from "./newsroom.js";
 
 export type { TestServer } from "./deployment.js";
@@ -51,5 +52,5 @@ export async function editorFetch(server: { url: string }, editor: TestEditor, m
   const body = json === undefined ? new Uint8Array(0) : new TextEncoder().encode(JSON.stringify(json));
   const headers: Record<string, string> = signHeaders(editor, method, path, body);
   if (json !== undefined) headers["content-type"] = "application/json";
-  return fetch(server.url + path, { method, headers, body: json === undefined ? undefined : body });
+  return freshFetch(server.url + path, { method, headers, body: json === undefined ? undefined : body });
 }

@@ -5,6 +5,7 @@ import { type Envelope, type ReplyChannel, sealBytes, sealEnvelope } from "../..
 import type { NewsroomResponse, Receipt } from "../../src/core/wire.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { toHex } from "../../src/core/bytes.js";
+import { freshFetch } from "./http.js";
 import { powFetch } from "./pow.js";
 
 export interface FileToSend {
@@ -14,7 +15,7 @@ export interface FileToSend {
 }
 
 export async function fetchNewsroom(url: string): Promise<NewsroomResponse> {
-  const res = await fetch(`${url}/api/newsroom`);
+  const res = await freshFetch(`${url}/api/newsroom`);
   if (!res.ok) throw new Error(`newsroom: ${res.status}`);
   return (await res.json()) as NewsroomResponse;
 }

@@ -10,6 +10,7 @@ import { randomBytes, toBase64 } from "../../src/core/bytes.js";
 import { type Envelope, openBytes, openEnvelope, sealBytes, sealEnvelope } from "../../src/core/envelope.js";
 import { type Note, noteSchema, openJson, sealJson } from "../../src/core/messages.js";
 import { openNodeDatabase } from "../../src/server/node/database.js";
+import { freshFetch } from "../helpers/http.js";
 import { powFetch } from "../helpers/pow.js";
 import { seedNewsroom } from "../helpers/newsroom.js";
 import { editorFetch } from "../helpers/server.js";
@@ -124,7 +125,7 @@ describe("kill -9 during concurrent writes", () => {
     // Unacknowledged tips: resume the upload where the server says it stands, or start again if it is gone.
     let resumed = 0;
     for (const tip of tips.filter((t) => !t.receipt)) {
-      const status = tip.uploadId ? await fetch(`${url()}/api/uploads/${tip.uploadId}`) : null;
+      const status = tip.uploadId ? await freshFetch(`${url()}/api/uploads/${tip.uploadId}`) : null;
       if (status?.status === 200) {
         const { parts } = (await status.json()) as { parts: number };
         await sendParts(url, tip, parts);
