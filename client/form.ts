@@ -40,6 +40,8 @@ const ERROR_MESSAGES: Partial<Record<string, MessageKey>> = {
   invalid_ciphertext: "error_invalid_ciphertext",
   proof_of_work_required: "error_proof_of_work_required",
   unavailable: "error_unavailable",
+  storage_full: "error_storage_full",
+  upload_quota_exceeded: "error_upload_quota_exceeded",
 };
 
 function problemText(t: Translate, p: Problem): string {

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   "rate_limited",
   "proof_of_work_required",
   "unavailable", // 503: the database or blob store does not answer right now; send again later
+  "upload_quota_exceeded", // 429: unfinished uploads hold all the room the operator allows; try again later
+  "storage_full", // 507: the disk or database is full; nothing was kept, send again later
   "outside_desk", // the item belongs to a desk the editor is not on
   "roster_required", // the newsroom has a roster: change editors by roster entries, not by this route
   // Roster entries the server refuses (docs/FORMAT.md, "Roster rules"); not_admin and last_admin among them.

@@ -50,6 +50,8 @@ export const en = {
   error_invalid_ciphertext: "The server could not accept the encrypted data. Reload the page and try again.",
   error_proof_of_work_required: "The server asks for an extra check this page cannot do yet. Try again later.",
   error_unavailable: "The newsroom's server cannot be reached right now. The problem is not your device or your connection. Wait a few minutes, then try again.",
+  error_storage_full: "The newsroom's server is out of storage space for the moment. Nothing was lost. Try again later.",
+  error_upload_quota_exceeded: "The newsroom's server cannot take more files right now. Nothing was lost. Try again later, or send your message without files.",
 
   receiptHeading: "Your tip was received and encrypted",
   receiptIdLabel: "Receipt number",

@@ -52,6 +52,8 @@ export const ko: Catalogue = {
   error_invalid_ciphertext: "서버가 암호화된 자료를 받지 못했습니다. 페이지를 다시 연 뒤 다시 보내 보십시오.",
   error_proof_of_work_required: "서버가 이 페이지에서 아직 할 수 없는 추가 확인을 요구합니다. 나중에 다시 해 보십시오.",
   error_unavailable: "지금은 언론사 서버에 연결할 수 없습니다. 사용하시는 기기나 연결의 문제가 아닙니다. 몇 분 기다린 뒤 다시 해 보십시오.",
+  error_storage_full: "지금은 언론사 서버에 저장 공간이 없습니다. 잃어버린 것은 없습니다. 나중에 다시 보내 보십시오.",
+  error_upload_quota_exceeded: "지금은 언론사 서버가 파일을 더 받을 수 없습니다. 잃어버린 것은 없습니다. 나중에 다시 보내거나, 파일 없이 내용만 보내 보십시오.",
 
   receiptHeading: "제보가 암호화되어 잘 도착했습니다",
   receiptIdLabel: "접수 번호",

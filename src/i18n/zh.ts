@@ -51,6 +51,8 @@ export const zh: Catalogue = {
   error_invalid_ciphertext: "服务器无法接受加密数据。请重新加载页面后再试。",
   error_proof_of_work_required: "服务器要求进行本页面暂时无法完成的额外验证。请稍后再试。",
   error_unavailable: "目前无法连接到新闻机构的服务器。这不是您的设备或网络的问题。请等几分钟后再试。",
+  error_storage_full: "新闻机构的服务器目前没有存储空间。没有丢失任何内容。请稍后再试。",
+  error_upload_quota_exceeded: "新闻机构的服务器目前无法接收更多文件。没有丢失任何内容。请稍后再试，或者不带文件只发送消息。",
 
   receiptHeading: "您的线索已收到并已加密",
   receiptIdLabel: "回执编号",

@@ -19,6 +19,7 @@ import { mailboxRoutes } from "./routes/mailbox.js";
 import { submissionRoutes } from "./routes/submissions.js";
 import { uploadRoutes } from "./routes/uploads.js";
 import { SubmissionStore } from "./submission-store.js";
+import { resolveUploadQuotas } from "./upload-quotas.js";
 import { equalBytes, utf8 } from "../core/bytes.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
@@ -54,7 +55,9 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   app.get("/api/newsroom", async (c) => {
     const newsroom = await publicNewsroom(deps.db);
     if (!newsroom) throw new HttpError(404, "not_found", "This tip line has not been set up yet.");
-    return c.json({ ...newsroom, retention: publicRetention(deps.config.retention) } satisfies NewsroomResponse);
+    // The page checks files against the operator's per-upload quota before it encrypts anything.
+    const limits = { ...newsroom.limits, maxAttachmentBytes: resolveUploadQuotas(deps.config.uploads).maxUploadBytes };
+    return c.json({ ...newsroom, limits, retention: publicRetention(deps.config.retention) } satisfies NewsroomResponse);
   });
 
   app.post("/api/setup", async (c) => {

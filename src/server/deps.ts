@@ -5,6 +5,7 @@ import { eachAlone, type Committer } from "./group-commit.js";
 import type { PowConfig } from "./middleware/pow.js";
 import type { RateLimitConfig } from "./middleware/rate-limit.js";
 import type { RetentionPolicy } from "./retention.js";
+import type { UploadQuotas } from "./upload-quotas.js";
 
 export interface ServerConfig {
   /** Token that allows `POST /api/setup` to create the newsroom once. Unset: setup only via the CLI. */
@@ -17,6 +18,8 @@ export interface ServerConfig {
   rateLimits?: Partial<RateLimitConfig> | false | undefined;
   /** What expires, and when (retention.ts); unset: nothing does. Told to sources in GET /api/newsroom. */
   retention?: RetentionPolicy | undefined;
+  /** Room for unfinished uploads and their lifetime (upload-quotas.ts); unset fields keep the defaults. */
+  uploads?: Partial<UploadQuotas> | undefined;
 }
 
 export interface Deps {

@@ -5,6 +5,7 @@ import type { Context, ErrorHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorBody, ErrorCode } from "../core/errors.js";
 import { DomainError, type DomainErrorCode } from "./domain-error.js";
+import { STORAGE_FULL_MESSAGE, STORAGE_FULL_RETRY_AFTER_SECONDS, storageFullCode, storageFullLog } from "./storage-full.js";
 import { StoreUnavailableError, UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS } from "./unavailable.js";
 
 /** A failure the client caused or can act on: becomes a JSON `{error:{code,message}}` response. */
@@ -57,6 +58,8 @@ const DOMAIN_STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   roster_duplicate: 409,
 };
 
+const logStorageFull = storageFullLog();
+
 /** The app's error handler: every thrown error becomes a JSON error body, nothing raw. */
 export const handleError: ErrorHandler = (err, c) => {
   if (err instanceof DomainError) return errorResponse(c, DOMAIN_STATUS[err.code], err.code, err.message);
@@ -68,6 +71,13 @@ export const handleError: ErrorHandler = (err, c) => {
   if (err instanceof StoreUnavailableError) {
     c.header("Retry-After", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
     return errorResponse(c, 503, "unavailable", UNAVAILABLE_MESSAGE);
+  }
+  // The disk or database is full: the write was undone, the sender can send again once there is room.
+  const full = storageFullCode(err);
+  if (full !== null) {
+    logStorageFull(full);
+    c.header("Retry-After", String(STORAGE_FULL_RETRY_AFTER_SECONDS));
+    return errorResponse(c, 507, "storage_full", STORAGE_FULL_MESSAGE);
   }
   // Hono's own HTTP errors (e.g. malformed URLs) keep their 4xx status.
   const status = (err as { status?: number }).status;

@@ -13,6 +13,7 @@ import pg from "pg";
 import { randomId } from "../../src/core/bytes.js";
 import { openPostgresDatabase } from "../../src/server/postgres/database.js";
 import { type RunningServer, startNodeServer } from "../../src/server/node/serve.js";
+import { uploadQuotasFromEnv } from "../../src/server/upload-quotas.js";
 import { filesUnder, type TestServer, type TestServerOptions } from "./deployment.js";
 import { freshFetch } from "./http.js";
 import { seedNewsroom, setUpNewsroomOver } from "./newsroom.js";
@@ -330,7 +331,7 @@ export async function startPostgresTestServer(options: TestServerOptions = {}): 
     const db = await openPostgresDatabase(cluster.urlFor(database));
     ({ editor } = await seedNewsroom(db, options).finally(() => db.destroy()));
     dataDir = await mkdtemp(join(tmpdir(), "sealdrop-test-pg-"));
-    server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", clientDir: options.clientDir, database: cluster.urlFor(database) });
+    server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", clientDir: options.clientDir, database: cluster.urlFor(database), uploads: uploadQuotasFromEnv(options.env ?? {}) });
   } catch (e) {
     if (database) await cluster.dropDatabase(database);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
@@ -356,7 +357,7 @@ export async function startPostgresTestServer(options: TestServerOptions = {}): 
 /** The test newsroom on workerd, set up by its setup request: D1 is not reachable from this process. */
 export async function startWorkerdTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const token = `setup-${randomId()}`;
-  const worker = await startWorker({ setupToken: token, assetsDir: options.clientDir });
+  const worker = await startWorker({ setupToken: token, assetsDir: options.clientDir, vars: options.env });
   let editor: TestServer["editor"];
   try {
     ({ editor } = await setUpNewsroomOver(worker.url, token, options));

@@ -45,6 +45,8 @@ export interface TestServerOptions {
   classic?: boolean;
   /** A built source page to serve at `/`. */
   clientDir?: string;
+  /** Server settings as the operator sets them in the environment (Workers: vars), e.g. SEALDROP_PENDING_UPLOADS. */
+  env?: Record<string, string>;
 }
 
 export async function filesUnder(dir: string): Promise<{ where: string; bytes: Buffer }[]> {

@@ -8,6 +8,7 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { requestSignatureHeaders } from "../../src/core/signing.js";
 import { openNodeDatabase } from "../../src/server/node/database.js";
 import { startNodeServer } from "../../src/server/node/serve.js";
+import { uploadQuotasFromEnv } from "../../src/server/upload-quotas.js";
 import { type Backend, currentBackend, filesUnder, type TestServer, type TestServerOptions } from "./deployment.js";
 import { freshFetch } from "./http.js";
 import { seedNewsroom, type TestEditor } from "./newsroom.js";
@@ -21,7 +22,7 @@ export async function startTestServer(options: TestServerOptions & { backend?: B
   const dataDir = await mkdtemp(join(tmpdir(), "sealdrop-test-"));
   const db = await openNodeDatabase(dataDir);
   const { editor } = await seedNewsroom(db, options).finally(() => db.destroy());
-  const server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", clientDir: options.clientDir });
+  const server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", clientDir: options.clientDir, uploads: uploadQuotasFromEnv(options.env ?? {}) });
   return {
     ...server,
     backend,

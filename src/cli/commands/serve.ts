@@ -10,8 +10,9 @@ import { createNewsroom, localWriter } from "../setup.js";
 import { parseRetentionDays, type RetentionPolicy } from "../../server/retention.js";
 
 export const SERVE_HELP = `Usage: sealdrop serve [--data DIR] [--database URL] [--port PORT] [--host HOST]
-                     [--restamp-minutes N] [--keep-submissions-days N] [--delete-pulled]
-                     [--keep-replies-days N] [--keep-notes-days N] [--keep-mailboxes-days N] [--demo]
+                     [--restamp-minutes N] [--maintenance-minutes N] [--keep-submissions-days N]
+                     [--delete-pulled] [--keep-replies-days N] [--keep-notes-days N]
+                     [--keep-mailboxes-days N] [--demo]
 
 Runs the sealdrop server: the source page and the API, with SQLite and ciphertext files under DIR.
 It logs nothing about requests. Set SEALDROP_SETUP_TOKEN to allow \`sealdrop init --server\` once.
@@ -26,6 +27,8 @@ It logs nothing about requests. Set SEALDROP_SETUP_TOKEN to allow \`sealdrop ini
   --restamp-minutes N
                     every N minutes (default: 60), reset the times of every file under DIR so the disk
                     keeps no exact time of any write older than that (docs/THREAT-MODEL.md)
+  --maintenance-minutes N
+                    every N minutes (default: 60), drop expired unfinished uploads and orphaned files
   --keep-submissions-days N
                     delete a submission and its attachments N days after the day it arrived
   --delete-pulled   delete a submission once every editor of its desk has pulled it (envelope and
@@ -37,11 +40,17 @@ It logs nothing about requests. Set SEALDROP_SETUP_TOKEN to allow \`sealdrop ini
   --keep-mailboxes-days N
                     delete a source's mailbox and every reply in it N days after its last activity
                     (a reply sent, or the source checking it; recorded as a day, never a time)
-                    Unset: kept until an editor deletes them. The hourly maintenance job deletes what
+                    Unset: kept until an editor deletes them. The maintenance job deletes what
                     expired and, on SQLite, scrubs the database files; the source page and receipt
                     tell sources these settings (docs/THREAT-MODEL.md, "Retention and deletion").
   --demo            if the database has no newsroom yet, create a demo newsroom and a demo editor key
                     in ./demo-editor, for trying sealdrop only (SQLite only)
+
+Room for unfinished uploads (docs/SECURITY.md, "Storage quotas"), from the environment:
+  SEALDROP_PENDING_UPLOAD_BYTES   all unfinished uploads together (default: 16G)
+  SEALDROP_PENDING_UPLOADS        how many may exist at once (default: 1000)
+  SEALDROP_MAX_ATTACHMENT_BYTES   one attachment (default and most: 8G)
+  SEALDROP_UPLOAD_EXPIRY_DAYS     days an unfinished upload is kept (default: 2)
 `;
 
 const OPTIONS = {
@@ -55,6 +64,7 @@ const OPTIONS = {
   "keep-replies-days": { type: "string" },
   "keep-notes-days": { type: "string" },
   "keep-mailboxes-days": { type: "string" },
+  "maintenance-minutes": { type: "string" },
   demo: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -68,7 +78,16 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
   const port = parsePort(values.port ?? "8787");
   const host = values.host ?? "127.0.0.1";
   const setupToken = io.env.SEALDROP_SETUP_TOKEN || undefined;
-  const restampMinutes = parseMinutes(values["restamp-minutes"] ?? "60");
+  const restampMinutes = parseMinutes("--restamp-minutes", values["restamp-minutes"] ?? "60");
+  const maintenanceMinutes = parseMinutes("--maintenance-minutes", values["maintenance-minutes"] ?? "60");
+  const { QuotaSettingError, uploadQuotasFromEnv } = await import("../../server/upload-quotas.js");
+  let uploads;
+  try {
+    uploads = uploadQuotasFromEnv(io.env);
+  } catch (e) {
+    if (e instanceof QuotaSettingError) throw new UsageError(`sealdrop serve: ${e.message}\nRun \`sealdrop serve --help\` for usage.`);
+    throw e;
+  }
   const database = values.database ?? (io.env.SEALDROP_DATABASE_URL || undefined);
   const days = (name: "keep-submissions-days" | "keep-replies-days" | "keep-notes-days" | "keep-mailboxes-days") => {
     const text = values[name];
@@ -103,7 +122,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
     process.on("SIGTERM", stop);
   });
   const { startNodeServer } = await import("../../server/node/serve.js");
-  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}), ...(database ? { database } : {}), restampMinutes, retention });
+  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}), ...(database ? { database } : {}), restampMinutes, maintenanceMinutes, retention, uploads });
   try {
     io.out(`listening on ${server.url}`);
     if (values.demo) await setUpDemo(dataDir, server.url, io);
@@ -113,10 +132,10 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
   }
 }
 
-function parseMinutes(text: string): number {
+function parseMinutes(option: string, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 1440) {
-    throw new UsageError(`sealdrop serve: --restamp-minutes takes a whole number of minutes from 1 to 1440, not ${JSON.stringify(text)}\nRun \`sealdrop serve --help\` for usage.`);
+    throw new UsageError(`sealdrop serve: ${option} takes a whole number of minutes from 1 to 1440, not ${JSON.stringify(text)}\nRun \`sealdrop serve --help\` for usage.`);
   }
   return n;
 }

@@ -11,6 +11,9 @@ import { fsyncPath } from "./fsync.js";
 
 export const SQLITE_FILE = "sealdrop.sqlite";
 
+/** What a ROLLBACK outside a transaction runs instead: nothing (see withStatementCache). */
+const NO_OP = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) };
+
 /**
  * Kysely prepares every query it runs; better-sqlite3 compiles a statement each time. Keeping the
  * compiled statements (the server runs a few dozen distinct queries) saves that work on every request.
@@ -21,6 +24,10 @@ function withStatementCache(file: SQLite.Database, max = 256): SqliteDatabase {
   return {
     close: () => file.close(),
     prepare(sql) {
+      // On some errors (SQLITE_FULL, SQLITE_IOERR, …) SQLite has already rolled the transaction back; the
+      // ROLLBACK Kysely then sends would fail and its error ("no transaction is active") would replace the
+      // one that says what happened (storage-full.ts needs the SQLITE_FULL).
+      if (sql === "rollback" && !file.inTransaction) return NO_OP as unknown as SQLite.Statement;
       let statement = statements.get(sql);
       if (!statement) {
         statement = file.prepare(sql);

@@ -81,13 +81,19 @@ export class FsBlobStore implements BlobStore {
     const temp = join(this.root, "tmp", randomId());
     const handle = await open(temp, "wx", 0o600);
     try {
-      await handle.writeFile(data);
-      await this.coarsen(handle);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      try {
+        await handle.writeFile(data);
+        await this.coarsen(handle);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, target);
+    } catch (e) {
+      // A failed write (ENOSPC) leaves no half file behind to hold the space.
+      await rm(temp, { force: true }).catch(() => {});
+      throw e;
     }
-    await rename(temp, target);
     await this.dirs.sync(dirname(target));
   }
 
@@ -118,19 +124,31 @@ export class FsBlobStore implements BlobStore {
   async writeUploadPart(uploadId: string, offset: number, data: Uint8Array): Promise<void> {
     const file = this.uploadPath(uploadId);
     const handle = await open(file, constants.O_RDWR | constants.O_CREAT, 0o600);
+    let failure: { error: unknown } | null = null;
     try {
       const { size } = await handle.stat();
       if (size < offset) throw new Error(`upload ${uploadId} holds ${size} bytes, expected at least ${offset}`);
       await handle.truncate(offset);
-      let written = 0;
-      while (written < data.length) {
-        const { bytesWritten } = await handle.write(data, written, data.length - written, offset + written);
-        written += bytesWritten;
+      try {
+        let written = 0;
+        while (written < data.length) {
+          const { bytesWritten } = await handle.write(data, written, data.length - written, offset + written);
+          written += bytesWritten;
+        }
+        await this.coarsen(handle);
+        await handle.sync();
+      } catch (e) {
+        // A part that fails midway (ENOSPC, EIO) leaves none of its bytes: cut back to where it started.
+        failure = { error: e };
+        await handle.truncate(offset).then(() => handle.sync()).catch(() => {});
       }
-      await this.coarsen(handle);
-      await handle.sync();
     } finally {
       await handle.close();
+    }
+    if (failure) {
+      // A failed first part leaves no file either (the upload's row still says 0 bytes).
+      if (offset === 0) await rm(file, { force: true }).catch(() => {});
+      throw failure.error;
     }
   }
 

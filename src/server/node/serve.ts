@@ -36,6 +36,8 @@ export interface NodeServerOptions {
   rateLimits?: ServerConfig["rateLimits"];
   /** What expires and when (retention.ts); swept by the maintenance job. Unset: nothing does. */
   retention?: ServerConfig["retention"];
+  /** Quotas and lifetime of unfinished uploads (upload-quotas.ts); unset fields keep the defaults. */
+  uploads?: ServerConfig["uploads"];
   /**
    * Minutes between re-stamps of every file time under `dataDir` (timestamps.ts): the longest a file's
    * exact change time stays on disk. Default 60.
@@ -56,7 +58,7 @@ export interface RunningServer {
 
 export async function createNodeDeps(
   dataDir: string,
-  options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits" | "retention" | "now"> = {},
+  options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits" | "retention" | "uploads" | "now"> = {},
 ): Promise<Deps> {
   const { db, durable, scrub } = options.database
     ? { db: await openPostgresDatabase(requirePostgresUrl(options.database)), durable: undefined, scrub: undefined }
@@ -70,7 +72,7 @@ export async function createNodeDeps(
     // SQLite commits one transaction at a time: submissions arriving together share one, and requests
     // answered together share one fsync of its log (database.ts).
     ...(options.database ? {} : { commit: groupCommit(db), durable, scrub }),
-    config: { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits, retention: options.retention },
+    config: { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits, retention: options.retention, uploads: options.uploads },
   };
 }
 

@@ -10,6 +10,7 @@ import pg from "pg";
 import { migrate } from "../db/migrate.js";
 import type { Database } from "../db/schema.js";
 import { loadMigrations } from "../node/migrations.js";
+import { throttledLog } from "../throttled-log.js";
 import { StoreUnavailableError } from "../unavailable.js";
 
 const INT8_OID = 20;
@@ -45,21 +46,11 @@ export function unavailableReason(e: unknown): string | null {
 }
 
 /** Logs the first outage line at once, then at most one per LOG_INTERVAL_MS; never anything about a request. */
-function outageLog(): (reason: string) => void {
-  let last = -Infinity;
-  let more = 0;
-  return (reason) => {
-    const now = Date.now();
-    if (now - last < LOG_INTERVAL_MS) {
-      more++;
-      return;
-    }
+const outageLog = () =>
+  throttledLog(LOG_INTERVAL_MS, (reason, more) => {
     const also = more > 0 ? ` (and ${more} more failures since the last line)` : "";
-    console.error(`sealdrop: PostgreSQL does not answer (${reason})${also}; requests get 503 until it is back`);
-    last = now;
-    more = 0;
-  };
-}
+    return `sealdrop: PostgreSQL does not answer (${reason})${also}; requests get 503 until it is back`;
+  });
 
 export function createPostgresPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({

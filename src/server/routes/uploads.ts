@@ -1,4 +1,7 @@
 // Attachment uploads: created empty, filled by parts in strict order, consumed once by a submission.
+// Unfinished uploads are bounded (upload-quotas.ts): together by count and bytes, each by bytes. A part is
+// checked against them under its upload's lock; parts of different uploads run in parallel, so the total
+// can pass its quota by at most the parts in flight at that moment.
 import { Hono } from "hono";
 import { randomId } from "../../core/bytes.js";
 import { coarseDay } from "../../core/time.js";
@@ -7,9 +10,7 @@ import { readBinary, readJson, requireAgeFile } from "../body.js";
 import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
 import type { KeyedLock } from "../keyed-lock.js";
-
-/** Unfinished uploads are dropped after this many days. */
-export const UPLOAD_LIFETIME_DAYS = 2;
+import { resolveUploadQuotas } from "../upload-quotas.js";
 
 const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
 
@@ -19,8 +20,34 @@ function parseId(value: string): string {
   return parsed.data;
 }
 
+const QUOTA_RETRY_AFTER_SECONDS = 600;
+
+const quotaExceeded = () =>
+  new HttpError(
+    429,
+    "upload_quota_exceeded",
+    "The tip line holds as many unfinished uploads as it has room for. Nothing was lost; try again later.",
+    { "Retry-After": String(QUOTA_RETRY_AFTER_SECONDS) },
+  );
+
 export function uploadRoutes(deps: Deps, locks: KeyedLock): Hono {
   const app = new Hono();
+  const quotas = resolveUploadQuotas(deps.config.uploads);
+  /** Every unfinished upload's count and bytes, expired ones included: they hold disk until swept. */
+  const pending = async () => {
+    const row = await deps.db
+      .selectFrom("uploads")
+      .select((eb) => [eb.fn.countAll().as("uploads"), eb.fn.coalesce(eb.fn.sum("bytes"), eb.lit(0)).as("bytes")])
+      .executeTakeFirstOrThrow();
+    return { uploads: Number(row.uploads), bytes: Number(row.bytes) };
+  };
+  /** Refuses `adding` more bytes to an upload holding `bytes`, against both quotas. */
+  const checkRoom = async (bytes: number, adding: number) => {
+    if (bytes + adding > quotas.maxUploadBytes) {
+      throw new HttpError(413, "payload_too_large", `An attachment may hold at most ${quotas.maxUploadBytes} bytes.`);
+    }
+    if ((await pending()).bytes + adding > quotas.maxPendingBytes) throw quotaExceeded();
+  };
   const status = (row: { id: string; parts: number; bytes: number }): UploadStatus => ({
     id: row.id,
     parts: Number(row.parts),
@@ -40,7 +67,9 @@ export function uploadRoutes(deps: Deps, locks: KeyedLock): Hono {
 
   app.post("/", async (c) => {
     await readJson(c, createUploadRequest, 1024);
-    const row = { id: randomId(), expires_day: coarseDay(addDays(deps.now(), UPLOAD_LIFETIME_DAYS)) };
+    const now = await pending();
+    if (now.uploads >= quotas.maxPendingUploads || now.bytes >= quotas.maxPendingBytes) throw quotaExceeded();
+    const row = { id: randomId(), expires_day: coarseDay(addDays(deps.now(), quotas.expiryDays)) };
     await deps.db.insertInto("uploads").values(row).execute();
     return c.json(status({ id: row.id, parts: 0, bytes: 0 }) satisfies UploadStatus, 201);
   });
@@ -63,9 +92,7 @@ export function uploadRoutes(deps: Deps, locks: KeyedLock): Hono {
         throw new HttpError(409, "upload_conflict", `Parts must arrive in order: ${why}. GET the upload to resume.`);
       }
       if (part === 0) requireAgeFile(data, "The first part");
-      if (bytes + data.length > LIMITS.maxAttachmentBytes) {
-        throw new HttpError(413, "payload_too_large", `An attachment may hold at most ${LIMITS.maxAttachmentBytes} bytes.`);
-      }
+      await checkRoom(bytes, data.length);
       await deps.blobs.writeUploadPart(uploadId, bytes, data);
       await deps.db
         .updateTable("uploads")

@@ -15,6 +15,7 @@ import type { AssetsBinding, D1Database, R2Bucket, ScheduledController } from ".
 import { staticAssets } from "./assets.js";
 import { D1Dialect } from "./d1-dialect.js";
 import { R2BlobStore } from "./r2-blob-store.js";
+import { uploadQuotasFromEnv } from "../upload-quotas.js";
 
 export interface Env {
   DB: D1Database;
@@ -34,6 +35,11 @@ export interface Env {
   SEALDROP_KEEP_MAILBOXES_DAYS?: string;
   /** "true": delete a submission once every editor of its desk has pulled it. */
   SEALDROP_DELETE_PULLED_SUBMISSIONS?: string;
+  /** Quotas and lifetime of unfinished uploads (docs/SECURITY.md, "Storage quotas"); unset: the defaults. */
+  SEALDROP_PENDING_UPLOAD_BYTES?: string;
+  SEALDROP_PENDING_UPLOADS?: string;
+  SEALDROP_MAX_ATTACHMENT_BYTES?: string;
+  SEALDROP_UPLOAD_EXPIRY_DAYS?: string;
 }
 
 function count(env: Env, name: "SEALDROP_ANONYMOUS_WRITES_PER_MINUTE" | "SEALDROP_MAILBOX_FETCHES_PER_HOUR"): number | undefined {
@@ -72,7 +78,7 @@ export function createWorkerDeps(env: Env): Deps {
     db: new Kysely<Database>({ dialect: new D1Dialect(env.DB) }),
     blobs: new R2BlobStore(env.BLOBS),
     now: () => new Date(),
-    config: { setupToken: env.SEALDROP_SETUP_TOKEN || undefined, https: env.SEALDROP_HTTPS !== "false", rateLimits: rateLimits(env), retention: retention(env) },
+    config: { setupToken: env.SEALDROP_SETUP_TOKEN || undefined, https: env.SEALDROP_HTTPS !== "false", rateLimits: rateLimits(env), retention: retention(env), uploads: uploadQuotasFromEnv(env) },
   };
 }
 
