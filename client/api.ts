@@ -9,10 +9,12 @@ import {
   newsroomResponse,
   powChallenge,
   receipt,
+  rosterResponse,
   uploadStatus,
   type MailboxResponse,
   type NewsroomResponse,
   type Receipt,
+  type RosterResponse,
   type SubmissionRequest,
   type UploadStatus,
 } from "../src/core/wire.js";
@@ -73,6 +75,16 @@ function postJson<T>(path: string, schema: z.ZodMiniType<T>, value: unknown): Pr
 }
 
 export const getNewsroom = (): Promise<NewsroomResponse> => request("GET", "/api/newsroom", newsroomResponse);
+
+/** The newsroom's signed roster, to verify here (client/authority.ts); null when it has none (404). */
+export async function getRoster(): Promise<RosterResponse | null> {
+  try {
+    return await request("GET", "/api/roster", rosterResponse);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
 
 export const createUpload = (): Promise<UploadStatus> => postJson("/api/uploads", uploadStatus, {});
 

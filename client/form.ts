@@ -74,6 +74,8 @@ export interface FormOptions {
   followup?: ReplyChannel;
   /** What a form of this page held before (the language changed): restored, nothing lost. */
   draft?: Draft;
+  /** The newsroom's keys are still being checked (client/authority.ts): the form takes a draft but cannot send. */
+  checking?: boolean;
 }
 
 /** What a source has put in the first-submission form so far; it lives only in this page's memory. */
@@ -127,7 +129,7 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
   // Keeping a codename is the default: without one, the newsroom can never answer.
   const keep = followup ? null : h("input", { id: "keep-codename", name: "keep-codename", type: "checkbox", checked: true, "aria-describedby": "keep-codename-help" });
   const media = metadataPanel(t);
-  const submit = h("button", { type: "submit" }, t("submit"));
+  const submit = h("button", { type: "submit", disabled: options.checking === true }, t("submit"));
   const fieldset = h(
     "fieldset",
     {},
@@ -224,7 +226,7 @@ export function renderForm(t: Translate, lang: Language, desks: readonly Desk[],
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    if (fieldset.disabled) return;
+    if (fieldset.disabled || options.checking) return;
     clearError();
     const desk = desks.find((d) => d.id === (deskSelect?.value ?? desks[0]?.id));
     if (desk === undefined) return;

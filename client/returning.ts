@@ -5,7 +5,9 @@
 import { fromBase64 } from "../src/core/bytes.js";
 import { phraseWords } from "../src/core/codename.js";
 import { deriveSourceKeys, keyKindOf, type SourceKeys } from "../src/core/derive.js";
-import { openJson, replySchema, type Reply } from "../src/core/messages.js";
+import { openRawJson, replySchema, type Reply } from "../src/core/messages.js";
+import type { VerifiedRoster } from "../src/core/roster.js";
+import { verifyMessage } from "../src/core/signed-message.js";
 import type { NewsroomResponse } from "../src/core/wire.js";
 import { ApiError } from "../src/core/api-error.js";
 import { NetworkError, fetchMailbox } from "./api.js";
@@ -34,24 +36,47 @@ function failureText(t: Translate, e: unknown): string {
   return t("mailboxFailed", { code: e instanceof ApiError ? e.code : e instanceof Error ? e.name : "error" });
 }
 
-interface Opened {
-  replies: Reply[];
-  unreadable: number;
+interface OpenedReply {
+  reply: Reply;
+  /** Signed, but the signature does not verify against this page's roster: shown with a warning. */
+  unverified: boolean;
 }
 
-/** Replies that do not open with this codename's identity are counted, not fatal. */
-async function openMailbox(keys: SourceKeys): Promise<Opened> {
+interface Opened {
+  replies: OpenedReply[];
+  unreadable: number;
+  /** The desk of the conversation, as the newest reply that tells one says; null when none does. */
+  desk: string | null;
+}
+
+/**
+ * Replies that do not open with this codename's identity are counted, not fatal. A signed reply is
+ * checked against the roster this page verified (core/signed-message.ts); the conversation's desk is the
+ * one the newest verified reply signed for, or for an unsigned reply the one the server filed it under.
+ * A signed reply that does not verify names no desk: its claim counts for nothing.
+ */
+async function openMailbox(keys: SourceKeys, roster: VerifiedRoster | null): Promise<Opened> {
   const mailbox = await fetchMailbox(keys.mailboxId, keys.mailboxCredential);
-  const replies: Reply[] = [];
+  const replies: OpenedReply[] = [];
   let unreadable = 0;
+  let desk: string | null = null;
   for (const item of mailbox.replies) {
+    let raw: unknown;
+    let reply: Reply;
     try {
-      replies.push(await openJson(replySchema, fromBase64(item.ciphertext), [keys.replyIdentity]));
+      raw = await openRawJson(fromBase64(item.ciphertext), [keys.replyIdentity]);
+      reply = replySchema.parse(raw);
     } catch {
       unreadable++;
+      continue;
     }
+    const signed = (raw as { sig?: unknown }).sig !== undefined;
+    const check = signed && roster ? verifyMessage(raw, roster, { reader: keys.replyRecipient }) : null;
+    const unverified = check !== null && check.status !== "verified";
+    replies.push({ reply, unverified });
+    if (desk === null && !unverified) desk = check?.status === "verified" ? check.desk : (item.desk ?? null);
   }
-  return { replies, unreadable };
+  return { replies, unreadable, desk };
 }
 
 function renderReplies(t: Translate, opened: Opened): HTMLElement {
@@ -62,8 +87,14 @@ function renderReplies(t: Translate, opened: Opened): HTMLElement {
           "ol",
           { class: "replies", id: "replies" },
           // Text nodes only: a reply is the newsroom's words, but it never becomes markup.
-          ...opened.replies.map((r) =>
-            h("li", { class: "reply" }, h("p", { class: "reply-meta" }, t("replyFrom", { from: r.from, day: r.day })), h("p", { class: "reply-message" }, r.message)),
+          ...opened.replies.map(({ reply: r, unverified }) =>
+            h(
+              "li",
+              { class: "reply" },
+              h("p", { class: "reply-meta" }, t("replyFrom", { from: r.from, day: r.day })),
+              unverified && h("p", { class: "error reply-unverified" }, t("replyUnverified")),
+              h("p", { class: "reply-message" }, r.message),
+            ),
           ),
         );
   return h(
@@ -78,6 +109,8 @@ function renderReplies(t: Translate, opened: Opened): HTMLElement {
 export interface ReturnOptions {
   desks: readonly Desk[];
   limits: NewsroomResponse["limits"];
+  /** The roster this page verified, that signed replies are checked against (null: the newsroom has none). */
+  roster: VerifiedRoster | null;
   /** Called after "close and forget": the caller puts the start page back. */
   onClose(): void;
 }
@@ -164,7 +197,7 @@ export function renderReturn(t: Translate, lang: Language, options: ReturnOption
       status.textContent = t("mailboxOpening");
       let opened: Opened;
       try {
-        opened = await openMailbox(derived);
+        opened = await openMailbox(derived, options.roster);
       } catch (e) {
         return fail(failureText(t, e));
       }
@@ -173,11 +206,12 @@ export function renderReturn(t: Translate, lang: Language, options: ReturnOption
       input.value = "";
       const channel = { recipient: keys.replyRecipient, mailbox: { id: keys.mailboxId, credential: keys.mailboxCredential } };
       const replies = renderReplies(t, opened);
-      body.replaceChildren(
-        h("p", { class: "status", role: "status", "aria-live": "polite" }, t("mailboxOpened")),
-        replies,
-        renderForm(t, lang, options.desks, options.limits, { followup: channel }),
-      );
+      // A follow-up goes to the conversation's desk, encrypted to the keys the roster names for it; only
+      // when no reply tells the desk (or it takes no tips now) does the source choose, as on a first visit.
+      const desk = options.desks.find((d) => d.id === opened.desk);
+      body.replaceChildren(h("p", { class: "status", role: "status", "aria-live": "polite" }, t("mailboxOpened")), replies);
+      if (desk) body.append(h("p", { class: "followup-desk", id: "followup-desk" }, t("followupDesk", { desk: desk.name })));
+      body.append(renderForm(t, lang, desk ? [desk] : options.desks, options.limits, { followup: channel }));
       const heading = replies.querySelector("h3");
       heading?.setAttribute("tabindex", "-1");
       heading?.focus();

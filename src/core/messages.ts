@@ -63,7 +63,11 @@ export async function sealJson<T>(schema: z.ZodMiniType<T>, value: T, recipients
   return sealBytes(utf8(JSON.stringify(schema.parse(value))), recipients);
 }
 
+/** The decrypted JSON as it is, unchecked (a signature covers fields a schema would drop). */
+export async function openRawJson(ciphertext: Uint8Array, identities: readonly string[]): Promise<unknown> {
+  return JSON.parse(fromUtf8(await openBytes(ciphertext, identities)));
+}
+
 export async function openJson<T>(schema: z.ZodMiniType<T>, ciphertext: Uint8Array, identities: readonly string[]): Promise<T> {
-  const json: unknown = JSON.parse(fromUtf8(await openBytes(ciphertext, identities)));
-  return schema.parse(json);
+  return schema.parse(await openRawJson(ciphertext, identities));
 }

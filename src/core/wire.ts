@@ -36,7 +36,10 @@ const localizedNames = z.object({ en: z.string(), ko: z.optional(z.string()), zh
 
 export const newsroomResponse = z.object({
   name: z.string(),
-  /** The key-list fingerprint (docs/FORMAT.md, "Newsroom fingerprint"), for pages that predate the roster. */
+  /**
+   * The published fingerprint (docs/FORMAT.md, "Newsroom fingerprint"): the root key's when the newsroom
+   * has a roster (the same as `roster.fingerprint`), else the older key-list one.
+   */
   fingerprint: z.string(),
   desks: z.array(z.object({ id: deskId, name: z.string(), recipients: z.array(z.string()), names: z.optional(localizedNames) })),
   limits: z.object({ maxEnvelopeBytes: z.number(), maxPartBytes: z.number(), maxAttachmentBytes: z.number() }),
@@ -111,7 +114,11 @@ const hex64 = z.string().check(z.regex(/^[0-9a-f]{64}$/, "expected 64 lowercase 
 
 /** A source fetching its mailbox with the credential derived from its codename. */
 export const mailboxRequest = z.strictObject({ id, credential: hex64 });
-export const mailboxResponse = z.object({ replies: z.array(z.object({ day, ciphertext: base64 })), padding: z.string() });
+/**
+ * `desk`: the desk the reply was posted for, as the server stored it (null: posted before desks were
+ * named). A signed reply names its desk itself, and the page believes the signature over this.
+ */
+export const mailboxResponse = z.object({ replies: z.array(z.object({ day, ciphertext: base64, desk: z.optional(z.nullable(deskId)) })), padding: z.string() });
 export type MailboxResponse = z.infer<typeof mailboxResponse>;
 
 /**

@@ -13,6 +13,9 @@ export const en = {
   fingerprintHelp: "Compare this fingerprint with the one {newsroom} publishes elsewhere, for example in print, on its website or through a person you trust. If they are not the same, do not send anything.",
   fingerprintMismatch: "Warning: the keys this page received do not match the fingerprint. Do not send anything. Try again later or through another way of reaching the newsroom.",
   noDesks: "This newsroom is not accepting tips yet.",
+  checkingKeys: "Checking the newsroom's keys…",
+  rosterInvalid: "Warning: the newsroom's signed list of who may read tips did not check out. Do not send anything. Try again later or through another way of reaching the newsroom.",
+  fingerprintKeys: "This newsroom has not set up a signed list of its editors yet, so this fingerprint changes whenever its editors change.",
   safetyAdvice: "Be careful: do not write your name or anything that could identify you unless you choose to. Photos and documents can contain hidden details, such as where and when they were made or which device made them.",
 
   formHeading: "Your tip",
@@ -90,6 +93,8 @@ export const en = {
   replyFrom: "From {from}, {day}",
   replyUnreadable: "{n} message(s) in your mailbox could not be opened.",
   followupHeading: "Send more to the newsroom",
+  followupDesk: "This goes to {desk}, who answered you.",
+  replyUnverified: "The signature on this message could not be checked against the newsroom's list of editors. Be careful with what it asks of you.",
   forgetButton: "Close and forget the codename",
   forgotten: "The codename and the replies were cleared from this page.",
 

@@ -15,6 +15,9 @@ export const ko: Catalogue = {
   fingerprintHelp: "아래 확인 번호를 {newsroom}에서 다른 곳(신문, 인터넷 사이트, 믿을 수 있는 사람 등)에 알린 번호와 비교하십시오. 번호가 다르면 아무것도 보내지 마십시오.",
   fingerprintMismatch: "경고: 이 페이지가 받은 암호 열쇠가 확인 번호와 맞지 않습니다. 아무것도 보내지 마십시오. 나중에 다시 하거나 다른 방법으로 언론사에 연락하십시오.",
   noDesks: "이 언론사는 아직 제보를 받지 않습니다.",
+  checkingKeys: "언론사의 암호 열쇠를 확인하는 중…",
+  rosterInvalid: "경고: 제보를 읽을 수 있는 사람을 적은 언론사의 서명된 명단이 확인되지 않았습니다. 아무것도 보내지 마십시오. 나중에 다시 하거나 다른 방법으로 언론사에 연락하십시오.",
+  fingerprintKeys: "이 언론사는 아직 편집자들의 서명된 명단을 만들지 않았습니다. 그래서 편집자가 바뀔 때마다 이 확인 번호도 바뀝니다.",
   safetyAdvice: "조심하십시오. 원하지 않으면 이름이나 자신을 알아볼 수 있는 내용을 쓰지 마십시오. 사진과 문서에는 찍은 곳과 시간, 사용한 기계 같은 숨은 정보가 들어 있을 수 있습니다.",
 
   formHeading: "제보 내용",
@@ -92,6 +95,8 @@ export const ko: Catalogue = {
   replyFrom: "{from}, {day}",
   replyUnreadable: "우편함의 글 {n}개를 열지 못했습니다.",
   followupHeading: "언론사에 더 보내기",
+  followupDesk: "이 글은 답장을 보낸 {desk}에게 갑니다.",
+  replyUnverified: "이 글의 서명을 언론사의 편집자 명단으로 확인하지 못했습니다. 이 글이 요구하는 것을 조심하십시오.",
   forgetButton: "닫고 암호 단어 잊기",
   forgotten: "암호 단어와 답장을 이 페이지에서 지웠습니다.",
 

@@ -14,6 +14,9 @@ export const zh: Catalogue = {
   fingerprintHelp: "请将下面的指纹与{newsroom}在其他地方公布的指纹进行比较，例如印刷品、其网站或您信任的人。如果不一致，请不要发送任何内容。",
   fingerprintMismatch: "警告：此页面收到的密钥与指纹不符。请不要发送任何内容。请稍后再试，或通过其他方式联系新闻机构。",
   noDesks: "该新闻机构暂时不接收线索。",
+  checkingKeys: "正在核对新闻机构的密钥…",
+  rosterInvalid: "警告：新闻机构签名的可阅读线索人员名单未能通过核验。请不要发送任何内容。请稍后再试，或通过其他方式联系新闻机构。",
+  fingerprintKeys: "该新闻机构尚未建立签名的编辑名单，因此每当其编辑变动时，此指纹也会改变。",
   safetyAdvice: "请注意：除非您愿意，否则不要写下您的姓名或任何可能暴露您身份的信息。照片和文档可能含有隐藏信息，例如拍摄或制作的地点和时间，或所用的设备。",
 
   formHeading: "您的线索",
@@ -91,6 +94,8 @@ export const zh: Catalogue = {
   replyFrom: "来自 {from}，{day}",
   replyUnreadable: "信箱中有 {n} 条消息无法打开。",
   followupHeading: "继续向新闻机构发送",
+  followupDesk: "这些内容将发给回复您的{desk}。",
+  replyUnverified: "无法用新闻机构的编辑名单核验这条消息的签名。请谨慎对待它对您提出的要求。",
   forgetButton: "关闭并忘记代号",
   forgotten: "代号和回复已从本页面清除。",
 

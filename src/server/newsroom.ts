@@ -101,18 +101,21 @@ const limits = { maxEnvelopeBytes: LIMITS.maxEnvelopeBytes, maxPartBytes: LIMITS
 
 /**
  * Desks with the recipients of their active editors: what the source page encrypts to. With a roster,
- * straight from its verified state (the page verifies the roster itself and must find the same).
+ * straight from its verified state (the page verifies the roster itself and must find the same), and the
+ * root's fingerprint; without one (a newsroom from before rosters), the older key-list fingerprint.
  */
 export async function publicNewsroom(db: Kysely<Database>): Promise<NewsroomResponse | null> {
   const roster = await loadRoster(db);
   if (roster) {
     const { state } = roster;
     const desks = state.desks.map((d) => ({ id: d.id, name: d.names.en, names: d.names, recipients: deskRecipients(state, d.id) }));
+    // The root's fingerprint: what the newsroom publishes, the same whoever joins or leaves.
+    const fingerprint = rootFingerprint(state.root);
     return {
       name: state.names.en,
       names: state.names,
-      fingerprint: newsroomFingerprint(desks.flatMap((d) => d.recipients)),
-      roster: { root: state.root, fingerprint: rootFingerprint(state.root), head: roster.head },
+      fingerprint,
+      roster: { root: state.root, fingerprint, head: roster.head },
       desks,
       limits,
     };

@@ -10,9 +10,11 @@ let CLIENT_DIST: string;
 
 /**
  * Budget for the JavaScript a source downloads in any one flow, gzipped: a slow link must still load the
- * page in reasonable time. Word lists and the return flow are separate chunks loaded on demand.
+ * page in reasonable time. Word lists and the return flow are separate chunks loaded on demand. Raised
+ * from 100 KB for issue 13: verifying the signed roster in the page (Ed25519, the roster's schemas and
+ * rules, signed replies) costs about 11 KB in every flow, the price of the server not choosing who reads.
  */
-const JS_BUDGET_GZIP = 100 * 1024;
+const JS_BUDGET_GZIP = 112 * 1024;
 
 interface ManifestChunk {
   file: string;
@@ -26,20 +28,26 @@ type Manifest = Record<string, ManifestChunk>;
 const WORDLISTS = { en: "wordlists/english.js", ko: "wordlists/korean.js", zh: "wordlists/simplified-chinese.js" } as const;
 
 /**
- * What each flow loads after the entry, by source: the encryption code (send.ts) follows as soon as a form
- * is on screen, in every flow; a new codename shows the page language's list; a returning source loads the
- * return flow and the one list of the script they typed (none when no script is recognised:
- * client/wordlists.ts).
+ * What each flow loads after the entry, by source: the roster verifier (authority.ts) and the encryption
+ * code (send.ts) follow as soon as a form is on screen, in every flow; a new codename shows the page
+ * language's list; a returning source loads the return flow and the one list of the script they typed
+ * (none when no script is recognised: client/wordlists.ts).
  */
+const EVERY_FLOW = ["authority.ts", "send.ts"];
 const FLOWS: Record<string, string[]> = {
-  "first visit, no codename": ["send.ts"],
-  ...Object.fromEntries(Object.entries(WORDLISTS).map(([lang, list]) => [`new codename (${lang})`, ["send.ts", list]])),
-  ...Object.fromEntries(Object.entries(WORDLISTS).map(([lang, list]) => [`return typing ${lang}`, ["send.ts", "returning.ts", list]])),
-  "return, unrecognised script": ["send.ts", "returning.ts"],
+  "first visit, no codename": EVERY_FLOW,
+  ...Object.fromEntries(Object.entries(WORDLISTS).map(([lang, list]) => [`new codename (${lang})`, [...EVERY_FLOW, list]])),
+  ...Object.fromEntries(Object.entries(WORDLISTS).map(([lang, list]) => [`return typing ${lang}`, [...EVERY_FLOW, "returning.ts", list]])),
+  "return, unrecognised script": [...EVERY_FLOW, "returning.ts"],
 };
 
-/** What must arrive before the form can show (the entry and its static imports), gzipped: a slow link's first wait. */
-const ENTRY_BUDGET_GZIP = 40 * 1024;
+/**
+ * What must arrive before the form can show (the entry and its static imports), gzipped: a slow link's first
+ * wait. The roster verifier is not part of it: the form shows at once and cannot send until the roster is
+ * verified (client/main.ts). Raised from 40 KB for issue 13 (the roster's messages, and the schema code the
+ * entry shares with the verifier).
+ */
+const ENTRY_BUDGET_GZIP = 44 * 1024;
 
 const assets = async (ext: string) => {
   const dir = join(CLIENT_DIST, "assets");
@@ -87,6 +95,7 @@ describe("the built source page", () => {
     for (const list of Object.values(WORDLISTS)) expect(lazy).toContain(keyOf(list));
     expect(lazy).toContain(keyOf("returning.ts"));
     expect(lazy).toContain(keyOf("send.ts"));
+    expect(lazy).toContain(keyOf("authority.ts"));
 
     const entryBytes = (await Promise.all([...entry].map((k) => gzipSize(manifest[k]!.file)))).reduce((a, b) => a + b, 0);
     const figures: string[] = [`entry (${[...entry].map((k) => manifest[k]!.file).join(", ")}): ${entryBytes} bytes gzipped`];

@@ -101,6 +101,8 @@ describe("the roster", () => {
     expect(newsroom.names?.ko).toBe("테스트 신문");
     expect(newsroom.desks[1]!.names?.zh).toBe("调查");
     expect(newsroom.roster).toEqual({ root, fingerprint: rootFingerprint(root), head });
+    // The published fingerprint is the root's, not the key list's.
+    expect(newsroom.fingerprint).toBe(rootFingerprint(root));
   });
 
   it("refuses an entry that does not verify, and stores nothing", async () => {
@@ -190,5 +192,6 @@ describe("an admin", () => {
     const newsroom = (await (await fetch(`${server.url}/api/newsroom`)).json()) as NewsroomResponse;
     expect(newsroom.desks[0]!.recipients).toEqual([admin.recipient]);
     expect(newsroom.roster?.fingerprint).toBe(rootFingerprint(root));
+    expect(newsroom.fingerprint).toBe(rootFingerprint(root));
   });
 });

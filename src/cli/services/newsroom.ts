@@ -46,7 +46,7 @@ export async function newsroomFingerprintOf(server: string, home: EditorHome | n
   const verified = verifyRoster(log.root, log.entries);
   if (!verified.ok) throw rosterRefusal(verified.error, server);
   const fingerprint = rootFingerprint(log.root);
-  await checkNewsroomAnswer(server, verified.state, fingerprint);
+  await checkNewsroomAnswer(server, verified);
   const { state } = verified;
   return { name: state.names.en, fingerprint, kind: "root", pinned: false, desks: state.desks.map((d) => ({ id: d.id, name: d.names.en, recipients: deskRecipients(state, d.id) })) };
 }

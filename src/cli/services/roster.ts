@@ -5,7 +5,8 @@
 // reads: only this verified roster is.
 import { z } from "zod";
 import { rootFingerprint } from "../../core/fingerprint.js";
-import { checkExtends, deskRecipients, type RosterError, type RosterState, type VerifiedEntry, type VerifiedRoster, verifyRoster } from "../../core/roster.js";
+import { newsroomMismatch } from "../../core/newsroom-check.js";
+import { checkExtends, type RosterError, type VerifiedEntry, type VerifiedRoster, verifyRoster } from "../../core/roster.js";
 import { ApiError } from "../../core/api-error.js";
 import { SealdropApi } from "../api.js";
 import { CliError } from "../errors.js";
@@ -61,25 +62,22 @@ export function rosterRefusal(error: RosterError, base: string): CliError {
   );
 }
 
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
-
 /**
  * The keys the server hands sources' browsers for each desk (`GET /api/newsroom`) must be exactly the
- * roster's: a desk mapped to other keys, or a key added, means a source's tip would reach someone the
- * newsroom never named. Refused with `newsroom_mismatch`.
+ * roster's (core/newsroom-check.ts): a desk mapped to other keys, or a key added, means a source's tip
+ * would reach someone the newsroom never named. Refused with `newsroom_mismatch`.
  */
-export async function checkNewsroomAnswer(base: string, state: RosterState, fingerprint: string): Promise<void> {
+export async function checkNewsroomAnswer(base: string, roster: VerifiedRoster): Promise<void> {
   const answer = await new SealdropApi(base).get("/api/newsroom", newsroomKeys);
-  const mismatch = (what: string) =>
-    new CliError(`the server at ${base} tells sources' browsers ${what}: it is lying or was altered. Do not go on until you know why.`, 1, "newsroom_mismatch");
-  if (answer.roster && answer.roster.fingerprint !== fingerprint) throw mismatch(`the fingerprint ${answer.roster.fingerprint}, not this newsroom's ${fingerprint}`);
-  for (const desk of answer.desks) {
-    const named = state.desks.some((d) => d.id === desk.id) ? deskRecipients(state, desk.id) : [];
-    if (!sameList(desk.recipients, named)) {
-      const extra = desk.recipients.filter((r) => !named.includes(r)).length;
-      throw mismatch(`other keys for desk ${desk.id} than the roster names (${desk.recipients.length} given, ${named.length} named, ${extra} not in the roster)`);
-    }
-  }
+  const found = newsroomMismatch(answer, roster);
+  if (!found) return;
+  const what =
+    found.kind === "root"
+      ? `the fingerprint ${found.claimed}, not this newsroom's ${found.fingerprint}`
+      : found.kind === "head"
+        ? `roster entry ${found.claimed} as the newest, not ${found.verified}`
+        : `other keys for desk ${found.desk} than the roster names (${found.given} given, ${found.named} named, ${found.extra} not in the roster)`;
+  throw new CliError(`the server at ${base} tells sources' browsers ${what}: it is lying or was altered. Do not go on until you know why.`, 1, "newsroom_mismatch");
 }
 
 /**
@@ -109,7 +107,7 @@ export async function checkServerRoster(home: EditorHome, base: string): Promise
   if (!verified.ok) throw rosterRefusal(verified.error, base);
   const diverged = checkExtends(pin.roster.head, verified);
   if (diverged) throw rosterRefusal(diverged, base);
-  await checkNewsroomAnswer(base, verified.state, pin.fingerprint);
+  await checkNewsroomAnswer(base, verified);
   const changes = verified.entries.slice(pin.roster.head.seq + 1);
   if (changes.length > 0) await writePin(home, pin.root, log.entries);
   return { roster: verified, root: pin.root, fingerprint: pin.fingerprint, changes, entries: log.entries };
@@ -146,7 +144,7 @@ export async function pinByFingerprint(home: EditorHome, base: string, fingerpri
     const diverged = checkExtends(existing.roster.head, verified);
     if (diverged) throw rosterRefusal(diverged, base);
   }
-  await checkNewsroomAnswer(base, verified.state, wanted);
+  await checkNewsroomAnswer(base, verified);
   await writePin(home, log.root, log.entries);
   return { roster: verified, root: log.root, fingerprint: wanted, changes: verified.entries.slice(existing ? existing.roster.head.seq + 1 : 0), entries: log.entries };
 }

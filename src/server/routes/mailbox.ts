@@ -37,7 +37,7 @@ export function mailboxRoutes(deps: Deps): Hono {
       if (deps.config.retention?.mailboxDays !== undefined) await touchMailbox(deps.db, body.id, mailbox.active_day, deps.now());
       const rows = await deps.db
         .selectFrom("replies")
-        .select(["id", "created_day"])
+        .select(["id", "created_day", "desk_id"])
         .where("mailbox_id", "=", body.id)
         .orderBy("created_day", "desc")
         .orderBy("id")
@@ -47,7 +47,7 @@ export function mailboxRoutes(deps: Deps): Hono {
       for (const row of rows) {
         const blob = await deps.blobs.get(`replies/${row.id}`);
         if (!blob) continue;
-        replies.push({ day: row.created_day, ciphertext: toBase64(new Uint8Array(await new Response(blob.body).arrayBuffer())) });
+        replies.push({ day: row.created_day, ciphertext: toBase64(new Uint8Array(await new Response(blob.body).arrayBuffer())), desk: row.desk_id });
       }
     }
     return c.body(paddedMailboxBody(replies), 200, { "Content-Type": "application/json" });
