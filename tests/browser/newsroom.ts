@@ -19,6 +19,8 @@ export interface Newsroom {
   server: PageServer;
   /** Runs `sealdrop ARGS --home HOME` and returns its standard output. */
   sealdrop(...args: string[]): Promise<string>;
+  /** The same, with more environment (another passphrase for a new colleague's home, say). */
+  sealdropWith(env: Record<string, string>, ...args: string[]): Promise<string>;
   dispose(): Promise<void>;
 }
 
@@ -34,10 +36,11 @@ export async function startNewsroom(options: NewsroomOptions): Promise<Newsroom>
   const root = await mkdtemp(join(tmpdir(), "sealdrop-e2e-"));
   const dataDir = join(root, "data");
   const home = join(root, "home");
-  const sealdrop = async (...args: string[]) => {
-    const { stdout } = await run(process.execPath, [SEALDROP, ...args, "--home", home], { env: ENV, maxBuffer: 64 << 20 });
+  const sealdropWith = async (env: Record<string, string>, ...args: string[]) => {
+    const { stdout } = await run(process.execPath, [SEALDROP, ...args, "--home", home], { env: { ...ENV, ...env }, maxBuffer: 64 << 20 });
     return stdout;
   };
+  const sealdrop = (...args: string[]) => sealdropWith({}, ...args);
   await sealdrop(
     "init",
     "--data",
@@ -56,6 +59,7 @@ export async function startNewsroom(options: NewsroomOptions): Promise<Newsroom>
     home,
     server,
     sealdrop,
+    sealdropWith,
     dispose: async () => {
       await server.stop();
       await rm(root, { recursive: true, force: true });

@@ -1,7 +1,7 @@
-// A hostile middlebox for CLI tests: real HTTP in front of a real sealdrop server, forwarding every request
-// and, when told to, rewriting the JSON of one answer (the newsroom's keys, the roster). It also keeps every
-// note and reply ciphertext that passes through on its way to the server, so a test can read their age
-// headers afterwards.
+// A hostile middlebox for CLI and page tests: real HTTP in front of a real sealdrop server, forwarding every
+// request and, when told to, rewriting the JSON of one answer (the newsroom's keys, the roster). It also
+// keeps every note and reply ciphertext, and every submission and upload part a source's browser sends,
+// that passes through on its way to the server, so a test can read their age headers afterwards.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -14,6 +14,8 @@ export interface TamperProxy {
   tamper: Tamper | null;
   /** Ciphertexts (base64) of every note and reply posted through the proxy, in order. */
   posted: { kind: "notes" | "replies"; ciphertext: string; desk: string | undefined }[];
+  /** Every submission (its desk and envelope, base64) and upload part a source sent through the proxy, in order. */
+  sourceSent: ({ kind: "submission"; desk: string; envelope: string } | { kind: "part"; bytes: Buffer })[];
   close(): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
   });
 
 export async function startTamperProxy(target: string): Promise<TamperProxy> {
-  const proxy: TamperProxy = { url: "", tamper: null, posted: [], close: async () => {} };
+  const proxy: TamperProxy = { url: "", tamper: null, posted: [], sourceSent: [], close: async () => {} };
   const server: Server = createServer(async (req, res) => {
     try {
       const body = await readBody(req);
@@ -36,6 +38,11 @@ export async function startTamperProxy(target: string): Promise<TamperProxy> {
         const parsed = JSON.parse(body.toString("utf8")) as { ciphertext: string; desk?: string };
         proxy.posted.push({ kind, ciphertext: parsed.ciphertext, desk: parsed.desk });
       }
+      if (req.method === "POST" && path === "/api/submissions") {
+        const parsed = JSON.parse(body.toString("utf8")) as { desk: string; envelope: string };
+        proxy.sourceSent.push({ kind: "submission", desk: parsed.desk, envelope: parsed.envelope });
+      }
+      if (req.method === "PUT" && /^\/api\/uploads\/[^/]+\/parts\/\d+$/.test(path)) proxy.sourceSent.push({ kind: "part", bytes: body });
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "content-length" && k !== "connection") headers[k] = v;
       const answer = await fetch(target + path, { method: req.method, headers, body: body.length > 0 ? new Uint8Array(body) : undefined, redirect: "manual" });
