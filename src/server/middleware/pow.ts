@@ -13,6 +13,7 @@ import type { Database } from "../db/schema.js";
 import { serverSecret } from "../db/server-secrets.js";
 import { HttpError } from "../http-error.js";
 import { anonymousBody } from "./anonymous-body.js";
+import { rateLimited } from "./rate-limit.js";
 
 export interface PowConfig {
   /** `false` skips the check (challenges are still issued, at 0 bits): local development and benchmarks only. */
@@ -108,15 +109,16 @@ export class SpentInMemory {
 
   constructor(private readonly maxSeeds = 200_000) {}
 
-  /** Marks `seed` (valid until `expires`, in seconds) spent; false if it was spent already or memory is full. */
-  spend(seed: string, expires: number, nowSeconds: number): boolean {
+  /** Marks `seed` (valid until `expires`, in seconds) spent: "spent" if it was already, "full" if no room is left. */
+  spend(seed: string, expires: number, nowSeconds: number): "fresh" | "spent" | "full" {
     if (nowSeconds - this.lastSweep >= 60 || this.spent.size >= this.maxSeeds) {
       this.lastSweep = nowSeconds;
       for (const [s, e] of this.spent) if (e < nowSeconds) this.spent.delete(s);
     }
-    if (this.spent.has(seed) || this.spent.size >= this.maxSeeds) return false;
+    if (this.spent.has(seed)) return "spent";
+    if (this.spent.size >= this.maxSeeds) return "full";
     this.spent.set(seed, expires);
-    return true;
+    return "fresh";
   }
 }
 
@@ -191,8 +193,9 @@ export function powGuard(options: PowGuardOptions): PowGuard {
     const binding = await powBinding(c.req.method, url.pathname + url.search, body);
     if (!checkPowSolution(tokenText, binding, nonce, token.bits)) throw powRequired("The proof of work does not solve the challenge for this request.");
     // Spent before any budget is counted: a replayed solution must not eat into the budgets real sources share.
-    const fresh = spentIn === "memory" ? spentInMemory.spend(token.seed, token.expires, nowSeconds()) : await spend(token.seed, token.expires);
-    if (!fresh) throw powRequired("This proof of work was already used.");
+    const outcome = spentIn === "memory" ? spentInMemory.spend(token.seed, token.expires, nowSeconds()) : (await spend(token.seed, token.expires)) ? "fresh" : "spent";
+    if (outcome === "full") throw rateLimited({ retryAfterSeconds: 60 }, "The tip line is receiving more than it can take right now.");
+    if (outcome === "spent") throw powRequired("This proof of work was already used.");
     await next();
   };
 
