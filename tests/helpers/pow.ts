@@ -15,7 +15,7 @@ const toBytes = (body: BodyInit | null | undefined): Uint8Array => {
 export async function powFetch(url: string, init: RequestInit = {}): Promise<Response> {
   const target = new URL(url);
   const body = toBytes(init.body);
-  const pow = await proofOfWorkHeaders(target.origin, init.method ?? "GET", target.pathname + target.search, body);
+  const pow = await proofOfWorkHeaders(target.origin, init.method ?? "GET", target.pathname + target.search, body, { fetch: freshFetch });
   const headers = new Headers(init.headers);
   for (const [k, v] of Object.entries(pow)) headers.set(k, v);
   return freshFetch(url, { ...init, headers, body: init.body === undefined ? undefined : (body as Uint8Array<ArrayBuffer>) });
