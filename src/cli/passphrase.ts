@@ -60,7 +60,12 @@ export async function obtainRootPassphrase(io: Io, options: { file?: string | un
 }
 
 /** Reads one line from the terminal with echo off. Ctrl-C aborts. */
-function promptHidden(prompt: string): Promise<string> {
+const promptHidden = (prompt: string): Promise<string> => readTerminalLine(prompt, false);
+
+/** Reads one line from the terminal, showing what is typed (a confirmation, never a secret). Ctrl-C aborts. */
+export const promptLine = (prompt: string): Promise<string> => readTerminalLine(prompt, true);
+
+function readTerminalLine(prompt: string, echo: boolean): Promise<string> {
   const stdin = process.stdin;
   // Echo goes off before the prompt appears, so nothing typed after it is ever shown.
   stdin.setRawMode(true);
@@ -79,8 +84,13 @@ function promptHidden(prompt: string): Promise<string> {
       for (const ch of chunk.toString("utf8")) {
         if (ch === "\r" || ch === "\n" || ch === "\u0004") return finish();
         if (ch === "\u0003") return finish(new CliError("cancelled", 130));
-        if (ch === "\u007f" || ch === "\b") input = [...input].slice(0, -1).join("");
-        else if (ch >= " ") input += ch;
+        if (ch === "\u007f" || ch === "\b") {
+          if (echo && input !== "") process.stderr.write("\b \b");
+          input = [...input].slice(0, -1).join("");
+        } else if (ch >= " ") {
+          input += ch;
+          if (echo) process.stderr.write(ch);
+        }
       }
     };
     stdin.resume();

@@ -297,6 +297,11 @@ export class Vault {
       .execute();
   }
 
+  /** Removes a reply or note; returns whether it was there. */
+  async deleteItem(kind: VaultItemKind, id: string): Promise<boolean> {
+    return Number((await this.db.deleteFrom(kind).where("id", "=", id).executeTakeFirst()).numDeletedRows) > 0;
+  }
+
   /** Replies or notes by day, then in the order they reached this vault. */
   async items(kind: VaultItemKind): Promise<VaultItem[]> {
     const rows = await this.db.selectFrom(kind).select(["id", "day", "size", "data"]).orderBy("day").orderBy(sql`seq`).execute();
