@@ -53,7 +53,7 @@ export interface PowGuard {
   challenge: Handler;
   /**
    * Middleware: refuses a write without a fresh solution bound to it, reading at most `maxBodyBytes`; spends
-   * it, in the database, or with `spentIn: "memory"` in this process only (see `spentInMemory`).
+   * it, in the database, or with `spentIn: "memory"` in this process only (see `SpentInMemory`).
    */
   check(maxBodyBytes: number, spentIn?: "database" | "memory"): MiddlewareHandler;
   /** Middleware, last before the route: counts a write that passed every check into the difficulty. */
