@@ -1,4 +1,4 @@
-// Decrypting what the vault holds, with the editor's age identity. Plaintext stays in memory.
+// Decrypting what the vault holds, with the editor's age identities (the current one and any retired). Plaintext stays in memory.
 import { sha256 } from "@noble/hashes/sha2.js";
 import { NotForThisKeyError } from "../core/age.js";
 import { toHex } from "../core/bytes.js";
@@ -8,9 +8,9 @@ import type { VaultAttachment, VaultSubmission } from "./vault.js";
 export type Opened = { ok: true; envelope: Envelope } | { ok: false; reason: string };
 
 /** Opens an envelope, or says why not (most often: it was sealed before this editor was added). */
-export async function tryOpenEnvelope(s: VaultSubmission, identity: string): Promise<Opened> {
+export async function tryOpenEnvelope(s: VaultSubmission, identities: readonly string[]): Promise<Opened> {
   try {
-    return { ok: true, envelope: await openEnvelope(s.envelope, [identity]) };
+    return { ok: true, envelope: await openEnvelope(s.envelope, identities) };
   } catch (e) {
     return { ok: false, reason: e instanceof NotForThisKeyError ? "not encrypted to your key" : `cannot decrypt: ${(e as Error).message}` };
   }
@@ -21,11 +21,11 @@ export type CheckedAttachment =
   | { ok: false; manifest: AttachmentManifest; reason: string };
 
 /** Decrypts one attachment and checks it is exactly the file the envelope's manifest describes. */
-export async function openAttachment(a: VaultAttachment | undefined, manifest: AttachmentManifest, identity: string): Promise<CheckedAttachment> {
+export async function openAttachment(a: VaultAttachment | undefined, manifest: AttachmentManifest, identities: readonly string[]): Promise<CheckedAttachment> {
   if (!a) return { ok: false, manifest, reason: "not in the vault yet; run `sealdrop pull`" };
   let plaintext: Uint8Array;
   try {
-    plaintext = await openBytes(a.data, [identity]);
+    plaintext = await openBytes(a.data, identities);
   } catch (e) {
     return { ok: false, manifest, reason: `cannot decrypt: ${(e as Error).message}` };
   }

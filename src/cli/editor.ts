@@ -29,6 +29,9 @@ export async function createEditor(name: string, server: string, newsroom: strin
   return { header: { editorId: randomId(), name, server, newsroom }, secrets, ageRecipient: await identityToRecipient(secrets.ageIdentity) };
 }
 
+/** Every age identity the editor can decrypt with: the current one first, then those retired by `editor rotate --age`. */
+export const editorIdentities = (editor: Pick<Editor, "secrets">): string[] => [editor.secrets.ageIdentity, ...(editor.secrets.retiredAgeIdentities ?? [])];
+
 export function editorPublicKeys(editor: Editor, desks: string[]): EditorPublicKeys {
   return { id: editor.header.editorId, name: editor.header.name, ageRecipient: editor.ageRecipient, signPublicKey: editor.secrets.signPublicKey, desks };
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { fromBase64, fromBase64Url, fromUtf8, toBase64, toBase64Url, utf8 } from "../core/bytes.js";
 import { id } from "../core/wire.js";
 import { CliError } from "./errors.js";
-import { base64Text as b64, kdfSchema, type KdfLimits, newSealParams, openWithPassphrase, sealWithPassphrase } from "./passphrase-seal.js";
+import { base64Text as b64, kdfSchema, type KdfLimits, newSealParams, openWithPassphrase, type SealParams, sealWithPassphrase } from "./passphrase-seal.js";
 
 export type { KdfLimits } from "./passphrase-seal.js";
 
@@ -28,6 +28,11 @@ export interface EditorSecrets {
   signSecretKey: Uint8Array;
   /** The 32-byte Ed25519 public key, base64url without padding. */
   signPublicKey: string;
+  /**
+   * Age identities this editor held before `editor rotate --age`, newest first: what was sealed to them
+   * still opens. Absent (not empty) in a key that was never rotated.
+   */
+  retiredAgeIdentities?: string[];
 }
 
 const keyFileSchema = z
@@ -44,11 +49,13 @@ const keyFileSchema = z
   .strict();
 export type KeyFile = z.infer<typeof keyFileSchema>;
 
+const ageIdentityText = z.string().regex(/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/);
 const secretsSchema = z
   .object({
-    ageIdentity: z.string().regex(/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/),
+    ageIdentity: ageIdentityText,
     signSecretKey: b64,
     signPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    retiredAgeIdentities: z.array(ageIdentityText).min(1).max(100).optional(),
   })
   .strict();
 
@@ -66,17 +73,24 @@ function associatedData(f: Omit<KeyFile, "ciphertext">): Uint8Array {
   return utf8(JSON.stringify([f.sealdrop, f.editorId, f.name, f.server, f.newsroom, f.kdf.alg, f.kdf.opslimit, f.kdf.memlimit, f.kdf.salt, f.nonce]));
 }
 
-export async function sealKeyFile(header: KeyFileHeader, secrets: EditorSecrets, passphrase: string, limits: KdfLimits): Promise<KeyFile> {
+/** Seals an editor key; `params` (salt and nonce) are fresh unless given, as only the format's test vectors do. */
+export async function sealKeyFile(header: KeyFileHeader, secrets: EditorSecrets, passphrase: string, limits: KdfLimits, params?: SealParams): Promise<KeyFile> {
+  await sodium.ready;
   const unsealed = {
     sealdrop: KEY_FILE_FORMAT,
     editorId: header.editorId,
     name: header.name,
     server: header.server,
     newsroom: header.newsroom,
-    ...(await newSealParams(limits)),
+    ...(params ?? (await newSealParams(limits))),
   } as const;
   const plaintext = utf8(
-    JSON.stringify({ ageIdentity: secrets.ageIdentity, signSecretKey: toBase64(secrets.signSecretKey), signPublicKey: secrets.signPublicKey }),
+    JSON.stringify({
+      ageIdentity: secrets.ageIdentity,
+      signSecretKey: toBase64(secrets.signSecretKey),
+      signPublicKey: secrets.signPublicKey,
+      ...(secrets.retiredAgeIdentities?.length ? { retiredAgeIdentities: secrets.retiredAgeIdentities } : {}),
+    }),
   );
   const ciphertext = sealWithPassphrase(plaintext, associatedData(unsealed), passphrase, unsealed);
   return keyFileSchema.parse({ ...unsealed, ciphertext });
@@ -111,7 +125,8 @@ export async function openKeyFile(file: KeyFile, passphrase: string): Promise<Ed
     if (signSecretKey.length !== 64 || publicKey.length !== 32 || toBase64Url(signSecretKey.subarray(32)) !== secrets.signPublicKey) {
       throw new Error("signing key pair does not match");
     }
-    return { ageIdentity: secrets.ageIdentity, signSecretKey, signPublicKey: secrets.signPublicKey };
+    const retired = secrets.retiredAgeIdentities ? { retiredAgeIdentities: secrets.retiredAgeIdentities } : {};
+    return { ageIdentity: secrets.ageIdentity, signSecretKey, signPublicKey: secrets.signPublicKey, ...retired };
   } catch {
     throw new CliError("the key file decrypted but its contents are not a sealdrop editor key");
   } finally {

@@ -1,11 +1,31 @@
 // The source network as the desk sees it: every envelope, reply and note in the vault decrypted in memory,
 // grouped by pseudonym. Sources are linked only here, after decryption (invariant 2, docs/INVARIANTS.md): a source's
 // submissions, follow-ups and the replies to it share the reply recipient inside the ciphertext.
+// Every reply and note is verified against the reader's verified roster (core/signed-message.ts): one that
+// does not verify is kept and shown as unverified, but never counts towards grades, tags or links.
+import { fromUtf8 } from "../core/bytes.js";
 import type { Envelope } from "../core/envelope.js";
-import { type Note, noteSchema, openJson, type Reply, replySchema } from "../core/messages.js";
+import { openBytes } from "../core/envelope.js";
+import type { Note, Reply } from "../core/messages.js";
 import { pseudonymFor } from "../core/pseudonym.js";
+import type { VerifiedRoster } from "../core/roster.js";
+import { type MessageVerification, parseMessage, type UnverifiedReason, verifyMessage } from "../core/signed-message.js";
 import { tryOpenEnvelope } from "./decrypt.js";
 import type { Vault, VaultSubmission } from "./vault.js";
+
+/** Who signed a reply or note, as the reader's roster tells; stable in `--json` as `signature`. */
+export type Signature =
+  | { verified: true; author: { id: string; name: string }; desk: string }
+  | { verified: false; reason: UnverifiedReason | "no_roster" };
+
+/** What a reader decrypts and verifies with: their age identities (current and retired) and their verified roster. */
+export interface DeskReader {
+  identities: readonly string[];
+  /** The age recipients of those identities: a message must name one of them. */
+  recipients: readonly string[];
+  /** Null for a newsroom without a roster: then nothing verifies. */
+  roster: VerifiedRoster | null;
+}
 
 export interface OpenedSubmission {
   id: string;
@@ -19,11 +39,13 @@ export interface OpenedReply {
   day: string;
   reply: Reply;
   pseudonym: string;
+  signature: Signature;
 }
 export interface OpenedNote {
   id: string;
   day: string;
   note: Note;
+  signature: Signature;
 }
 
 export interface DeskPicture {
@@ -43,21 +65,33 @@ export const anonymousPseudonym = (submissionId: string): string => `Anonymous $
 export const pseudonymOf = (s: { id: string; envelope: Envelope }): string =>
   s.envelope.reply ? pseudonymFor(s.envelope.reply.recipient) : anonymousPseudonym(s.id);
 
-async function tryOpenJson<T>(schema: Parameters<typeof openJson<T>>[0], data: Uint8Array, identity: string): Promise<T | null> {
+export const signatureOf = (v: MessageVerification): Signature =>
+  v.status === "verified" ? { verified: true, author: { id: v.author.id, name: v.author.name }, desk: v.desk } : { verified: false, reason: v.reason };
+
+/** Whether a reply or note counts towards grades, tags and links: only one that verified (core's countsTowardsGrades). */
+export const counts = (item: { signature: Signature }): boolean => item.signature.verified;
+
+/** Decrypts a reply or note and verifies it; null when it does not open or is not a message of `kind`. */
+async function openMessage(data: Uint8Array, kind: "note" | "reply", reader: DeskReader): Promise<{ message: Note | Reply; signature: Signature } | null> {
+  let raw: unknown;
   try {
-    return await openJson(schema, data, [identity]);
+    raw = JSON.parse(fromUtf8(await openBytes(data, reader.identities)));
   } catch {
     return null;
   }
+  const message = parseMessage(raw);
+  if (!message || message.kind !== kind) return null;
+  if (!reader.roster) return { message, signature: { verified: false, reason: "no_roster" } };
+  return { message, signature: signatureOf(verifyMessage(raw, reader.roster, { reader: reader.recipients })) };
 }
 
-/** Decrypts the whole vault with the editor's identity. Plaintext stays in memory. */
-export async function openDesk(vault: Vault, identity: string): Promise<DeskPicture> {
+/** Decrypts the whole vault with the reader's identities and verifies every reply and note. Plaintext stays in memory. */
+export async function openDesk(vault: Vault, reader: DeskReader): Promise<DeskPicture> {
   const unreadable = { submissions: 0, replies: 0, notes: 0 };
   const stored: VaultSubmission[] = await vault.submissions();
   const submissions: OpenedSubmission[] = [];
   for (const s of stored) {
-    const opened = await tryOpenEnvelope(s, identity);
+    const opened = await tryOpenEnvelope(s, reader.identities);
     if (!opened.ok) {
       unreadable.submissions++;
       continue;
@@ -70,14 +104,16 @@ export async function openDesk(vault: Vault, identity: string): Promise<DeskPict
 
   const replies: OpenedReply[] = [];
   for (const item of await vault.items("replies")) {
-    const reply = await tryOpenJson(replySchema, item.data, identity);
-    if (reply) replies.push({ id: item.id, day: item.day, reply, pseudonym: pseudonymFor(reply.to) });
-    else unreadable.replies++;
+    const opened = await openMessage(item.data, "reply", reader);
+    if (opened) {
+      const reply = opened.message as Reply;
+      replies.push({ id: item.id, day: item.day, reply, pseudonym: pseudonymFor(reply.to), signature: opened.signature });
+    } else unreadable.replies++;
   }
   const notes: OpenedNote[] = [];
   for (const item of await vault.items("notes")) {
-    const note = await tryOpenJson(noteSchema, item.data, identity);
-    if (note) notes.push({ id: item.id, day: item.day, note });
+    const opened = await openMessage(item.data, "note", reader);
+    if (opened) notes.push({ id: item.id, day: item.day, note: opened.message as Note, signature: opened.signature });
     else unreadable.notes++;
   }
   // Same-day notes reach vaults in different orders; the author's time inside the note settles it.
@@ -96,7 +132,7 @@ export interface SourceView {
   notes: OpenedNote[];
   firstSeen: string | null;
   lastSeen: string | null;
-  /** The latest grades given, and every tag given, in the order first given. */
+  /** The latest grades given, and every tag given, in the order first given: by verified notes only. */
   reliability: Note["reliability"];
   credibility: Note["credibility"];
   tags: string[];
@@ -134,6 +170,8 @@ export function sourcesOf(desk: DeskPicture): SourceView[] {
     if (pseudonym === null) continue;
     const v = view(pseudonym);
     v.notes.push(n);
+    // Shown, but an unverified note grades and tags nobody.
+    if (!counts(n)) continue;
     if (n.note.reliability !== null) v.reliability = n.note.reliability;
     if (n.note.credibility !== null) v.credibility = n.note.credibility;
     for (const tag of n.note.tags) if (!v.tags.includes(tag)) v.tags.push(tag);

@@ -29,8 +29,14 @@ export function deriveKey(passphrase: string, salt: Uint8Array, limits: KdfLimit
   return sodium.crypto_pwhash(32, utf8(passphrase.normalize("NFC")), salt, limits.opslimit, limits.memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
 }
 
+/** A sealed file's `kdf` and `nonce` header members. */
+export interface SealParams {
+  kdf: KdfParams;
+  nonce: string;
+}
+
 /** Fresh salt and nonce for a new sealed file, as they appear in its header. */
-export async function newSealParams(limits: KdfLimits): Promise<{ kdf: KdfParams; nonce: string }> {
+export async function newSealParams(limits: KdfLimits): Promise<SealParams> {
   await sodium.ready;
   const salt = sodium.randombytes_buf(sodium.crypto_pwhash_SALTBYTES);
   const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);

@@ -10,7 +10,7 @@ import { rootFingerprint } from "../core/fingerprint.js";
 import type { SignFn } from "../core/roster.js";
 import { CliError } from "./errors.js";
 import { writeFileAtomic } from "./files.js";
-import { base64Text as b64, kdfSchema, type KdfLimits, newSealParams, openWithPassphrase, sealWithPassphrase } from "./passphrase-seal.js";
+import { base64Text as b64, kdfSchema, type KdfLimits, newSealParams, openWithPassphrase, type SealParams, sealWithPassphrase } from "./passphrase-seal.js";
 
 export const ROOT_KEY_FORMAT = "root-key-v1";
 
@@ -49,13 +49,15 @@ function associatedData(f: Omit<RootKeyFile, "ciphertext">): Uint8Array {
   return utf8(JSON.stringify([f.sealdrop, f.publicKey, f.fingerprint, f.newsroom, f.kdf.alg, f.kdf.opslimit, f.kdf.memlimit, f.kdf.salt, f.nonce]));
 }
 
-export async function sealRootKey(root: RootKey, newsroom: string, passphrase: string, limits: KdfLimits): Promise<RootKeyFile> {
+/** Seals the root key; `params` (salt and nonce) are fresh unless given, as only the format's test vectors do. */
+export async function sealRootKey(root: RootKey, newsroom: string, passphrase: string, limits: KdfLimits, params?: SealParams): Promise<RootKeyFile> {
+  await sodium.ready;
   const header = {
     sealdrop: ROOT_KEY_FORMAT,
     publicKey: root.publicKey,
     fingerprint: root.fingerprint,
     newsroom: [...newsroom].slice(0, 200).join(""),
-    ...(await newSealParams(limits)),
+    ...(params ?? (await newSealParams(limits))),
   } as const;
   const plaintext = utf8(JSON.stringify({ signSecretKey: toBase64(root.secretKey) }));
   const ciphertext = sealWithPassphrase(plaintext, associatedData(header), passphrase, header);

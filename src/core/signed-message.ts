@@ -85,15 +85,23 @@ export type MessageVerification =
   | { status: "unverified"; reason: UnverifiedReason; message: Note | Reply | null; claimedAuthor: string | null };
 
 export interface VerifyOptions {
-  /** The reader's own age recipient: a message not addressed to it is unverified. */
-  reader?: string;
+  /**
+   * The reader's own age recipient, or all of theirs (a current key and retired ones): a message that names
+   * none of them is unverified.
+   */
+  reader?: string | readonly string[];
+}
+
+/** The note or reply a decrypted message holds, without verifying anything; null if it is neither. */
+export function parseMessage(raw: unknown): Note | Reply | null {
+  const kind = typeof raw === "object" && raw !== null ? (raw as { kind?: unknown }).kind : undefined;
+  const parsed = schemaFor(kind)?.safeParse(raw);
+  return parsed?.success ? (parsed.data as Note | Reply) : null;
 }
 
 /** Verifies a decrypted note or reply (its parsed JSON) against the reader's verified roster. */
 export function verifyMessage(raw: unknown, roster: VerifiedRoster, options: VerifyOptions = {}): MessageVerification {
-  const kind = typeof raw === "object" && raw !== null ? (raw as { kind?: unknown }).kind : undefined;
-  const parsed = schemaFor(kind)?.safeParse(raw);
-  const message = parsed?.success ? (parsed.data as Note | Reply) : null;
+  const message = parseMessage(raw);
   const rawSig = message ? (raw as { sig?: unknown }).sig : undefined;
   const claimed = messageSignature.safeParse(rawSig);
   const claimedAuthor = claimed.success ? claimed.data.author : null;
@@ -126,7 +134,8 @@ export function verifyMessage(raw: unknown, roster: VerifiedRoster, options: Ver
   const recipients = sortedUnique(sig.recipients);
   if (recipients.join("\n") !== sig.recipients.join("\n")) return unverified("recipients_mismatch");
   if (message.kind === "reply" && !recipients.includes(message.to)) return unverified("recipients_mismatch");
-  if (options.reader !== undefined && !recipients.includes(options.reader)) return unverified("not_addressed_to_reader");
+  const readers = options.reader === undefined ? null : typeof options.reader === "string" ? [options.reader] : options.reader;
+  if (readers !== null && !readers.some((r) => recipients.includes(r))) return unverified("not_addressed_to_reader");
   if (message.kind === "note" && message.author !== author.name) return unverified("author_mismatch");
   return { status: "verified", message, author, desk: sig.desk, recipients, rosterSeq: sig.roster.seq, authorRevokedSince: author.revoked };
 }

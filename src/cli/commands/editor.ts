@@ -37,7 +37,8 @@ revoke   the editor reads and signs nothing from now on: new tips, replies and n
          to their key and the server refuses their requests. What was encrypted to them before stays
          readable by their old key. --compromised: also distrust every signature they ever made.
 rotate   replaces your own signing key (with --age, your age key too). Your old key file moves to
-         home/retired/; keep it as long as you need what was sealed to the old age key.
+         home/retired/; the new key file keeps the old age identity as well, so what was sealed to
+         it stays readable.
 role     makes an editor an admin, or removes their admin role (the last admin cannot lose it).
 desks    sets the desks an editor reads.
 add      (a one-person newsroom making a second home for itself) creates a key in --out-home and adds
@@ -156,8 +157,8 @@ async function rotateCommand(argv: string[], io: Io): Promise<void> {
   if (values.json) return;
   io.out(`Your new key is ${session.home.keyFile}; the old one is kept as ${rotation.retiredKeyFile}.`);
   if (rotation.age) {
-    io.out("New tips, replies and notes are encrypted to your new age key. Everything encrypted before now stays readable only with the old age key,");
-    io.out(`and by anyone who holds it: keep ${rotation.retiredKeyFile} as long as you need those, and destroy it when you do not.`);
+    io.out("New tips, replies and notes are encrypted to your new age key. Everything encrypted before now opens only with the old age key:");
+    io.out("your new key file keeps it too (read, list, sources and notes try it), and so does anyone who holds the old key file.");
   } else io.out("Your age key is unchanged: everything you could read, you still can. Requests and signatures now use the new signing key.");
   if (rotation.applied.entries.some((e) => e.body.type === "rotate-keys" && e.body.compromised)) io.out("Signatures by the old signing key are no longer trusted, not even those made before now.");
 }

@@ -38,12 +38,15 @@ export const NOTES_HELP = `Usage: sealdrop notes [PSEUDONYM | SUBMISSION_ID] [--
 
 Lists the desk notes in your vault, in the order they combine (by day, then as they arrived): all of
 them, or those about one source (and its submissions) or one submission (or linking to it).
-Decrypts locally; run \`sealdrop pull\` first for colleagues' latest notes.
+Each is verified against the roster your home last verified: one that is unsigned, signed by a key
+the roster does not name, altered, or claiming another author is shown "unverified (REASON)" and
+counts towards no grade or tag. Decrypts locally; run \`sealdrop pull\` first for colleagues' latest notes.
 
   --home DIR              editor home (default: $SEALDROP_HOME or ~/.sealdrop)
   --passphrase-file FILE  your key's passphrase (else $SEALDROP_PASSPHRASE, else asked)
   --json                  print an array of {id, day, author, subject, tags, reliability, credibility,
-                          text, links: [{submission, relation, source}]}
+                          text, links: [{submission, relation, source}], signature: {verified: true,
+                          author: {id, name}, desk} or {verified: false, reason}}
 `;
 
 const LINK_OPTIONS = { corroborates: { type: "string", multiple: true }, contradicts: { type: "string", multiple: true }, related: { type: "string", multiple: true } } as const;

@@ -11,25 +11,28 @@ export const SOURCES_HELP = `Usage: sealdrop sources [--home DIR] [--json]
 
 Lists the desk's sources by pseudonym, most recently seen first: how many submissions (follow-ups
 included) and follow-ups they sent, how many replies the desk sent them, the last day seen, and the
-desk's current grade and tags for them (from \`sealdrop note\`). A submission whose source kept no
+desk's current grade and tags for them (from \`sealdrop note\`; only notes that verify against the
+roster count). A submission whose source kept no
 codename is its own source, "Anonymous <id prefix>", and cannot be answered. Decrypts locally.
 
   --home DIR              editor home (default: $SEALDROP_HOME or ~/.sealdrop)
   --passphrase-file FILE  your key's passphrase (else $SEALDROP_PASSPHRASE, else asked)
   --json                  print an array of {pseudonym, canReply, submissions, followups, replies, notes,
-                          firstSeen, lastSeen, reliability, credibility, tags}
+                          unverifiedNotes, firstSeen, lastSeen, reliability, credibility, tags}
 `;
 
 export const SOURCE_HELP = `Usage: sealdrop source PSEUDONYM [--home DIR] [--json]
 
 Shows one source's timeline, by day: submissions and follow-ups (first line of the message), the
-desk's replies, and desk notes, with the current grade and tags. PSEUDONYM may be a unique prefix,
+desk's replies, and desk notes, with the current grade and tags; a reply or note that does not verify
+against the roster is marked "unverified (REASON)" and not counted. PSEUDONYM may be a unique prefix,
 in any case ("amber her"), or a submission id (prefix) of theirs. Decrypts locally; does not use the network.
 
   --home DIR              editor home (default: $SEALDROP_HOME or ~/.sealdrop)
   --passphrase-file FILE  your key's passphrase (else $SEALDROP_PASSPHRASE, else asked)
   --json                  print {pseudonym, canReply, firstSeen, lastSeen, reliability, credibility,
-                          tags, timeline: [{type: submission|followup|reply|note, id, day, …}]}
+                          tags, timeline: [{type: submission|followup|reply|note, id, day, …}]}; replies
+                          and notes carry signature (as in \`sealdrop notes --json\`)
 `;
 
 const OPTIONS = { ...HOME_OPTIONS, json: { type: "boolean" } } as const;

@@ -1,9 +1,17 @@
 // Text views of the desk: its sources, one source's timeline, and desk notes. Pseudonyms, tags, authors and
 // desk names come from ciphertext that other people wrote, so each passes through ../text.ts first.
 import type { Io } from "../io.js";
+import type { Signature } from "../network.js";
 import type { NoteRow, SourceSummary, sourceTimeline } from "../services/desk.js";
 import type { DeskView } from "../services/desk.js";
 import { firstLine, inlineSafe } from "../text.js";
+
+/** How a reply or note's signature reads after its author: nothing when it verified, the reason when not. */
+export const unverifiedMark = (signature: Signature, notCounted = true): string =>
+  signature.verified ? "" : ` [unverified (${signature.reason})${notCounted ? ", not counted" : ""}]`;
+
+/** The author a note names: the roster's, when it verified; the claim as written, marked, when not. */
+const noteAuthor = (n: NoteRow): string => (n.signature.verified ? inlineSafe(n.signature.author.name) : `${inlineSafe(n.author)}${unverifiedMark(n.signature)}`);
 
 export const grade = (s: { reliability: string | null; credibility: number | null }): string => `${s.reliability ?? "-"}${s.credibility ?? "-"}`;
 
@@ -20,7 +28,8 @@ export function printSources(io: Io, rows: SourceSummary[]): void {
   for (const r of rows) {
     const counts = `${r.submissions} sub. (${r.followups} f/u), ${r.replies} repl.`;
     const tags = r.tags.map(inlineSafe).join(" ");
-    io.out(`${inlineSafe(r.pseudonym).padEnd(24)} ${counts.padEnd(24)} last ${r.lastSeen === null ? "-".padEnd(10) : inlineSafe(r.lastSeen)}  ${grade(r)}  ${r.canReply ? "" : "(no codename) "}${tags}`.trimEnd());
+    const unverified = r.unverifiedNotes > 0 ? ` (${r.unverifiedNotes} unverified note(s), not counted)` : "";
+    io.out(`${inlineSafe(r.pseudonym).padEnd(24)} ${counts.padEnd(24)} last ${r.lastSeen === null ? "-".padEnd(10) : inlineSafe(r.lastSeen)}  ${grade(r)}  ${r.canReply ? "" : "(no codename) "}${tags}${unverified}`.trimEnd());
   }
   io.err(`${rows.length} source(s). \`sealdrop source PSEUDONYM\` shows one (a prefix is enough).`);
 }
@@ -32,9 +41,10 @@ export function printSource(io: Io, source: ReturnType<typeof sourceTimeline>): 
     const day = inlineSafe(e.day);
     const id = inlineSafe(e.id.slice(0, 12));
     if (e.type === "note") {
-      io.out(`${day}  note       ${id}  by ${inlineSafe(e.author)}: ${describeNote(e)}`);
+      io.out(`${day}  note       ${id}  by ${noteAuthor(e)}: ${describeNote(e)}`);
     } else if (e.type === "reply") {
-      io.out(`${day}  reply      ${id}  from ${inlineSafe(e.from)}${e.inReplyTo ? ` to ${e.inReplyTo.slice(0, 12)}` : ""}: ${firstLine(e.message)}`);
+      const by = e.signature.verified ? ` (${inlineSafe(e.signature.author.name)})` : unverifiedMark(e.signature, false);
+      io.out(`${day}  reply      ${id}  from ${inlineSafe(e.from)}${by}${e.inReplyTo ? ` to ${e.inReplyTo.slice(0, 12)}` : ""}: ${firstLine(e.message)}`);
     } else {
       io.out(`${day}  ${e.type.padEnd(10)} ${id}  ${inlineSafe(e.desk)}  ${e.attachments} att.  ${e.firstLine || "(no message)"}`);
     }
@@ -45,7 +55,7 @@ export function printNotes(io: Io, rows: (NoteRow & { about: string | null })[])
   if (rows.length === 0) return io.out("No notes. `sealdrop note` adds one; `sealdrop pull` fetches colleagues' notes.");
   for (const r of rows) {
     const about = r.about ?? (r.subject.type === "submission" ? `submission ${r.subject.id.slice(0, 12)}` : "");
-    io.out(`${inlineSafe(r.day)}  ${inlineSafe(r.id.slice(0, 12))}  ${inlineSafe(about)}  by ${inlineSafe(r.author)}: ${describeNote(r)}`);
+    io.out(`${inlineSafe(r.day)}  ${inlineSafe(r.id.slice(0, 12))}  ${inlineSafe(about)}  by ${noteAuthor(r)}: ${describeNote(r)}`);
   }
 }
 

@@ -7,6 +7,7 @@ import { link, mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Envelope } from "../../core/envelope.js";
 import { type CheckedAttachment, openAttachment, tryOpenEnvelope } from "../decrypt.js";
+import { editorIdentities } from "../editor.js";
 import { CliError } from "../errors.js";
 import { writeFileAtomic } from "../files.js";
 import { dedupeFileName, sanitizeFileName } from "../filenames.js";
@@ -42,12 +43,12 @@ export interface ReadSubmission {
  * home/attachments/ID/). Attachments that fail their checks are reported in the result, not saved.
  */
 export async function readSubmission({ home, editor }: UnlockedHome, idOrPrefix: string, options: { outDir?: string; progress?: ProgressSink } = {}): Promise<ReadSubmission> {
-  const identity = editor.secrets.ageIdentity;
+  const identities = editorIdentities(editor);
   const progress = options.progress ?? noProgress;
   const warnings: string[] = [];
   const { submission, envelope, checked, outDir } = await withVault(home, async (vault) => {
     const submission = await vault.resolve(idOrPrefix);
-    const opened = await tryOpenEnvelope(submission, identity);
+    const opened = await tryOpenEnvelope(submission, identities);
     if (!opened.ok) throw new CliError(`submission ${submission.id}: ${opened.reason}`);
     const outDir = options.outDir ?? join(home.attachmentsDir, submission.id);
     const stored = new Map((await vault.attachments(submission.id)).map((a) => [a.position, a]));
@@ -58,7 +59,7 @@ export async function readSubmission({ home, editor }: UnlockedHome, idOrPrefix:
       const blob = stored.get(i);
       const file = files.get(i);
       if (blob === undefined || (file === undefined && blob.data.length < STREAM_FROM_BYTES)) {
-        checked.push(await openAttachment(blob, manifest, identity));
+        checked.push(await openAttachment(blob, manifest, identities));
         continue;
       }
       // Large: streamed through the native decryptor into the output folder, checked, then named.
@@ -66,7 +67,7 @@ export async function readSubmission({ home, editor }: UnlockedHome, idOrPrefix:
       const tempFile = join(outDir, `.attachment-${i + 1}.${randomBytes(6).toString("hex")}.tmp`);
       const bar = progress(`decrypting attachment ${i + 1}`, file?.size ?? blob.data.length);
       const source = file ? { path: file.path, size: file.size } : { bytes: blob.data };
-      const result = await decryptAttachmentToFile(source, [identity], manifest, tempFile, { onProgress: (n) => bar.update(n) });
+      const result = await decryptAttachmentToFile(source, identities, manifest, tempFile, { onProgress: (n) => bar.update(n) });
       bar.finish();
       checked.push(result.ok ? { ok: true, manifest, tempFile } : { ok: false, manifest, reason: result.reason });
     }

@@ -1,8 +1,11 @@
 // The desk's picture of its sources, decrypted from the vault with the editor's key: who they are (by
 // pseudonym), their timelines, and the notes about them. Offline; plaintext stays in memory. The model and
 // the linking rules are in ../network.ts; this is what commands (and a local inbox) ask of it.
+import { identityToRecipient } from "age-encryption";
+import { editorIdentities } from "../editor.js";
 import { CliError } from "../errors.js";
-import { type DeskPicture, findSubject, noteSourceOf, type OpenedNote, openDesk, type SourceView, sourcesOf, type Subject } from "../network.js";
+import { counts, type DeskPicture, type DeskReader, findSubject, noteSourceOf, type OpenedNote, openDesk, type SourceView, sourcesOf, type Subject } from "../network.js";
+import { readPin } from "../roster-pin.js";
 import { firstLine } from "../text.js";
 import { type UnlockedHome, withVault } from "./session.js";
 
@@ -11,9 +14,21 @@ export interface DeskView {
   sources: SourceView[];
 }
 
-/** Decrypts the whole vault; `desk.unreadable` counts what this key cannot open. */
-export async function openDeskView({ home, editor }: UnlockedHome): Promise<DeskView> {
-  const desk = await withVault(home, (vault) => openDesk(vault, editor.secrets.ageIdentity));
+/**
+ * What this home reads with: the editor's age identities (current and retired) and the roster it last
+ * verified (home/roster.json: pinned at init or join, advanced by every command that talks to the server).
+ * Offline, no server is asked; a reading machine keeps its pin current the same way, from what it imports.
+ */
+export async function deskReader({ home, editor }: UnlockedHome): Promise<DeskReader> {
+  const identities = editorIdentities(editor);
+  const recipients = await Promise.all(identities.map((i) => identityToRecipient(i)));
+  return { identities, recipients, roster: (await readPin(home))?.roster ?? null };
+}
+
+/** Decrypts the whole vault and verifies its replies and notes; `desk.unreadable` counts what this key cannot open. */
+export async function openDeskView(unlocked: UnlockedHome): Promise<DeskView> {
+  const reader = await deskReader(unlocked);
+  const desk = await withVault(unlocked.home, (vault) => openDesk(vault, reader));
   return { desk, sources: sourcesOf(desk) };
 }
 
@@ -34,6 +49,8 @@ export function sourceSummary(s: SourceView) {
     followups: s.submissions.filter((x) => x.envelope.kind === "followup").length,
     replies: s.replies.length,
     notes: s.notes.length,
+    /** Of those notes, how many did not verify (shown, never counted). */
+    unverifiedNotes: s.notes.filter((n) => !counts(n)).length,
     firstSeen: s.firstSeen,
     lastSeen: s.lastSeen,
     reliability: s.reliability,
@@ -60,6 +77,7 @@ export function noteRow(n: OpenedNote, pseudonymOfSubmission: (id: string) => st
     credibility,
     text,
     links: links.map((l) => ({ ...l, source: pseudonymOfSubmission(l.submission) })),
+    signature: n.signature,
   };
 }
 
@@ -94,7 +112,7 @@ export function timelineOf(source: SourceView, desk: DeskPicture) {
       attachments: s.envelope.attachments.length,
       canReply: s.envelope.reply !== null,
     })),
-    ...source.replies.map((r) => ({ type: "reply" as const, id: r.id, day: r.day, from: r.reply.from, inReplyTo: r.reply.inReplyTo, message: r.reply.message })),
+    ...source.replies.map((r) => ({ type: "reply" as const, id: r.id, day: r.day, from: r.reply.from, inReplyTo: r.reply.inReplyTo, message: r.reply.message, signature: r.signature })),
     ...source.notes.map((n) => ({ type: "note" as const, ...noteRow(n, pseudonymOf) })),
   ];
   // A stable sort keeps, within one day, submissions before replies before notes, each in its own order.
@@ -106,6 +124,6 @@ export function sourceTimeline(view: DeskView, named: string) {
   const found = resolveSubject(named, view);
   const source = found.type === "source" ? found.source : view.sources.find((s) => s.pseudonym === found.submission?.pseudonym);
   if (!source) throw new CliError(`submission ${found.type === "submission" ? found.id : ""} is not encrypted to your key; its source is unknown to you`);
-  const { submissions: _s, followups: _f, replies: _r, notes: _n, ...about } = sourceSummary(source);
+  const { submissions: _s, followups: _f, replies: _r, notes: _n, unverifiedNotes: _u, ...about } = sourceSummary(source);
   return { ...about, timeline: timelineOf(source, view.desk) };
 }

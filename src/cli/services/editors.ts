@@ -143,13 +143,16 @@ export interface Rotation {
 
 /**
  * Replaces this admin's own signing key (and with `age`, the age key too): a rotate-keys entry signed with
- * the old key, then the new key file in place of the old one, which is kept as `retired/editor-SEQ.key`
- * because whatever was sealed to the old age key opens only with it.
+ * the old key, then the new key file in place of the old one, which is kept as `retired/editor-SEQ.key`.
+ * Whatever was sealed to the old age key opens only with it, so the new key file carries it on
+ * (`retiredAgeIdentities`, docs/FORMAT.md "Editor key file") and readers try it (editorIdentities).
  */
 export async function rotateOwnKeys(session: EditorSession, options: { age: boolean; compromised: boolean; passphrase: string; env: Record<string, string | undefined> }): Promise<Rotation> {
   const { editor, home } = session;
   const fresh = await generateEditorSecrets((await requireRoster(session)).roster.state.keyKind === "x25519");
-  const secrets = { ...fresh, ageIdentity: options.age ? fresh.ageIdentity : editor.secrets.ageIdentity };
+  // The old age identity stays in the new key file, so what was sealed to it keeps opening (read, list, sources).
+  const retired = options.age ? [editor.secrets.ageIdentity, ...(editor.secrets.retiredAgeIdentities ?? [])] : (editor.secrets.retiredAgeIdentities ?? []);
+  const secrets = { ...fresh, ageIdentity: options.age ? fresh.ageIdentity : editor.secrets.ageIdentity, ...(retired.length > 0 ? { retiredAgeIdentities: retired } : {}) };
   const next: Editor = { header: editor.header, secrets, ageRecipient: await identityToRecipient(secrets.ageIdentity) };
   // The new key is sealed before anything is signed, so a failure here changes nothing.
   const staged = join(home.dir, "editor.key.next");

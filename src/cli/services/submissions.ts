@@ -4,6 +4,7 @@ import { pseudonymFor } from "../../core/pseudonym.js";
 import { ApiError } from "../../core/api-error.js";
 import { deletedResponse } from "../../core/wire.js";
 import { tryOpenEnvelope } from "../decrypt.js";
+import { editorIdentities } from "../editor.js";
 import { firstLine } from "../text.js";
 import { type EditorSession, type UnlockedHome, withVault } from "./session.js";
 
@@ -25,7 +26,7 @@ export function listSubmissions({ home, editor }: UnlockedHome): Promise<Submiss
     const counts = await vault.attachmentCounts();
     const rows: SubmissionRow[] = [];
     for (const s of await vault.submissions()) {
-      const opened = await tryOpenEnvelope(s, editor.secrets.ageIdentity);
+      const opened = await tryOpenEnvelope(s, editorIdentities(editor));
       const base = { id: s.id, day: s.day, desk: s.desk };
       rows.push(
         opened.ok
