@@ -9,7 +9,8 @@ import { pad, paddedSize } from "../src/core/padding.js";
 import { signedMessage } from "../src/core/signing.js";
 import { identityToRecipient } from "age-encryption";
 
-const print = (name: string, value: unknown) => console.log(`\`\`\`json vector:${name}\n${JSON.stringify(value, null, 2)}\n\`\`\`\n`);
+// Combining marks are written escaped, so no editor's normalization can change a vector's bytes.
+const print = (name: string, value: unknown) => console.log(`\`\`\`json vector:${name}\n${JSON.stringify(value, null, 2).replace(/\u0301/g, "\\u0301")}\n\`\`\`\n`);
 
 print("padding", {
   sizes: [0, 1, 4095, 4096, 5000, 70_000, 1_000_000, 123_456_789, 4 * 2 ** 30].map((length) => ({ length, padded: paddedSize(length) })),
@@ -81,3 +82,9 @@ const { rosterVectors } = await import("./roster-vectors.js");
 const { roster, signedNote } = await rosterVectors();
 print("roster", roster);
 print("signed-note", signedNote);
+
+const { keyFileVectors } = await import("./key-file-vectors.js");
+const keyFiles = await keyFileVectors();
+print("root-key-file", keyFiles.rootKeyFile);
+print("editor-key-file", keyFiles.editorKeyFile);
+print("join-request", keyFiles.joinRequest);

@@ -143,6 +143,7 @@ describe("the source network, editor side", () => {
         credibility: 2,
         text: NOTE_TEXT,
         links: [{ submission: ids.b, relation: "corroborates", source: `Anonymous ${ids.b.slice(0, 8)}` }],
+        signature: { verified: true, author: { id: expect.stringMatching(/^[0-9a-f]{32}$/), name: "Alice" }, desk: "news" },
       },
     ]);
     const rows = json<SourceRow[]>(await runInProcess(["sources", "--home", bob, "--json"], { env: BOB }));

@@ -1,5 +1,4 @@
 // The vectors in docs/FORMAT.md are the format's contract: the code must reproduce every one.
-import { readFileSync } from "node:fs";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
@@ -8,14 +7,8 @@ import { openEnvelope } from "../../src/core/envelope.js";
 import { newsroomFingerprint } from "../../src/core/fingerprint.js";
 import { pad, paddedSize } from "../../src/core/padding.js";
 import { signedMessage } from "../../src/core/signing.js";
+import { vector } from "./format-doc.js";
 
-const doc = readFileSync(new URL("../../docs/FORMAT.md", import.meta.url), "utf8");
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function vector(name: string): any {
-  const match = new RegExp("```json vector:" + name + "\\n([\\s\\S]*?)```").exec(doc);
-  if (!match) throw new Error(`docs/FORMAT.md has no vector:${name}`);
-  return JSON.parse(match[1]!);
-}
 
 describe("docs/FORMAT.md vectors", () => {
   it("padding sizes and bytes", () => {
