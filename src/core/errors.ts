@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   "already_initialized",
   "conflict", // the resource exists already, or the change would leave the newsroom unusable
   "rate_limited",
+  "request_timeout", // 408: the body stopped arriving; send it again
   "proof_of_work_required",
   "unavailable", // 503: the database or blob store does not answer right now; send again later
   "upload_quota_exceeded", // 429: unfinished uploads hold all the room the operator allows; try again later

@@ -6,7 +6,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { concatBytes, fromHex, toHex, utf8 } from "./bytes.js";
 import { MAX_POW_BITS, type PowChallenge, powChallenge } from "./wire.js";
 
-/** Request header carrying `<token>.<nonce>`. */
+/** Request header carrying `<token>.<nonce>.<body-sha256-hex>`. */
 export const POW_HEADER = "x-sealdrop-pow";
 /** Where a client gets a challenge: `GET` answers `{ token, bits, expires }`. */
 export const POW_PATH = "/api/pow";
@@ -25,6 +25,7 @@ export interface PowToken {
 
 const TOKEN = /^v1\.([A-Za-z0-9_-]{22})\.(\d{1,2})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 const NONCE = /^[0-9a-f]{16}$/;
+const BODY_HASH = /^[0-9a-f]{64}$/;
 
 export function parsePowToken(token: string): PowToken | null {
   const m = TOKEN.exec(token);
@@ -34,19 +35,33 @@ export function parsePowToken(token: string): PowToken | null {
   return { signed: token.slice(0, token.lastIndexOf(".")), seed: m[1]!, bits, expires: Number(m[3]), mac: m[4]! };
 }
 
-/** Splits an `x-sealdrop-pow` header value into token and nonce, or null when malformed. */
-export function parsePowHeader(value: string): { token: PowToken; tokenText: string; nonce: string } | null {
+export interface PowHeader {
+  token: PowToken;
+  tokenText: string;
+  nonce: string;
+  /** SHA-256 of the body the solution is bound to, as the request announces it: checked once the body is read. */
+  bodySha256: Uint8Array;
+}
+
+/**
+ * Splits an `x-sealdrop-pow` header value into token, nonce and announced body hash, or null when
+ * malformed. With the hash in the header, the server checks the solution before it reads the body.
+ */
+export function parsePowHeader(value: string): PowHeader | null {
   if (value.length > 200) return null;
-  const dot = value.lastIndexOf(".");
+  const hashDot = value.lastIndexOf(".");
+  const dot = value.lastIndexOf(".", hashDot - 1);
+  if (hashDot < 0 || dot < 0) return null;
   const tokenText = value.slice(0, dot);
-  const nonce = value.slice(dot + 1);
+  const nonce = value.slice(dot + 1, hashDot);
+  const hash = value.slice(hashDot + 1);
   const token = parsePowToken(tokenText);
-  if (dot < 0 || !token || !NONCE.test(nonce)) return null;
-  return { token, tokenText, nonce };
+  if (!token || !NONCE.test(nonce) || !BODY_HASH.test(hash)) return null;
+  return { token, tokenText, nonce, bodySha256: fromHex(hash) };
 }
 
 /** SHA-256 with the platform's native digest when there is one: far faster than JS without a JIT. */
-async function digest(bytes: Uint8Array): Promise<Uint8Array> {
+export async function bodyDigest(bytes: Uint8Array): Promise<Uint8Array> {
   const subtle = globalThis.crypto?.subtle;
   if (subtle) return new Uint8Array(await subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
   return sha256(bytes);
@@ -57,7 +72,12 @@ async function digest(bytes: Uint8Array): Promise<Uint8Array> {
  * A solved header is good for one request only; it cannot be moved to another path or body.
  */
 export async function powBinding(method: string, pathAndQuery: string, body: Uint8Array): Promise<Uint8Array> {
-  return sha256(concatBytes(utf8(`sealdrop-pow-v1\n${method.toUpperCase()}\n${pathAndQuery}\n`), await digest(body)));
+  return powBindingForHash(method, pathAndQuery, await bodyDigest(body));
+}
+
+/** The same binding from the body's SHA-256: what the server computes from the header, before the body. */
+export function powBindingForHash(method: string, pathAndQuery: string, bodySha256: Uint8Array): Uint8Array {
+  return sha256(concatBytes(utf8(`sealdrop-pow-v1\n${method.toUpperCase()}\n${pathAndQuery}\n`), bodySha256));
 }
 
 /** The constant first block of every attempt: SHA-256(token) ‖ binding (64 bytes). */
@@ -161,7 +181,7 @@ export async function solvePow(token: string, bits: number, binding: Uint8Array,
   }
 }
 
-/** The header value for one request, given a challenge: `<token>.<nonce>`. */
+/** The header value for one request, given a challenge: `<token>.<nonce>.<body-sha256-hex>`. */
 export async function powHeaderFor(
   challenge: Pick<PowChallenge, "token" | "bits">,
   method: string,
@@ -169,8 +189,9 @@ export async function powHeaderFor(
   body: Uint8Array,
   options: SolveOptions = {},
 ): Promise<string> {
-  const nonce = await solvePow(challenge.token, challenge.bits, await powBinding(method, pathAndQuery, body), options);
-  return `${challenge.token}.${nonce}`;
+  const bodySha256 = await bodyDigest(body);
+  const nonce = await solvePow(challenge.token, challenge.bits, powBindingForHash(method, pathAndQuery, bodySha256), options);
+  return `${challenge.token}.${nonce}.${toHex(bodySha256)}`;
 }
 
 /**

@@ -9,6 +9,8 @@ export const SIGNATURE_HEADERS = {
   timestamp: "x-sealdrop-timestamp",
   nonce: "x-sealdrop-nonce",
   signature: "x-sealdrop-signature",
+  /** SHA-256 of the body, hex: lets the server verify the signature before it reads the body. */
+  contentSha256: "x-sealdrop-content-sha256",
 } as const;
 
 /** How far a request's timestamp may be from the server's clock, either way. */
@@ -24,9 +26,12 @@ export interface SignedRequestParts {
 }
 
 export function signedMessage(p: SignedRequestParts): Uint8Array {
-  return utf8(
-    ["sealdrop-request-v1", p.method.toUpperCase(), p.pathAndQuery, String(p.timestamp), p.nonce, toHex(sha256(p.body))].join("\n"),
-  );
+  return signedMessageForHash(p, toHex(sha256(p.body)));
+}
+
+/** The same signed bytes given the body's SHA-256 (hex) instead of the body: what the server checks first. */
+export function signedMessageForHash(p: Omit<SignedRequestParts, "body">, bodySha256Hex: string): Uint8Array {
+  return utf8(["sealdrop-request-v1", p.method.toUpperCase(), p.pathAndQuery, String(p.timestamp), p.nonce, bodySha256Hex].join("\n"));
 }
 
 /** Signs the message with the editor's Ed25519 secret key (libsodium in the CLI, @noble elsewhere). */
@@ -48,11 +53,13 @@ export function requestSignatureHeaders(editorId: string, sign: SignMessage, req
   const timestamp = request.timestamp ?? Math.floor(Date.now() / 1000);
   const nonce = request.nonce ?? toBase64Url(randomBytes(16));
   const body = request.body ?? new Uint8Array(0);
-  const signature = sign(signedMessage({ method: request.method, pathAndQuery: request.pathAndQuery, timestamp, nonce, body }));
+  const bodyHash = toHex(sha256(body));
+  const signature = sign(signedMessageForHash({ method: request.method, pathAndQuery: request.pathAndQuery, timestamp, nonce }, bodyHash));
   return {
     [SIGNATURE_HEADERS.editor]: editorId,
     [SIGNATURE_HEADERS.timestamp]: String(timestamp),
     [SIGNATURE_HEADERS.nonce]: nonce,
     [SIGNATURE_HEADERS.signature]: toBase64Url(signature),
+    [SIGNATURE_HEADERS.contentSha256]: bodyHash,
   };
 }

@@ -3,7 +3,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { POW_PATH } from "../core/pow.js";
 import { type NewsroomResponse, type RosterResponse, setupRequest, type SetupResponse } from "../core/wire.js";
-import { readJson } from "./body.js";
+import { BodyGate, bodyLimits, bodyPolicy, readJson } from "./body.js";
 import { committer, type Deps } from "./deps.js";
 import { errorResponse, handleError, HttpError } from "./http-error.js";
 import { KeyedLock } from "./keyed-lock.js";
@@ -34,6 +34,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   const submissions = new SubmissionStore({ db: deps.db, blobs: deps.blobs, now: deps.now, commit: committer(deps), locks });
 
   app.use("*", securityHeaders({ hsts: deps.config.https }));
+  const bodies = bodyLimits(deps.config.bodies);
+  app.use("*", bodyPolicy({ idleSeconds: bodies.idleSeconds }));
   // Invariant 6: no answer, a receipt least of all, leaves before the writes it follows are on disk.
   const durable = deps.durable;
   if (durable) {
@@ -84,7 +86,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   });
 
   // Anonymous writes pass proof of work and budgets first (docs/SECURITY.md).
-  const guards = anonymousWriteGuards({ db: deps.db, now: deps.now, pow: deps.config.pow, rateLimits: deps.config.rateLimits });
+  const anonymousGate = new BodyGate(bodies.anonymousRequests, bodies.anonymousBytes, "The tip line is receiving as much as it can take right now; your browser will send this again.");
+  const guards = anonymousWriteGuards({ db: deps.db, now: deps.now, gate: anonymousGate, pow: deps.config.pow, rateLimits: deps.config.rateLimits });
   app.get(POW_PATH, guards.challenge);
   app.post("/api/uploads", guards.upload);
   app.put("/api/uploads/:id/parts/:part", guards.part);

@@ -1,5 +1,5 @@
 // Request bodies are read with a hard size limit and parsed by a schema before any handler sees them.
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import * as z from "zod/mini";
 import { en } from "zod/locales";
 import { isAgeFile } from "../core/age.js";
@@ -9,41 +9,180 @@ import { HttpError } from "./http-error.js";
 // zod/mini ships without messages (to keep the page small); the server says what was wrong in English.
 z.config(en());
 
-/** Reads the raw body, failing with 413 as soon as it passes `max` bytes (whatever Content-Length says). */
-export async function readBody(c: Context, max: number): Promise<Uint8Array> {
-  const declared = c.req.header("content-length");
-  if (declared !== undefined && Number(declared) > max) throw tooLarge(max);
-  // With a Content-Length the HTTP layer delivers exactly that many bytes, so the body can be read whole
-  // (the Node adapter does so without building a web stream); only a chunked body needs counting.
-  if (declared !== undefined && /^\d+$/.test(declared)) {
-    try {
-      return new Uint8Array(await c.req.raw.arrayBuffer());
-    } catch {
-      throw new HttpError(400, "bad_request", "The request body could not be read.");
+/** Seconds a body may go without a byte arriving before the request is cut off (408 `request_timeout`). */
+export const DEFAULT_BODY_IDLE_SECONDS = 30;
+
+/** How bodies are read in one app: set once per request by `bodyPolicy` (app.ts). */
+export interface BodyPolicy {
+  /** A body that sends nothing for this long is dropped: no client holds a request open by stalling. */
+  idleSeconds: number;
+}
+
+/** Limits on reading bodies (docs/SECURITY.md, "Cost before body"); `deps.config.bodies`. */
+export interface BodyLimits extends BodyPolicy {
+  /** Anonymous writes whose bodies may be held at once, and the bytes they may announce together. */
+  anonymousRequests: number;
+  anonymousBytes: number;
+  /** The same for signed editor requests, a gate of their own. */
+  editorRequests: number;
+  editorBytes: number;
+}
+
+export const DEFAULT_BODY_LIMITS: BodyLimits = {
+  idleSeconds: DEFAULT_BODY_IDLE_SECONDS,
+  anonymousRequests: 64,
+  anonymousBytes: 96 << 20,
+  editorRequests: 16,
+  editorBytes: 24 << 20,
+};
+
+export const bodyLimits = (overrides: Partial<BodyLimits> | undefined): BodyLimits => ({
+  ...DEFAULT_BODY_LIMITS,
+  ...Object.fromEntries(Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined)),
+});
+
+/** Bodies already read in this request: every later read gets the same bytes. */
+const alreadyRead = new WeakMap<Context, Uint8Array>();
+
+const policies = new WeakMap<Context, BodyPolicy>();
+
+/**
+ * Middleware: the body policy every read in this request follows. A request refused with its body
+ * unread is answered with `Connection: close`: the server will not read that body, so the connection
+ * cannot carry another request, and a client must not reuse it.
+ */
+export function bodyPolicy(policy: BodyPolicy): MiddlewareHandler {
+  return async (c, next) => {
+    policies.set(c, policy);
+    await next();
+    if (c.res.status >= 400 && !alreadyRead.has(c) && announcesBody(c)) {
+      const res = new Response(c.res.body, c.res);
+      res.headers.set("Connection", "close");
+      c.res = res;
     }
+  };
+}
+
+/** Whether the request says a body follows (a Content-Length above zero, or a chunked one). */
+export function announcesBody(c: Context): boolean {
+  const length = c.req.header("content-length");
+  if (length !== undefined) return length !== "0";
+  return c.req.header("transfer-encoding") !== undefined;
+}
+
+const unreadable = () => new HttpError(400, "bad_request", "The request body could not be read.");
+
+/**
+ * Reads the raw body, failing with 413 as soon as it passes `max` bytes (whatever Content-Length says)
+ * and with 408 when no byte arrives for the policy's idle time (docs/SECURITY.md, "Cost before body").
+ */
+export async function readBody(c: Context, max: number): Promise<Uint8Array> {
+  const cached = alreadyRead.get(c);
+  if (cached) {
+    if (cached.length > max) throw tooLarge(max);
+    return cached;
+  }
+  const body = await readFresh(c, max);
+  alreadyRead.set(c, body);
+  return body;
+}
+
+async function readFresh(c: Context, max: number): Promise<Uint8Array> {
+  const declaredText = c.req.header("content-length");
+  const declared = declaredText !== undefined && /^\d{1,15}$/.test(declaredText) ? Number(declaredText) : undefined;
+  if (declaredText !== undefined && (declared === undefined || declared > max)) {
+    if (declared === undefined) throw new HttpError(400, "bad_request", "The Content-Length header is malformed.");
+    throw tooLarge(max);
   }
   const stream = c.req.raw.body;
-  if (!stream) return new Uint8Array(0);
+  if (!stream || declared === 0) return new Uint8Array(0);
+  const idleMs = (policies.get(c)?.idleSeconds ?? DEFAULT_BODY_IDLE_SECONDS) * 1000;
+  // With a Content-Length the bytes go straight into one buffer of that size; a chunked body is counted.
+  const whole = declared === undefined ? null : new Uint8Array(declared);
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = stream.getReader();
   for (;;) {
-    let result: ReadableStreamReadResult<Uint8Array>;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<"stalled">((resolve) => (timer = setTimeout(() => resolve("stalled"), idleMs)));
+    let result: ReadableStreamReadResult<Uint8Array> | "stalled";
     try {
-      result = await reader.read();
+      result = await Promise.race([reader.read(), stalled]);
     } catch {
-      throw new HttpError(400, "bad_request", "The request body could not be read.");
+      throw unreadable();
+    } finally {
+      clearTimeout(timer);
+    }
+    if (result === "stalled") {
+      await reader.cancel().catch(() => {});
+      throw new HttpError(408, "request_timeout", `The request body stopped arriving (nothing for ${idleMs / 1000} seconds); send it again.`);
     }
     if (result.done) break;
-    total += result.value.length;
-    if (total > max) {
+    const chunk = result.value;
+    if (total + chunk.length > (whole ? whole.length : max)) {
       await reader.cancel().catch(() => {});
+      if (whole) throw unreadable();
       throw tooLarge(max);
     }
-    chunks.push(result.value);
+    if (whole) whole.set(chunk, total);
+    else chunks.push(chunk);
+    total += chunk.length;
+  }
+  if (whole) {
+    if (total !== whole.length) throw unreadable();
+    return whole;
   }
   return concatChunks(chunks);
 }
+
+/**
+ * Bounds what the bodies being read at once may hold (docs/SECURITY.md, "Cost before body"): at most
+ * `maxRequests` requests and `maxBytes` bytes (each counted at its Content-Length, or at its route's
+ * limit when chunked) from the moment a guarded request is admitted until its answer is ready. Beyond
+ * either, the request is answered 503 `unavailable` with Retry-After before a byte of its body is read.
+ * One gate per app and kind of caller: anonymous writes cannot take the editors' room.
+ */
+export class BodyGate {
+  private requests = 0;
+  private bytes = 0;
+
+  constructor(
+    readonly maxRequests: number,
+    readonly maxBytes: number,
+    private readonly busyMessage: string,
+  ) {}
+
+  /** Bytes and requests held right now (tests, the health report). */
+  get held(): { requests: number; bytes: number } {
+    return { requests: this.requests, bytes: this.bytes };
+  }
+
+  /** Runs `inner` holding room for a body of at most `maxBodyBytes`, or refuses at once. */
+  async hold<T>(c: Context, maxBodyBytes: number, inner: () => Promise<T>): Promise<T> {
+    const declaredText = c.req.header("content-length");
+    const declared = declaredText !== undefined && /^\d{1,15}$/.test(declaredText) ? Number(declaredText) : maxBodyBytes;
+    const want = Math.min(declared, maxBodyBytes);
+    if (this.requests >= this.maxRequests || this.bytes + want > this.maxBytes) {
+      throw new HttpError(503, "unavailable", this.busyMessage, { "Retry-After": String(BUSY_RETRY_AFTER_SECONDS) });
+    }
+    this.requests++;
+    this.bytes += want;
+    try {
+      return await inner();
+    } finally {
+      this.requests--;
+      this.bytes -= want;
+    }
+  }
+
+  /** Middleware form of `hold`. */
+  admit(maxBodyBytes: number): MiddlewareHandler {
+    return (c, next) => this.hold(c, maxBodyBytes, () => next());
+  }
+}
+
+/** Seconds a client is asked to wait when a gate is full. */
+export const BUSY_RETRY_AFTER_SECONDS = 5;
 
 const tooLarge = (max: number) => new HttpError(413, "payload_too_large", `The request body is larger than ${max} bytes.`);
 

@@ -3,7 +3,8 @@ import type { BlobStore } from "./blobs.js";
 import type { Database } from "./db/schema.js";
 import { eachAlone, type Committer } from "./group-commit.js";
 import type { PowConfig } from "./middleware/pow.js";
-import type { RateLimitConfig } from "./middleware/rate-limit.js";
+import type { RateLimitOptions } from "./middleware/rate-limit.js";
+import type { BodyLimits } from "./body.js";
 import type { RetentionPolicy } from "./retention.js";
 import type { UploadQuotas } from "./upload-quotas.js";
 
@@ -15,11 +16,13 @@ export interface ServerConfig {
   /** Proof of work for anonymous writes (docs/SECURITY.md); on unless `false` or `{ enabled: false }`. */
   pow?: Partial<PowConfig> | false | undefined;
   /** In-process request budgets (docs/SECURITY.md); on unless `false`. */
-  rateLimits?: Partial<RateLimitConfig> | false | undefined;
+  rateLimits?: RateLimitOptions | false | undefined;
   /** What expires, and when (retention.ts); unset: nothing does. Told to sources in GET /api/newsroom. */
   retention?: RetentionPolicy | undefined;
   /** Room for unfinished uploads and their lifetime (upload-quotas.ts); unset fields keep the defaults. */
   uploads?: Partial<UploadQuotas> | undefined;
+  /** How many bodies may be read at once and how long one may stall (body.ts, docs/SECURITY.md). */
+  bodies?: Partial<BodyLimits> | undefined;
 }
 
 export interface Deps {

@@ -21,6 +21,18 @@ export async function powFetch(url: string, init: RequestInit = {}): Promise<Res
   return freshFetch(url, { ...init, headers, body: init.body === undefined ? undefined : (body as Uint8Array<ArrayBuffer>) });
 }
 
+/**
+ * `powFetch` with the source page's retry policy (client/api.ts, withProofOfWork): when the server still
+ * asks for proof of work (the challenge expired, or difficulty rose in between), one more try with a
+ * fresh challenge; anything else is the answer.
+ */
+export async function powFetchAsThePage(url: string, init: RequestInit = {}): Promise<Response> {
+  const first = await powFetch(url, init);
+  if (first.status !== 428) return first;
+  await first.arrayBuffer();
+  return powFetch(url, init);
+}
+
 /** A challenge from the server, for tests that build the header themselves. */
 export async function fetchChallenge(origin: string): Promise<{ token: string; bits: number; expires: number }> {
   const res = await freshFetch(`${origin}${POW_PATH}`);

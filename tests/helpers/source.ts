@@ -39,6 +39,8 @@ export interface TipOptions {
   /** The reply channel a codename gives (src/core/derive.ts); null, the default, for a source without one. */
   reply?: ReplyChannel | null;
   kind?: Envelope["kind"];
+  /** How the submission is sent; default `powFetch` (one try). */
+  send?: typeof powFetch;
 }
 
 export async function submitTip(url: string, message: string, files: FileToSend[] = [], desk = "news", options: TipOptions = {}): Promise<Receipt> {
@@ -57,7 +59,7 @@ export async function submitTip(url: string, message: string, files: FileToSend[
     client: "sealdrop-test/0",
     lang: "en",
   };
-  const res = await powFetch(`${url}/api/submissions`, {
+  const res = await (options.send ?? powFetch)(`${url}/api/submissions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ desk, envelope: toBase64(await sealEnvelope(envelope, recipients)), attachments: uploads }),

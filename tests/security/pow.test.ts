@@ -21,6 +21,7 @@ const POW_VECTOR = {
   method: "POST",
   path: "/api/uploads",
   body: "{}",
+  bodySha256: "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
   binding: "c7ee5cbedfd1783e617e61ee813af1bb285cf5623a1b71140f51dffaf1c25a1e",
   nonce: "00000000000000a6",
   digest: "00ccfc8f00a31d078326c222012bae1e0d8435ed85352342a5406066eaef5fc1",
@@ -34,7 +35,10 @@ describe("the proof-of-work format", () => {
     expect(toHex(powDigest(v.token, binding, v.nonce))).toBe(v.digest);
     expect(checkPowSolution(v.token, binding, v.nonce, 8)).toBe(true);
     expect(checkPowSolution(v.token, binding, v.nonce, 9)).toBe(false);
-    expect(parsePowHeader(`${v.token}.${v.nonce}`)?.token).toMatchObject({ bits: 8, expires: 1800000000 });
+    const header = parsePowHeader(`${v.token}.${v.nonce}.${v.bodySha256}`);
+    expect(header?.token).toMatchObject({ bits: 8, expires: 1800000000 });
+    expect(toHex(header!.bodySha256)).toBe(v.bodySha256);
+    expect(parsePowHeader(`${v.token}.${v.nonce}`)).toBeNull(); // the body hash is part of the header
   });
 
   it("solves with either engine", async () => {
@@ -86,11 +90,15 @@ describe("proof of work, at the default difficulty", () => {
   });
 
   it("binds the solution to path and body", async () => {
+    const moved = await post("/api/mailbox", "{}", await solved("/api/uploads", "{}"));
+    expect(await errorCode(moved)).toBe("proof_of_work_required");
     const pow = await solved("/api/uploads", "{}");
-    expect(await errorCode(await post("/api/mailbox", "{}", pow))).toBe("proof_of_work_required");
-    expect(await errorCode(await post("/api/uploads", "{ }", pow))).toBe("proof_of_work_required");
-    // Failed attempts do not spend it.
-    expect((await post("/api/uploads", "{}", pow)).status).toBe(201);
+    const edited = await post("/api/uploads", "{ }", pow);
+    expect(await errorCode(edited)).toBe("proof_of_work_required");
+    // The token was spent before the body was read (one token, one body read), so even the right body is refused now.
+    const after = await post("/api/uploads", "{}", pow);
+    expect(((await after.json()) as { error: { message: string } }).error.message).toContain("already used");
+    expect((await post("/api/uploads", "{}", await solved("/api/uploads", "{}"))).status).toBe(201);
   });
 
   it("refuses a challenge with forged difficulty, a wrong nonce, or garbage", async () => {

@@ -1,22 +1,27 @@
-// The guard in front of each anonymous write, in the order docs/SECURITY.md gives: proof of work checked
-// and spent (pow.ts), then the budgets (rate-limit.ts), then the write counted into the difficulty.
-// Built once per app: the counters and the difficulty live as long as the app does.
-import type { Handler, MiddlewareHandler } from "hono";
+// The guard in front of each anonymous write, in the order docs/SECURITY.md gives: the proof of work
+// checked from its header (solution included, against the body hash it announces) and its seed spent
+// (pow.ts), room in the body gate (body.ts), the body read and compared with the announced hash, then the
+// budget of this kind of write (rate-limit.ts), then the write counted into the difficulty. Nothing
+// before the gate reads a byte of the body.
+// Built once per app: the counters, the gate and the difficulty live as long as the app does.
+import type { Context, Handler, MiddlewareHandler } from "hono";
 import { every } from "hono/combine";
 import type { Kysely } from "kysely";
 import { id as idSchema, LIMITS } from "../../core/wire.js";
+import { type BodyGate, readBody } from "../body.js";
 import type { Database } from "../db/schema.js";
-import { anonymousBody } from "./anonymous-body.js";
 import { type PowConfig, powGuard } from "./pow.js";
-import { budget, DEFAULT_RATE_LIMITS, type RateLimitConfig } from "./rate-limit.js";
+import { budget, rateLimitConfig, type RateLimitOptions } from "./rate-limit.js";
 
 export interface AnonymousWriteOptions {
   db: Kysely<Database>;
   now: () => Date;
+  /** Where anonymous bodies wait their turn (body.ts). */
+  gate: BodyGate;
   /** Proof of work; on unless `false` or `{ enabled: false }`. */
   pow?: Partial<PowConfig> | false | undefined;
   /** Budgets; on unless `false`. */
-  rateLimits?: Partial<RateLimitConfig> | false | undefined;
+  rateLimits?: RateLimitOptions | false | undefined;
 }
 
 export interface AnonymousWriteGuards {
@@ -29,9 +34,9 @@ export interface AnonymousWriteGuards {
 }
 
 /** The mailbox a fetch names, or null (the route refuses the body then). */
-function mailboxOf(body: Uint8Array): string | null {
+async function mailboxOf(c: Context): Promise<string | null> {
   try {
-    const value = JSON.parse(new TextDecoder().decode(body)) as { id?: unknown };
+    const value = JSON.parse(new TextDecoder().decode(await readBody(c, MAILBOX_BODY_BYTES))) as { id?: unknown };
     return idSchema.safeParse(value.id).success ? (value.id as string) : null;
   } catch {
     return null;
@@ -41,32 +46,29 @@ function mailboxOf(body: Uint8Array): string | null {
 const MAILBOX_BODY_BYTES = 1024;
 
 export function anonymousWriteGuards(options: AnonymousWriteOptions): AnonymousWriteGuards {
-  const { db, now } = options;
-  const pow = powGuard({ db, now, ...(options.pow === false ? { enabled: false } : options.pow) });
-  const limits = options.rateLimits === false ? null : { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-  const writes = limits
-    ? [budget({ limit: limits.anonymousWritesPerMinute, windowSeconds: 60, now, message: "The tip line is receiving more than it can take right now." })]
-    : [];
-  const mailboxFetches = limits
+  const { db, now, gate } = options;
+  const limits = options.rateLimits === false ? null : rateLimitConfig(options.rateLimits);
+  const pow = powGuard({ db, now, capChallenges: limits !== null, ...(options.pow === false ? { enabled: false } : options.pow) });
+  const busy = "The tip line is receiving more than it can take right now.";
+  const perMinute = (limit: number) => (limits ? [budget({ limit, windowSeconds: 60, now, message: busy })] : []);
+  const uploads = perMinute(limits?.uploadWritesPerMinute ?? 0);
+  const submissions = perMinute(limits?.submissionsPerMinute ?? 0);
+  const mailbox = limits
     ? [
-        budget({
-          limit: limits.mailboxFetchesPerHour,
-          windowSeconds: 3600,
-          now,
-          key: async (c) => mailboxOf(await anonymousBody(c, MAILBOX_BODY_BYTES)),
-          message: "This mailbox was checked too often.",
-        }),
+        budget({ limit: limits.mailboxFetchesPerMinute, windowSeconds: 60, now, message: "Mailboxes are being checked more often than the tip line can take right now." }),
+        budget({ limit: limits.mailboxFetchesPerHour, windowSeconds: 3600, now, key: mailboxOf, message: "This mailbox was checked too often." }),
       ]
     : [];
-  const guard = (maxBodyBytes: number, ...more: MiddlewareHandler[]) => every(pow.check(maxBodyBytes), ...writes, ...more, pow.admitted);
-  // A mailbox fetch stores nothing, not even its spent proof of work (pow.ts, SpentInMemory).
-  const readGuard = (maxBodyBytes: number, ...more: MiddlewareHandler[]) => every(pow.check(maxBodyBytes, "memory"), ...writes, ...more, pow.admitted);
+  const guard = (maxBodyBytes: number, budgets: MiddlewareHandler[], spentIn: "database" | "memory" = "database") =>
+    every(pow.header(spentIn), gate.admit(maxBodyBytes), pow.body(maxBodyBytes), ...budgets, pow.admitted);
   return {
     challenge: pow.challenge,
-    upload: guard(1024),
+    // The upload and every part draw on one budget: never-finished uploads cannot use up the submissions'.
+    upload: guard(1024, uploads),
     // A part plus nothing: the route refuses anything larger anyway.
-    part: guard(LIMITS.maxPartBytes),
-    submission: guard(LIMITS.maxJsonBodyBytes),
-    mailbox: readGuard(MAILBOX_BODY_BYTES, ...mailboxFetches),
+    part: guard(LIMITS.maxPartBytes, uploads),
+    submission: guard(LIMITS.maxJsonBodyBytes, submissions),
+    // A mailbox fetch stores nothing, not even its spent proof of work (pow.ts, SpentInMemory).
+    mailbox: guard(MAILBOX_BODY_BYTES, mailbox, "memory"),
   };
 }

@@ -1,18 +1,19 @@
 // Proof of work for anonymous writes (docs/SECURITY.md, "Proof of work"): bound to the request, single use
 // across processes (spent seeds live in the database), difficulty rising with the recent rate of *valid*
-// writes. No account, no IP address, no client fingerprint. The budgets are a separate middleware
-// (rate-limit.ts); app.ts chains them in the order SECURITY.md gives.
+// writes and of challenges issued, and a token good only at the difficulty in force when it is spent.
+// No account, no IP address, no client fingerprint. The budgets are a separate middleware
+// (rate-limit.ts); anonymous-writes.ts chains them in the order SECURITY.md gives.
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { Context, Handler, MiddlewareHandler } from "hono";
 import type { Kysely } from "kysely";
 import { equalBytes, fromBase64Url, randomBytes, toBase64Url, utf8 } from "../../core/bytes.js";
-import { checkPowSolution, MAX_POW_BITS, parsePowHeader, POW_HEADER, POW_PATH, powBinding } from "../../core/pow.js";
+import { bodyDigest, checkPowSolution, MAX_POW_BITS, parsePowHeader, POW_HEADER, POW_PATH, powBindingForHash, type PowHeader } from "../../core/pow.js";
 import type { PowChallenge } from "../../core/wire.js";
 import type { Database } from "../db/schema.js";
 import { serverSecret } from "../db/server-secrets.js";
 import { HttpError } from "../http-error.js";
-import { anonymousBody } from "./anonymous-body.js";
+import { readBody } from "../body.js";
 import { rateLimited } from "./rate-limit.js";
 
 export interface PowConfig {
@@ -29,7 +30,14 @@ export interface PowConfig {
   maxBits: number;
   /** Valid anonymous writes per minute the base difficulty absorbs; each doubling beyond adds one bit. */
   normalWritesPerMinute: number;
-  /** How long a challenge stays valid. */
+  /**
+   * Challenges issued per minute the base difficulty absorbs; each doubling beyond adds one bit, and past
+   * this times 2^(maxBits - baseBits) (the budget at the highest difficulty) `GET /api/pow` answers 429.
+   */
+  normalChallengesPerMinute: number;
+  /** A token is accepted while its difficulty is at most this many bits below the one in force. */
+  graceBits: number;
+  /** How long a challenge stays valid: from issue to the arrival of the request that spends it. */
   tokenLifetimeSeconds: number;
 }
 
@@ -38,7 +46,9 @@ export const DEFAULT_POW: PowConfig = {
   baseBits: 10,
   maxBits: 18,
   normalWritesPerMinute: 120,
-  tokenLifetimeSeconds: 600,
+  normalChallengesPerMinute: 120,
+  graceBits: 1,
+  tokenLifetimeSeconds: 120,
 };
 
 export interface PowGuardOptions extends Partial<PowConfig> {
@@ -46,21 +56,28 @@ export interface PowGuardOptions extends Partial<PowConfig> {
   db: Kysely<Database>;
   /** The clock; default the system's. */
   now?: () => Date;
+  /** Answer `GET /api/pow` 429 past its ceiling (default); off when the app's budgets are off. */
+  capChallenges?: boolean;
 }
 
 export interface PowGuard {
-  /** `GET /api/pow`: a fresh challenge at the current difficulty. */
+  /** `GET /api/pow`: a fresh challenge at the current difficulty (429 past the challenge budget). */
   challenge: Handler;
   /**
-   * Middleware: refuses a write without a fresh solution bound to it, reading at most `maxBodyBytes`; spends
-   * it, in the database, or with `spentIn: "memory"` in this process only (see `SpentInMemory`).
+   * Middleware, before any byte of the body: refuses a request whose header is missing, malformed, not
+   * issued here, expired, below the difficulty in force, not solved for this method, path and announced
+   * body hash, or already spent; and spends the token's seed, in the database, or with `spentIn:
+   * "memory"` in this process only (see `SpentInMemory`).
    */
-  check(maxBodyBytes: number, spentIn?: "database" | "memory"): MiddlewareHandler;
+  header(spentIn?: "database" | "memory"): MiddlewareHandler;
+  /** Middleware: reads at most `maxBodyBytes` of the body and refuses it unless it is the body the header announced. */
+  body(maxBodyBytes: number): MiddlewareHandler;
   /** Middleware, last before the route: counts a write that passed every check into the difficulty. */
   admitted: MiddlewareHandler;
   /** Difficulty a challenge issued now would carry. */
   currentBits(): number;
 }
+
 
 const powRequired = (why: string) =>
   new HttpError(
@@ -123,7 +140,7 @@ export class SpentInMemory {
 }
 
 export function powGuard(options: PowGuardOptions): PowGuard {
-  const { db, now = () => new Date(), ...overrides } = options;
+  const { db, now = () => new Date(), capChallenges = true, ...overrides } = options;
   const pow: PowConfig = { ...DEFAULT_POW, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   const maxBits = Math.min(pow.maxBits, MAX_POW_BITS);
   const recent = new RecentRate();
@@ -139,32 +156,29 @@ export function powGuard(options: PowGuardOptions): PowGuard {
   const mac = async (signed: string) => hmac(sha256, await key(), utf8(signed));
   const nowSeconds = () => Math.floor(now().getTime() / 1000);
 
+  const issued = new RecentRate();
+  // The most challenges one minute may see: the normal rate at the highest difficulty.
+  const challengeCeiling = pow.normalChallengesPerMinute * 2 ** Math.max(0, maxBits - pow.baseBits);
+
+  /** Base plus one bit per doubling of the heavier of the two loads over their normal rates, capped. */
   const currentBits = () => {
     if (!pow.enabled) return 0;
-    const rate = recent.perMinute(now().getTime());
-    const extra = rate <= pow.normalWritesPerMinute ? 0 : Math.ceil(Math.log2(rate / pow.normalWritesPerMinute));
+    const nowMs = now().getTime();
+    const load = Math.max(recent.perMinute(nowMs) / pow.normalWritesPerMinute, issued.perMinute(nowMs) / pow.normalChallengesPerMinute);
+    const extra = load <= 1 ? 0 : Math.ceil(Math.log2(load));
     return Math.min(maxBits, pow.baseBits + extra);
   };
 
   const challenge: Handler = async (c) => {
+    const nowMs = now().getTime();
+    if (pow.enabled && capChallenges && issued.perMinute(nowMs) >= challengeCeiling) {
+      throw rateLimited({ retryAfterSeconds: 10 }, "The tip line is handing out more challenges than it can take right now.");
+    }
+    if (pow.enabled) issued.record(nowMs);
     const bits = currentBits();
     const expires = nowSeconds() + pow.tokenLifetimeSeconds;
     const signed = `v1.${toBase64Url(randomBytes(16))}.${bits}.${expires}`;
     return c.json({ token: `${signed}.${toBase64Url(await mac(signed))}`, bits, expires } satisfies PowChallenge);
-  };
-
-  /** Everything the header alone can tell, before the body is read: format, issuer, expiry, difficulty. */
-  const checkHeader = async (c: Context, arrivedSeconds: number) => {
-    const header = c.req.header(POW_HEADER);
-    if (!header) throw powRequired("This request needs proof of work.");
-    const parsed = parsePowHeader(header);
-    if (!parsed) throw powRequired(`The ${POW_HEADER} header is malformed.`);
-    const { token } = parsed;
-    if (!equalBytes(fromBase64Url(token.mac), await mac(token.signed))) throw powRequired("The challenge was not issued by this server.");
-    // Judged at arrival: a large part on a slow link may take longer to arrive than a token lives.
-    if (token.expires < arrivedSeconds) throw powRequired("The challenge has expired.");
-    if (token.bits < Math.min(pow.baseBits, maxBits)) throw powRequired("The challenge is easier than this server accepts.");
-    return parsed;
   };
 
   /** Marks a seed used, in the database so every process sees it; false if it was used already. */
@@ -184,18 +198,51 @@ export function powGuard(options: PowGuardOptions): PowGuard {
     return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
   };
 
-  const check = (maxBodyBytes: number, spentIn: "database" | "memory" = "database"): MiddlewareHandler => async (c, next) => {
+  const checked = new WeakMap<Context, PowHeader>();
+
+  /** Everything the header alone can tell, before the body is read; then the seed is spent. */
+  const header = (spentIn: "database" | "memory" = "database"): MiddlewareHandler => async (c, next) => {
     if (!pow.enabled) return next();
+    // Judged at arrival: a large part on a slow link may take longer to arrive than a token lives.
     const arrivedSeconds = nowSeconds();
-    const { token, tokenText, nonce } = await checkHeader(c, arrivedSeconds);
-    const body = await anonymousBody(c, maxBodyBytes);
+    const value = c.req.header(POW_HEADER);
+    if (!value) throw powRequired("This request needs proof of work.");
+    const parsed = parsePowHeader(value);
+    if (!parsed) throw powRequired(`The ${POW_HEADER} header is malformed.`);
+    const { token } = parsed;
+    if (!equalBytes(fromBase64Url(token.mac), await mac(token.signed))) throw powRequired("The challenge was not issued by this server.");
+    if (token.expires < arrivedSeconds) throw powRequired("The challenge has expired.");
+    if (token.bits < Math.min(pow.baseBits, maxBits)) throw powRequired("The challenge is easier than this server accepts.");
+    // A token is good at the difficulty in force when it is spent, not when it was issued: a stockpile
+    // gathered in quiet times is worthless once a flood has raised the price.
+    const inForce = currentBits();
+    if (token.bits < inForce - pow.graceBits) {
+      throw powRequired(`The challenge is for ${token.bits} bits but ${inForce} are in force now: get a new one.`);
+    }
+    // The solution is bound to the body's hash, which the header announces: it is judged here, and the
+    // body is compared with the hash once read.
     const url = new URL(c.req.url);
-    const binding = await powBinding(c.req.method, url.pathname + url.search, body);
-    if (!checkPowSolution(tokenText, binding, nonce, token.bits)) throw powRequired("The proof of work does not solve the challenge for this request.");
-    // Spent before any budget is counted: a replayed solution must not eat into the budgets real sources share.
+    const binding = powBindingForHash(c.req.method, url.pathname + url.search, parsed.bodySha256);
+    if (!checkPowSolution(parsed.tokenText, binding, parsed.nonce, token.bits)) {
+      throw powRequired("The proof of work does not solve the challenge for this request.");
+    }
+    // Spent before the body is read: one solved token buys at most one body read, and a replayed solution
+    // never reaches the budgets real sources share.
     const outcome = spentIn === "memory" ? spentInMemory.spend(token.seed, token.expires, nowSeconds()) : (await spend(token.seed, token.expires)) ? "fresh" : "spent";
     if (outcome === "full") throw rateLimited({ retryAfterSeconds: 60 }, "The tip line is receiving more than it can take right now.");
     if (outcome === "spent") throw powRequired("This proof of work was already used.");
+    checked.set(c, parsed);
+    await next();
+  };
+
+  const body = (maxBodyBytes: number): MiddlewareHandler => async (c, next) => {
+    if (!pow.enabled) return next();
+    const parsed = checked.get(c);
+    if (!parsed) throw powRequired("This request needs proof of work.");
+    const bytes = await readBody(c, maxBodyBytes);
+    if (!equalBytes(await bodyDigest(bytes), parsed.bodySha256)) {
+      throw powRequired("The body is not the one the proof of work was solved for.");
+    }
     await next();
   };
 
@@ -204,5 +251,5 @@ export function powGuard(options: PowGuardOptions): PowGuard {
     await next();
   };
 
-  return { challenge, check, admitted, currentBits };
+  return { challenge, header, body, admitted, currentBits };
 }

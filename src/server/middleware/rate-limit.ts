@@ -5,17 +5,34 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { HttpError } from "../http-error.js";
 
+// Separate budgets, so that mailbox polls and never-finished uploads cannot use up the room for a
+// source's submission (docs/SECURITY.md, "A flood cannot starve real sources").
 export interface RateLimitConfig {
-  /** Anonymous writes (uploads, parts, submissions, mailbox fetches) the whole server accepts per minute. */
-  anonymousWritesPerMinute: number;
+  /** Submissions (`POST /api/submissions`: first tips and follow-ups) the whole server accepts per minute. */
+  submissionsPerMinute: number;
+  /** Upload writes (`POST /api/uploads` and every part) the whole server accepts per minute. */
+  uploadWritesPerMinute: number;
+  /** Mailbox fetches the whole server accepts per minute, whatever the mailbox. */
+  mailboxFetchesPerMinute: number;
   /** Fetches of one mailbox id per hour, whether or not that mailbox exists. */
   mailboxFetchesPerHour: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
-  anonymousWritesPerMinute: 1200,
+  submissionsPerMinute: 600,
+  uploadWritesPerMinute: 1200,
+  mailboxFetchesPerMinute: 600,
   mailboxFetchesPerHour: 60,
 };
+
+/** What `deps.config.rateLimits` takes: the budgets, or `anonymousWritesPerMinute` as the default of the three per-minute ones. */
+export type RateLimitOptions = Partial<RateLimitConfig> & { anonymousWritesPerMinute?: number | undefined };
+
+export function rateLimitConfig(options: RateLimitOptions | undefined): RateLimitConfig {
+  const { anonymousWritesPerMinute: all, ...rest } = options ?? {};
+  const perMinute = all === undefined ? {} : { submissionsPerMinute: all, uploadWritesPerMinute: all, mailboxFetchesPerMinute: all };
+  return { ...DEFAULT_RATE_LIMITS, ...perMinute, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
+}
 
 export type Admission = { ok: true } | { ok: false; retryAfterSeconds: number };
 
