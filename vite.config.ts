@@ -45,5 +45,7 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: true,
   },
+  // The sealing workers (client/upload/seal-worker.ts) as ES modules under /assets/, like the page's chunks.
+  worker: { format: "es" },
   server: { strictPort: true },
 });

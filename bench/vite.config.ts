@@ -7,5 +7,6 @@ export default defineConfig({
   base: "/",
   publicDir: false,
   build: { target: "es2022", modulePreload: { polyfill: false }, assetsInlineLimit: 0, sourcemap: false, reportCompressedSize: false, chunkSizeWarningLimit: 4096 },
+  worker: { format: "es" },
   logLevel: "warn",
 });

@@ -7,7 +7,7 @@ import type { Receipt } from "../src/core/wire.js";
 import { createUpload, postSubmission, putPart } from "./api.js";
 import { getUploadStatus } from "./upload/status.js";
 import { type Retrying, uploadEncrypted } from "./upload/stream-upload.js";
-import { FileReadError, STREAM_FROM_BYTES, type OnProgress, type Step, type Tip } from "./tip.js";
+import { FileReadError, type OnProgress, type Step, type Tip } from "./tip.js";
 
 export const CLIENT_VERSION = "sealdrop-web/0.1.0";
 
@@ -41,8 +41,9 @@ export async function submitTip(tip: Tip, onProgress: OnProgress, signal?: Abort
     signal?.throwIfAborted();
     const n = i + 1;
     const weight = Math.max(file.size, 1);
-    if (file.size >= STREAM_FROM_BYTES && file.stream !== undefined) {
-      // Large: read, padded, sealed and sent as a stream; encryption and network overlap, and a dropped
+    if (file.stream !== undefined) {
+      // Every file, whatever its size: read, padded, sealed on the device's cores (Web Workers) and sent as
+      // a stream; encryption and network overlap, a stalled or dropped part is sent again, and a dropped
       // connection resumes from the server's last part. Reading and sealing count with sending here.
       const step = { kind: "uploadingFile", n, total } as const;
       report(step);
@@ -63,6 +64,7 @@ export async function submitTip(tip: Tip, onProgress: OnProgress, signal?: Abort
       done += 2 * weight;
       continue;
     }
+    // A file that cannot be streamed (no browser sealdrop supports lacks File.stream): sealed whole here.
     report({ kind: "reading", n, total });
     let bytes: Uint8Array<ArrayBuffer>;
     try {

@@ -6,10 +6,8 @@ import { paddedSize } from "../src/core/padding.js";
 import type { NewsroomResponse } from "../src/core/wire.js";
 import type { Retrying } from "./upload/stream-upload.js";
 
-/** Limit on all files of one tip together. Files above STREAM_FROM_BYTES are streamed, never whole in memory. */
+/** Limit on all files of one tip together. Files are streamed (client/upload), never whole in memory. */
 export const MAX_TOTAL_FILE_BYTES = 16 * 1024 ** 3;
-/** Files from this size on are encrypted and uploaded as a stream (client/upload), resumably. */
-export const STREAM_FROM_BYTES = 8 * 1024 * 1024;
 
 /** The largest file whose padded ciphertext (+0.03% STREAM tags, + header) fits in `maxAttachmentBytes`. */
 const fits = (size: number, maxAttachmentBytes: number) => paddedSize(size) * (1 + 16 / 65536) + 65536 <= maxAttachmentBytes;

@@ -49,16 +49,34 @@ const nullApi: UploadApi = {
 
 const file = (): File => (document.getElementById("file") as HTMLInputElement).files![0]!;
 
-/** Samples the JS heap while `run` goes; returns seconds and the peak heap in bytes. */
-async function measure<T>(run: () => Promise<T>): Promise<{ seconds: number; peakHeap: number; result: T }> {
+/**
+ * Samples the JS heap while `run` goes, and records the main thread's long tasks (the Long Tasks API:
+ * every task of 50 ms or more); returns seconds, the peak heap in bytes, and the long tasks over 100 ms.
+ */
+async function measure<T>(run: () => Promise<T>): Promise<{ seconds: number; peakHeap: number; longTasks: { over100: number; longestMs: number }; result: T }> {
   const memory = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
   let peakHeap = memory?.usedJSHeapSize ?? 0;
   const timer = setInterval(() => (peakHeap = Math.max(peakHeap, memory?.usedJSHeapSize ?? 0)), 50);
+  const longTasks = { over100: 0, longestMs: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration > 100) longTasks.over100++;
+      longTasks.longestMs = Math.max(longTasks.longestMs, Math.round(e.duration));
+    }
+  });
+  observer.observe({ type: "longtask", buffered: false });
   const start = performance.now();
   try {
     const result = await run();
-    return { seconds: (performance.now() - start) / 1000, peakHeap, result };
+    // Long-task entries arrive after their task: let the observer have the last ones.
+    await new Promise((r) => setTimeout(r, 0));
+    for (const e of observer.takeRecords()) {
+      if (e.duration > 100) longTasks.over100++;
+      longTasks.longestMs = Math.max(longTasks.longestMs, Math.round(e.duration));
+    }
+    return { seconds: (performance.now() - start) / 1000, peakHeap, longTasks, result };
   } finally {
+    observer.disconnect();
     clearInterval(timer);
   }
 }

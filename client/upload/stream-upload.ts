@@ -11,11 +11,9 @@
 // (paddingPieces in src/core/padding.ts), so
 // nothing allocated here grows with the file. What remains is the encryptor's and the file reader's 64 KiB
 // chunks, which the garbage collector frees as it goes.
-import { sha256 } from "@noble/hashes/sha2.js";
-import { Encrypter } from "age-encryption";
-import { toHex } from "../../src/core/bytes.js";
 import { paddedSize, paddingPieces } from "../../src/core/padding.js";
 import type { UploadStatus } from "../../src/core/wire.js";
+import { createSealer, type Hasher, sealedStream, type SealerOptions } from "./sealer.js";
 
 /** The HTTP calls an upload makes; client/api.ts provides them (tests may wrap them). */
 export interface UploadApi {
@@ -63,6 +61,8 @@ export interface StreamUploadOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Cancel: stops encrypting and sending at once; the upload rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Where the file is sealed: Web Workers on every core by default (sealer.ts). */
+  sealer?: SealerOptions;
 }
 
 export interface UploadedAttachment {
@@ -88,8 +88,7 @@ export class ResumeError extends Error {
 const MIN_PART = 256 << 10;
 
 /** file || 0x80 || zeros, as a stream, hashing the file's bytes on the way through. */
-function paddedPlaintext(file: StreamableFile, onHashed: (digest: string, size: number) => void): ReadableStream<Uint8Array> {
-  const hash = sha256.create();
+function paddedPlaintext(file: StreamableFile, hash: Hasher, onRead: (size: number) => void): ReadableStream<Uint8Array> {
   let size = 0;
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   let tail: Iterator<Uint8Array> | null = null;
@@ -105,13 +104,13 @@ function paddedPlaintext(file: StreamableFile, onHashed: (digest: string, size: 
             throw new FileStreamError(e instanceof Error ? e.message : String(e));
           }
           if (!result.done) {
-            hash.update(result.value);
+            await hash.update(result.value);
             size += result.value.length;
             controller.enqueue(result.value);
             return;
           }
           if (size !== file.size) throw new FileStreamError("the file changed while it was being read");
-          onHashed(toHex(hash.digest()), size);
+          onRead(size);
           tail = paddingPieces(size);
         }
         // The padding piece by piece: its zeros are one shared buffer, read (never written) downstream.
@@ -151,135 +150,144 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
     });
   const isTransient = options.isTransient ?? ((e: unknown) => e instanceof Error && (e.name === "NetworkError" || (e.name === "ApiError" && /^(http_5|upload_conflict|unavailable$)/.test((e as { code?: string }).code ?? ""))));
 
-  const e = new Encrypter();
-  for (const r of recipients) e.addRecipient(r);
-  let digest: string | null = null;
-  let plainSize = 0;
-  const ciphertext = await e.encrypt(paddedPlaintext(file, (d, n) => ((digest = d), (plainSize = n))));
+  let plainSize = -1;
+  let hasher: Hasher | null = null;
+  const { stream: ciphertext, sealer } = await sealedStream(
+    paddedPlaintext(file, { update: (b) => hasher!.update(b), digest: () => hasher!.digest() }, (n) => (plainSize = n)),
+    recipients,
+    (start) => {
+      const made = createSealer(start.key, options.sealer);
+      hasher = made.hasher;
+      return made;
+    },
+  );
   const total = ciphertext.size(paddedSize(file.size));
+  try {
+    const upload = await api.createUpload();
+    const partSize = Math.max(MIN_PART, Math.min(options.partSize ?? upload.partSize, upload.partSize || Infinity));
 
-  const upload = await api.createUpload();
-  const partSize = Math.max(MIN_PART, Math.min(options.partSize ?? upload.partSize, upload.partSize || Infinity));
+    // Producer: fills parts from the encryptor and queues them; waits while the queue is full.
+    const queue: QueuedPart[] = [];
+    let produced = false;
+    let aborted = false;
+    const reader = ciphertext.getReader();
+    let producerError: unknown = null;
+    let wakeProducer: (() => void) | null = null;
+    let wakeConsumer: (() => void) | null = null;
+    const notify = (which: "producer" | "consumer") => {
+      const wake = which === "producer" ? wakeProducer : wakeConsumer;
+      if (which === "producer") wakeProducer = null;
+      else wakeConsumer = null;
+      wake?.();
+    };
+    // Buffers of acknowledged parts, for the next ones: the queue plus the part being filled hold the rest.
+    const spare: Uint8Array<ArrayBuffer>[] = [];
+    const producer = (async () => {
+      let part = new Uint8Array(partSize);
+      let filled = 0;
+      const push = async (bytes: Uint8Array) => {
+        while (queue.length >= queuedParts && !aborted) await new Promise<void>((r) => (wakeProducer = r));
+        if (aborted) throw new Error("upload aborted");
+        queue.push({ bytes, failures: 0, buffer: part });
+        notify("consumer");
+      };
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          let chunk = value;
+          while (chunk.length > 0) {
+            const n = Math.min(chunk.length, partSize - filled);
+            part.set(chunk.subarray(0, n), filled);
+            filled += n;
+            chunk = chunk.subarray(n);
+            if (filled === partSize) {
+              await push(part);
+              part = spare.pop() ?? new Uint8Array(partSize);
+              filled = 0;
+            }
+          }
+        }
+        if (filled > 0) await push(part.subarray(0, filled));
+      } catch (err) {
+        producerError = err;
+        await reader.cancel().catch(() => {});
+      } finally {
+        produced = true;
+        notify("consumer");
+      }
+    })();
 
-  // Producer: fills parts from the encryptor and queues them; waits while the queue is full.
-  const queue: QueuedPart[] = [];
-  let produced = false;
-  let aborted = false;
-  const reader = ciphertext.getReader();
-  let producerError: unknown = null;
-  let wakeProducer: (() => void) | null = null;
-  let wakeConsumer: (() => void) | null = null;
-  const notify = (which: "producer" | "consumer") => {
-    const wake = which === "producer" ? wakeProducer : wakeConsumer;
-    if (which === "producer") wakeProducer = null;
-    else wakeConsumer = null;
-    wake?.();
-  };
-  // Buffers of acknowledged parts, for the next ones: the queue plus the part being filled hold the rest.
-  const spare: Uint8Array<ArrayBuffer>[] = [];
-  const producer = (async () => {
-    let part = new Uint8Array(partSize);
-    let filled = 0;
-    const push = async (bytes: Uint8Array) => {
-      while (queue.length >= queuedParts && !aborted) await new Promise<void>((r) => (wakeProducer = r));
-      if (aborted) throw new Error("upload aborted");
-      queue.push({ bytes, failures: 0, buffer: part });
-      notify("consumer");
+    // Consumer: sends the queue's head as part `acknowledged`, strictly in order, resuming on failures.
+    let acknowledgedParts = 0;
+    let acknowledgedBytes = 0;
+    let failures = 0;
+    const report = (inFlight: number, retrying: Retrying = false) => options.onProgress?.({ sent: acknowledgedBytes + inFlight, total, retrying });
+    const acknowledge = () => {
+      const head = queue.shift()!;
+      acknowledgedParts++;
+      acknowledgedBytes += head.bytes.length;
+      if (head.buffer) spare.push(head.buffer);
+      notify("producer");
     };
     try {
       for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        let chunk = value;
-        while (chunk.length > 0) {
-          const n = Math.min(chunk.length, partSize - filled);
-          part.set(chunk.subarray(0, n), filled);
-          filled += n;
-          chunk = chunk.subarray(n);
-          if (filled === partSize) {
-            await push(part);
-            part = spare.pop() ?? new Uint8Array(partSize);
-            filled = 0;
-          }
+        if (queue.length === 0) {
+          if (produced) break;
+          await new Promise<void>((r) => {
+            wakeConsumer = r;
+            signal?.addEventListener("abort", () => r(), { once: true });
+          });
+          signal?.throwIfAborted();
+          continue;
         }
-      }
-      if (filled > 0) await push(part.subarray(0, filled));
-    } catch (err) {
-      producerError = err;
-      await reader.cancel().catch(() => {});
-    } finally {
-      produced = true;
-      notify("consumer");
-    }
-  })();
-
-  // Consumer: sends the queue's head as part `acknowledged`, strictly in order, resuming on failures.
-  let acknowledgedParts = 0;
-  let acknowledgedBytes = 0;
-  let failures = 0;
-  const report = (inFlight: number, retrying: Retrying = false) => options.onProgress?.({ sent: acknowledgedBytes + inFlight, total, retrying });
-  const acknowledge = () => {
-    const head = queue.shift()!;
-    acknowledgedParts++;
-    acknowledgedBytes += head.bytes.length;
-    if (head.buffer) spare.push(head.buffer);
-    notify("producer");
-  };
-  try {
-    for (;;) {
-      if (queue.length === 0) {
-        if (produced) break;
-        await new Promise<void>((r) => {
-          wakeConsumer = r;
-          signal?.addEventListener("abort", () => r(), { once: true });
-        });
+        const head = queue[0]!;
         signal?.throwIfAborted();
-        continue;
-      }
-      const head = queue[0]!;
-      signal?.throwIfAborted();
-      try {
-        const status = await api.putPart(upload.id, acknowledgedParts, head.bytes, (sent) => report(Math.min(sent, head.bytes.length)), signal);
-        if (status.bytes !== acknowledgedBytes + head.bytes.length) throw new ResumeError(`the server holds ${status.bytes} bytes, expected ${acknowledgedBytes + head.bytes.length}`);
-        acknowledge();
-        failures = 0;
-        report(0);
-      } catch (err) {
-        if (signal?.aborted) throw signal.reason;
-        if (!isTransient(err) || ++failures > maxRetries) throw err;
-        report(0, serverUnavailable(err) ? "server" : "connection");
-        await sleep(Math.min(options.maxDelay ?? 30_000, (options.retryDelay ?? 1000) * 2 ** (failures - 1)));
-        // Where does the server stand? Its acknowledgement may have been lost with the connection.
-        let status: UploadStatus | null = null;
-        while (status === null) {
-          try {
-            status = await api.getUpload(upload.id);
-          } catch (statusError) {
-            if (!isTransient(statusError) || ++failures > maxRetries) throw statusError;
-            await sleep(Math.min(options.maxDelay ?? 30_000, (options.retryDelay ?? 1000) * 2 ** (failures - 1)));
-          }
-        }
-        if (status.parts === acknowledgedParts + 1 && status.bytes === acknowledgedBytes + head.bytes.length) {
+        try {
+          const status = await api.putPart(upload.id, acknowledgedParts, head.bytes, (sent) => report(Math.min(sent, head.bytes.length)), signal);
+          if (status.bytes !== acknowledgedBytes + head.bytes.length) throw new ResumeError(`the server holds ${status.bytes} bytes, expected ${acknowledgedBytes + head.bytes.length}`);
           acknowledge();
-        } else if (status.parts !== acknowledgedParts || status.bytes !== acknowledgedBytes) {
-          throw new ResumeError(`cannot resume: the server holds ${status.parts} parts (${status.bytes} bytes), this page sent ${acknowledgedParts} (${acknowledgedBytes})`);
-        } else if (++head.failures >= 2 && head.bytes.length >= 2 * MIN_PART) {
-          // A link that keeps dropping mid-part: smaller parts get through.
-          const half = Math.ceil(head.bytes.length / 2);
-          queue.splice(0, 1, { bytes: head.bytes.subarray(0, half), failures: 0, buffer: null }, { bytes: head.bytes.subarray(half), failures: 0, buffer: head.buffer });
+          failures = 0;
+          report(0);
+        } catch (err) {
+          if (signal?.aborted) throw signal.reason;
+          if (!isTransient(err) || ++failures > maxRetries) throw err;
+          report(0, serverUnavailable(err) ? "server" : "connection");
+          await sleep(Math.min(options.maxDelay ?? 30_000, (options.retryDelay ?? 1000) * 2 ** (failures - 1)));
+          // Where does the server stand? Its acknowledgement may have been lost with the connection.
+          let status: UploadStatus | null = null;
+          while (status === null) {
+            try {
+              status = await api.getUpload(upload.id);
+            } catch (statusError) {
+              if (!isTransient(statusError) || ++failures > maxRetries) throw statusError;
+              await sleep(Math.min(options.maxDelay ?? 30_000, (options.retryDelay ?? 1000) * 2 ** (failures - 1)));
+            }
+          }
+          if (status.parts === acknowledgedParts + 1 && status.bytes === acknowledgedBytes + head.bytes.length) {
+            acknowledge();
+          } else if (status.parts !== acknowledgedParts || status.bytes !== acknowledgedBytes) {
+            throw new ResumeError(`cannot resume: the server holds ${status.parts} parts (${status.bytes} bytes), this page sent ${acknowledgedParts} (${acknowledgedBytes})`);
+          } else if (++head.failures >= 2 && head.bytes.length >= 2 * MIN_PART) {
+            // A link that keeps dropping mid-part: smaller parts get through.
+            const half = Math.ceil(head.bytes.length / 2);
+            queue.splice(0, 1, { bytes: head.bytes.subarray(0, half), failures: 0, buffer: null }, { bytes: head.bytes.subarray(half), failures: 0, buffer: head.buffer });
+          }
+          report(0);
         }
-        report(0);
       }
+    } catch (err) {
+      aborted = true;
+      notify("producer");
+      await reader.cancel(err).catch(() => {});
+      throw err;
+    } finally {
+      await producer.catch(() => {});
     }
-  } catch (err) {
-    aborted = true;
-    notify("producer");
-    await reader.cancel(err).catch(() => {});
-    throw err;
+    if (producerError) throw producerError;
+    if (plainSize < 0 || acknowledgedBytes !== total) throw new ResumeError(`uploaded ${acknowledgedBytes} of ${total} bytes`);
+    return { uploadId: upload.id, size: plainSize, sha256: await sealer.hasher.digest(), ciphertextSize: total };
   } finally {
-    await producer.catch(() => {});
+    sealer.close();
   }
-  if (producerError) throw producerError;
-  if (digest === null || acknowledgedBytes !== total) throw new ResumeError(`uploaded ${acknowledgedBytes} of ${total} bytes`);
-  return { uploadId: upload.id, size: plainSize, sha256: digest, ciphertextSize: total };
 }

@@ -49,6 +49,13 @@ const FLOWS: Record<string, string[]> = {
  */
 const ENTRY_BUDGET_GZIP = 44 * 1024;
 
+/**
+ * The sealing Web Worker (client/upload/seal-worker.ts) is fetched only when a tip with a file is sent,
+ * after the source has written it: its own budget, on top of the flow's.
+ */
+const WORKER_BUDGET_GZIP = 10 * 1024;
+const WORKER_FILE = /^seal-worker-[\w-]+\.js$/;
+
 const assets = async (ext: string) => {
   const dir = join(CLIENT_DIST, "assets");
   return Promise.all(
@@ -112,10 +119,17 @@ describe("the built source page", () => {
     expect(largest.bytes, `largest flow: ${largest.flow}`).toBeLessThan(JS_BUDGET_GZIP);
     expect(entryBytes, "the entry, before the form shows").toBeLessThan(ENTRY_BUDGET_GZIP);
 
-    // Nothing ships that no flow loads.
+    // The sealing worker: one file, within its own budget.
     const js = await assets(".js");
+    const workers = js.filter((f) => WORKER_FILE.test(f.name));
+    expect(workers).toHaveLength(1);
+    const workerBytes = gzipSync(workers[0]!.bytes, { level: 9 }).length;
+    console.log(`  sealing worker (${workers[0]!.name}, loaded when a file is sent): ${workerBytes} bytes gzipped`);
+    expect(workerBytes).toBeLessThan(WORKER_BUDGET_GZIP);
+
+    // Nothing ships that no flow loads.
     const reachable = new Set([...entry, ...lazy.flatMap((k) => [...closure(k)])].map((k) => manifest[k]!.file.replace(/^assets\//, "")));
-    expect(js.map((f) => f.name).sort()).toEqual([...reachable].sort());
+    expect(js.filter((f) => !WORKER_FILE.test(f.name)).map((f) => f.name).sort()).toEqual([...reachable].sort());
   });
 
   it("has no inline script or style, and loads nothing from another origin", async () => {

@@ -91,6 +91,8 @@ describe.each([
       expect(await page.locator("form").count()).toBe(0);
       expect(await page.content()).not.toContain(canary);
 
+      // The file was sealed by the page's Web Workers (client/upload/sealer.ts), not on its main thread.
+      expect(recorded.requests.filter((u) => /\/assets\/seal-worker-[\w-]+\.js$/.test(u)).length).toBeGreaterThanOrEqual(1);
       // The browser kept nothing and talked to no one else.
       expect(recorded.offOrigin(origin)).toEqual([]);
       expect(await storageTraces(recorded)).toEqual({ cookies: 0, localStorage: 0, sessionStorage: 0, indexedDB: [], serviceWorkers: 0, cacheStorage: [] });
@@ -145,6 +147,10 @@ describe.each([
       expect(padded.length).toBe(paddedSize(plaintext.length));
       expect(JSON.parse(fromUtf8(plaintext))).toMatchObject({ v: 1, kind: "submission", message });
       expect(fromUtf8(plaintext)).toContain(canary);
+      // The attachment, sealed chunk by chunk on the workers, is a standard age file too, byte-exact.
+      const [blob] = await readdir(join(newsroom.dataDir, "blobs", "attachments"));
+      const opened = await run("age", ["-d", "-i", identityFile, join(newsroom.dataDir, "blobs", "attachments", blob!)], { encoding: "buffer", maxBuffer: 64 << 20 });
+      expect(Buffer.compare(unpad(new Uint8Array(opened.stdout)), file)).toBe(0);
     }
   }, 180_000);
 });
