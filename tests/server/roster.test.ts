@@ -173,6 +173,12 @@ describe("an admin", () => {
     expect((await editorFetch(server, admin, "POST", "/api/editor/replies", { mailbox: "ab".repeat(16), credentialHash: "cd".repeat(32), ciphertext, desk: "inv" })).status).toBe(201);
   });
 
+  it("cannot post a reply or note without its desk, which every editor would be listed", async () => {
+    const ciphertext = toBase64(await sealBytes(new Uint8Array([1]), [admin.recipient]));
+    await expectError(await editorFetch(server, admin, "POST", "/api/editor/notes", { ciphertext }), 409, "roster_required");
+    await expectError(await editorFetch(server, admin, "POST", "/api/editor/replies", { mailbox: "ab".repeat(16), credentialHash: "cd".repeat(32), ciphertext }), 409, "roster_required");
+  });
+
   it("changes the roster; the legacy editor routes then refuse with roster_required", async () => {
     await append([await signAs(admin, { type: "rename-desk", desk: "inv", names: { en: "Investigations", ko: "탐사" } })]);
     const newsroom = (await (await fetch(`${server.url}/api/newsroom`)).json()) as NewsroomResponse;

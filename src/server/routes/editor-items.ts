@@ -9,6 +9,8 @@ import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
 import type { EditorVariables, SignedInEditor } from "../middleware/editor-auth.js";
 import { requireDesk } from "../middleware/editor-rights.js";
+import { DomainError } from "../domain-error.js";
+import { hasRoster } from "../roster.js";
 
 function ciphertextOf(base64: string, max: number, what: string): Uint8Array {
   const bytes = decodeBase64Field(base64, "ciphertext");
@@ -46,9 +48,20 @@ export function editorItemRoutes(deps: Deps): Hono<{ Variables: EditorVariables 
     return download(`${table}/${id}`, what);
   };
 
+  /**
+   * Once the newsroom has a roster, a reply or note names its desk (need-to-know: it is listed only to that
+   * desk's editors); one without, which would be listed to everyone, is refused.
+   */
+  const requireItemDesk = async (editor: SignedInEditor, desk: string | undefined, what: string) => {
+    if (desk === undefined && (await hasRoster(deps.db))) {
+      throw new DomainError("roster_required", `This newsroom has a roster: a ${what} names the desk it belongs to.`);
+    }
+    requireDesk(editor.desks, desk ?? null);
+  };
+
   app.post("/replies", async (c) => {
     const body = parseJson(c.get("body"), postReplyRequest);
-    requireDesk(c.get("editor").desks, body.desk ?? null);
+    await requireItemDesk(c.get("editor"), body.desk, "reply");
     const bytes = ciphertextOf(body.ciphertext, LIMITS.maxReplyBytes, "reply");
     const existing = await deps.db.selectFrom("mailboxes").select("credential_hash").where("id", "=", body.mailbox).executeTakeFirst();
     if (existing && existing.credential_hash !== body.credentialHash) {
@@ -77,7 +90,7 @@ export function editorItemRoutes(deps: Deps): Hono<{ Variables: EditorVariables 
 
   app.post("/notes", async (c) => {
     const body = parseJson(c.get("body"), postNoteRequest);
-    requireDesk(c.get("editor").desks, body.desk ?? null);
+    await requireItemDesk(c.get("editor"), body.desk, "note");
     const bytes = ciphertextOf(body.ciphertext, LIMITS.maxNoteBytes, "note");
     const noteId = randomId();
     const day = coarseDay(deps.now());
