@@ -8,6 +8,7 @@ import { h } from "./dom.js";
 import { readDraft, renderForm, type Draft } from "./form.js";
 import { quickExitButton } from "./quick-exit.js";
 import { CATALOGUES, LANGUAGE_TAGS, LANGUAGES, chooseLanguage, translator, type Language, type Translate } from "../src/i18n/index.js";
+import { rememberRetention, retentionNotice } from "./retention.js";
 
 /** Shows the page in `lang`; the switcher calls it again, with the draft the form held. */
 type Show = (lang: Language, draft?: Draft) => void;
@@ -68,6 +69,7 @@ function renderNewsroom(t: Translate, lang: Language, main: HTMLElement, loaded:
     return;
   }
   const { authority, code } = verdict;
+  rememberRetention(newsroom.retention);
   const name = code.nameIn(authority.names, lang);
   const fingerprintSection = h(
     "section",
@@ -87,6 +89,7 @@ function renderNewsroom(t: Translate, lang: Language, main: HTMLElement, loaded:
   const showStart = (kept?: Draft) =>
     start.replaceChildren(
       renderForm(t, lang, desks, newsroom.limits, kept ? { draft: kept } : {}),
+      ...retentionNotice(t, newsroom.retention),
       h("p", { class: "advice" }, t("safetyAdvice")),
       returnEntry(t, lang, start, { desks, limits: newsroom.limits, roster: authority.roster }, () => showStart()),
     );

@@ -2,6 +2,7 @@
 // kept one, the codename: shown once, here, and nowhere else.
 import type { Receipt } from "../src/core/wire.js";
 import { h } from "./dom.js";
+import { retentionNotice } from "./retention.js";
 import type { Language, Translate } from "../src/i18n/index.js";
 
 export interface ReceiptOptions {
@@ -40,6 +41,7 @@ export function renderReceipt(t: Translate, lang: Language, receipt: Receipt, op
     h("p", {}, t("receiptIdLabel"), " ", h("code", { id: "receipt-id", translate: "no" }, receipt.id)),
     options.words && codenameSection(t, options.words),
     h("p", {}, t("receiptHelp")),
+    ...retentionNotice(t),
     !options.followup && h("p", {}, t("receiptCleanup")),
     !options.followup && h("p", {}, h("a", { href: `?lang=${lang}` }, t("sendAnother"))),
   );

@@ -132,6 +132,15 @@ export const en = {
   quickExitHelp: "Clears this page at once and opens a weather page in its place.",
   cancelSend: "Cancel",
   sendCancelled: "Sending was stopped. The newsroom received nothing. Your message and files are still in the form.",
+  retentionTipDays: "The newsroom's server deletes your tip and its files {days} after it arrives.",
+  retentionPulled: "The newsroom's server deletes your tip and its files once every editor of the desk has downloaded them.",
+  retentionPulledOrDays: "The newsroom's server deletes your tip and its files once every editor of the desk has downloaded them, and {days} after it arrives at the latest.",
+  retentionKept: "The newsroom's server keeps your tip, encrypted, until an editor deletes it.",
+  retentionReplies: "Replies to you are deleted {days} after they are sent.",
+  retentionMailbox: "Your mailbox and the replies in it are deleted when it has not been used for {days}.",
+  retentionCopies: "Editors keep their own encrypted copies on their computers.",
+  retentionDays: "{n} days",
+  retentionOneDay: "1 day",
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -134,4 +134,13 @@ export const ko: Catalogue = {
   quickExitHelp: "이 페이지를 바로 지우고 그 자리에 날씨 페이지를 엽니다.",
   cancelSend: "보내기 취소",
   sendCancelled: "보내기를 멈췄습니다. 언론사에는 아무것도 가지 않았습니다. 쓴 내용과 파일은 그대로 남아 있습니다.",
+  retentionTipDays: "언론사 서버는 제보와 파일을 도착하고 {days} 뒤에 지웁니다.",
+  retentionPulled: "언론사 서버는 담당 부서의 모든 편집자가 제보와 파일을 내려받으면 지웁니다.",
+  retentionPulledOrDays: "언론사 서버는 담당 부서의 모든 편집자가 제보와 파일을 내려받으면 지우고, 늦어도 도착하고 {days} 뒤에는 지웁니다.",
+  retentionKept: "언론사 서버는 편집자가 지울 때까지 제보를 암호화된 채로 보관합니다.",
+  retentionReplies: "당신에게 보낸 답장은 보내고 {days} 뒤에 지워집니다.",
+  retentionMailbox: "우편함을 {days} 동안 쓰지 않으면 우편함과 그 안의 답장이 지워집니다.",
+  retentionCopies: "편집자들은 자기 컴퓨터에 암호화된 사본을 따로 보관합니다.",
+  retentionDays: "{n}일",
+  retentionOneDay: "1일",
 };

@@ -133,4 +133,13 @@ export const zh: Catalogue = {
   quickExitHelp: "立即清除本页面，并在原处打开一个天气网页。",
   cancelSend: "取消发送",
   sendCancelled: "已停止发送。新闻机构没有收到任何内容。您的消息和文件仍保留在表单中。",
+  retentionTipDays: "新闻机构的服务器会在你的爆料送达 {days}后删除它及其文件。",
+  retentionPulled: "一旦该部门的每位编辑都下载了你的爆料及其文件，新闻机构的服务器就会删除它们。",
+  retentionPulledOrDays: "一旦该部门的每位编辑都下载了你的爆料及其文件，新闻机构的服务器就会删除它们；最迟在送达 {days}后删除。",
+  retentionKept: "新闻机构的服务器会加密保存你的爆料，直到编辑将其删除。",
+  retentionReplies: "给你的回复会在发出 {days}后删除。",
+  retentionMailbox: "如果你的信箱 {days}没有被使用，信箱及其中的回复会被删除。",
+  retentionCopies: "编辑们会在自己的电脑上另外保存加密的副本。",
+  retentionDays: "{n} 天",
+  retentionOneDay: "1 天",
 };

@@ -56,11 +56,15 @@ describe("the source page", () => {
     expect(box.y + 3 * 24, "top of the message box and three lines of it").toBeLessThanOrEqual(740);
     expect(await r.page.evaluate(() => scrollY)).toBe(0);
     await r.page.screenshot({ path: SCREENSHOT, fullPage: true });
+    // What the server keeps, from the newsroom answer (this server sets no expiry), under the form and on the receipt.
+    const kept = `${ko.retentionKept} ${ko.retentionCopies}`;
+    expect(await r.page.locator("#start .retention").textContent()).toBe(kept);
 
     await r.page.getByLabel(ko.messageLabel).fill("시장에서 본 것");
     await r.page.getByRole("button", { name: ko.submit }).click();
     await r.page.locator("#receipt-id").waitFor();
     expect(await r.page.locator("#receipt-heading").textContent()).toBe(ko.receiptHeading);
+    expect(await r.page.locator("#receipt .retention").textContent()).toBe(kept);
     expect(await noHorizontalScroll(r)).toBe(true);
     await r.page.screenshot({ path: RECEIPT_SCREENSHOT, fullPage: true });
     expect(r.errors).toEqual([]);
