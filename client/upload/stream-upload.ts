@@ -148,7 +148,7 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
       signal?.addEventListener("abort", onAbort, { once: true });
       void wait(ms).then(() => (signal?.removeEventListener("abort", onAbort), resolve()));
     });
-  const isTransient = options.isTransient ?? ((e: unknown) => e instanceof Error && (e.name === "NetworkError" || (e.name === "ApiError" && /^(http_5|upload_conflict|unavailable$)/.test((e as { code?: string }).code ?? ""))));
+  const isTransient = options.isTransient ?? ((e: unknown) => e instanceof Error && (e.name === "NetworkError" || (e.name === "ApiError" && /^(http_5|upload_conflict|unavailable$|request_timeout$)/.test((e as { code?: string }).code ?? ""))));
 
   let plainSize = -1;
   let hasher: Hasher | null = null;

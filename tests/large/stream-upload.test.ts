@@ -89,6 +89,29 @@ describe("uploadEncrypted", () => {
   });
 });
 
+describe("uploadEncrypted's retries", () => {
+  it("sends a part again after the server timed out its body (408 request_timeout) or its gate was full (503)", async () => {
+    const file = randomBytes((2 << 20) + 99);
+    const stored: Uint8Array[] = [];
+    const refusals = ["request_timeout", "unavailable"];
+    const status = (): UploadStatus => ({ id: "0".repeat(32), parts: stored.length, bytes: stored.reduce((n, p) => n + p.length, 0), partSize: 1 << 20 });
+    const refusing: UploadApi = {
+      createUpload: async () => status(),
+      getUpload: async () => status(),
+      putPart: async (_id, _index, bytes) => {
+        const code = refusals.shift();
+        if (code) throw Object.assign(new Error(code), { name: "ApiError", code });
+        stored.push(bytes.slice());
+        return status();
+      },
+    };
+    const result = await uploadEncrypted(new Blob([new Uint8Array(file)]), { recipients: [server.editor.recipient], api: refusing, partSize: 1 << 20, retryDelay: 1 });
+    expect(refusals).toEqual([]);
+    expect(Buffer.from(await openBytes(Buffer.concat(stored), [server.editor.identity])).equals(file)).toBe(true);
+    expect(result.size).toBe(file.length);
+  });
+});
+
 describe("uploadEncrypted's memory", () => {
   it("reuses a few part buffers, splits a failing part, and still produces the exact file", async () => {
     const file = randomBytes(64 * 1024 * 1024 + 1); // padded by 2 MiB: the tail comes in several pieces
