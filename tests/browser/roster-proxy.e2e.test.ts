@@ -13,8 +13,13 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { Decrypter, generateHybridIdentity, identityToRecipient } from "age-encryption";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromBase64, randomId, toBase64Url } from "../../src/core/bytes.js";
-import { rootFingerprint } from "../../src/core/fingerprint.js";
+import { wordlist as english } from "@scure/bip39/wordlists/english.js";
+import { fromBase64, randomId, toBase64, toBase64Url, utf8 } from "../../src/core/bytes.js";
+import { phraseToCodename } from "../../src/core/codename.js";
+import { deriveSourceKeys, keyKindOf } from "../../src/core/derive.js";
+import { sealBytes } from "../../src/core/envelope.js";
+import { openRawJson } from "../../src/core/messages.js";
+import { newsroomFingerprint, rootFingerprint } from "../../src/core/fingerprint.js";
 import {
   deskRecipients,
   genesisEntryBody,
@@ -28,6 +33,7 @@ import {
 import type { NewsroomResponse, RosterResponse } from "../../src/core/wire.js";
 import { CATALOGUES, type Language, type MessageKey } from "../../src/i18n/index.js";
 import { launchChromium, openRecordedPage, type RecordedPage } from "../helpers/browser.js";
+import { startTestServer } from "../helpers/server.js";
 import { ageStanzas, startTamperProxy, type TamperProxy } from "../cli/tamper-proxy.js";
 import { buildClient } from "./build.js";
 import { startNewsroom, type Newsroom } from "./newsroom.js";
@@ -272,11 +278,22 @@ describe("a proxy that lies about who reads", () => {
   }, 180_000);
 });
 
+/** Opens the mailbox of `words` on a fresh jitless page (through the proxy) and waits for the replies. */
+async function returnWith(words: string[]): Promise<RecordedPage> {
+  const r = await openPage("jitless", "en");
+  await r.page.getByRole("button", { name: CATALOGUES.en.returnButton }).click();
+  await r.page.getByLabel(CATALOGUES.en.codenameLabel).fill(words.join(" "));
+  await r.page.getByRole("button", { name: CATALOGUES.en.codenameOpen }).click();
+  await r.page.locator(".reply-message").first().waitFor({ timeout: 60_000 });
+  return r;
+}
+
 describe("a returning source's follow-up", () => {
+  let words: string[];
+
   it("goes to the conversation's desk (inv), encrypted to that desk's roster keys, not to the first desk", async () => {
     proxy.tamper = null;
     // A first tip to inv, with a codename.
-    let words: string[];
     let first: string;
     {
       const r = await openPage("jitless", "en");
@@ -297,12 +314,8 @@ describe("a returning source's follow-up", () => {
     await cli("reply", first, "--message", "Which warehouse? We read you on the investigations desk.");
 
     const sentBefore = proxy.sourceSent.length;
-    const r = await openPage("jitless", "en");
+    const r = await returnWith(words);
     try {
-      await r.page.getByRole("button", { name: CATALOGUES.en.returnButton }).click();
-      await r.page.getByLabel(CATALOGUES.en.codenameLabel).fill(words.join(" "));
-      await r.page.getByRole("button", { name: CATALOGUES.en.codenameOpen }).click();
-      await r.page.locator(".reply-message").waitFor({ timeout: 60_000 });
       expect(await r.page.locator(".reply-unverified").count()).toBe(0);
       // The follow-up names its desk and offers no other.
       expect(await r.page.locator("#followup-desk").textContent()).toBe(CATALOGUES.en.followupDesk.replace("{desk}", "Investigations"));
@@ -322,6 +335,88 @@ describe("a returning source's follow-up", () => {
     const listed = JSON.parse(await newsroom.sealdrop("list", "--json")) as { id: string; desk: string; kind: string | null; firstLine: string | null }[];
     const followup = listed.find((s) => s.firstLine?.includes("The follow-up: the blue warehouse"));
     expect(followup).toMatchObject({ desk: "inv", kind: "followup" });
+  }, 300_000);
+
+  /** Makes the proxy rewrite every reply in the mailbox answer: decrypted with the source's key, changed, sealed again. */
+  async function rewriteReplies(change: (reply: Record<string, unknown>) => void): Promise<void> {
+    const entropy = phraseToCodename(words.join(" "), [english]);
+    const roster = await serverJson<RosterResponse>("/api/roster");
+    const verified = verifyRoster(roster.root, roster.entries);
+    if (!verified.ok) throw verified.error;
+    const keys = await deriveSourceKeys(entropy, keyKindOf(deskRecipients(verified.state, "inv")[0]!));
+    proxy.tamper = async (path, body, method) => {
+      if (method !== "POST" || path !== "/api/mailbox") return undefined;
+      const answer = body as { replies: { day: string; ciphertext: string; desk?: string | null }[]; padding: string };
+      for (const item of answer.replies) {
+        const reply = (await openRawJson(fromBase64(item.ciphertext), [keys.replyIdentity])) as Record<string, unknown>;
+        change(reply);
+        item.ciphertext = toBase64(await sealBytes(utf8(JSON.stringify(reply)), [keys.replyRecipient]));
+      }
+      return answer;
+    };
+  }
+
+  it("a signed reply whose signature does not verify is shown with a warning and names no desk: the source chooses", async () => {
+    // The proxy (holding the source's key, the worst case) moves the signed reply to another desk.
+    await rewriteReplies((reply) => {
+      expect(reply.sig).toMatchObject({ desk: "inv" });
+      (reply.sig as { desk: string }).desk = "news";
+    });
+    const r = await returnWith(words);
+    try {
+      expect(await r.page.locator(".reply-unverified").allTextContents()).toEqual([CATALOGUES.en.replyUnverified]);
+      expect(await r.page.locator("#followup-desk").count()).toBe(0);
+      expect(await r.page.locator("#desk option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(["news", "inv"]);
+      expect(r.errors).toEqual([]);
+    } finally {
+      proxy.tamper = null;
+      await r.close();
+    }
+  }, 180_000);
+
+  it("an unsigned reply falls back to the desk the server filed it under", async () => {
+    await rewriteReplies((reply) => {
+      delete reply.sig;
+    });
+    const r = await returnWith(words);
+    try {
+      expect(await r.page.locator(".reply-unverified").count()).toBe(0);
+      expect(await r.page.locator("#followup-desk").textContent()).toBe(CATALOGUES.en.followupDesk.replace("{desk}", "Investigations"));
+      expect(await r.page.locator("#desk").count()).toBe(0);
+    } finally {
+      proxy.tamper = null;
+      await r.close();
+    }
+  }, 180_000);
+});
+
+describe("a newsroom without a roster yet (set up before rosters)", () => {
+  it("shows the key-list fingerprint with a note that it changes with every editor, and takes a tip, in normal and jitless Chromium", async () => {
+    const old = await startTestServer({ clientDir });
+    try {
+      const answer = (await (await fetch(`${old.url}/api/newsroom`)).json()) as NewsroomResponse;
+      expect(answer.roster).toBeNull();
+      expect((await fetch(`${old.url}/api/roster`)).status).toBe(404);
+      const expected = newsroomFingerprint(answer.desks.flatMap((d) => d.recipients));
+      expect(answer.fingerprint).toBe(expected);
+      for (const mode of Object.keys(MODES) as Mode[]) {
+        const r = await openRecordedPage(browsers[mode]);
+        try {
+          await r.page.goto(`${old.url}/?lang=ko`);
+          await r.page.locator("#fingerprint").waitFor({ timeout: 60_000 });
+          expect(await r.page.locator("#fingerprint").textContent()).toBe(expected);
+          expect(await r.page.locator(".fingerprint .help").textContent()).toBe(CATALOGUES.ko.fingerprintKeys);
+          await r.page.getByLabel(CATALOGUES.ko.messageLabel).fill(`${mode}: 오래된 뉴스룸에도 제보`);
+          await r.page.getByRole("button", { name: CATALOGUES.ko.submit }).click();
+          await r.page.locator("#receipt-id").waitFor({ timeout: 120_000 });
+          expect(r.errors).toEqual([]);
+        } finally {
+          await r.close();
+        }
+      }
+    } finally {
+      await old.dispose();
+    }
   }, 300_000);
 });
 

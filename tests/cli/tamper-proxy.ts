@@ -5,8 +5,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** Rewrites the parsed JSON answer to `GET path`, or leaves it (returns undefined). */
-export type Tamper = (path: string, body: unknown) => unknown;
+/** Rewrites the parsed JSON answer to `method path` (a GET, or a source's mailbox POST), or leaves it (returns undefined). */
+export type Tamper = (path: string, body: unknown, method: string) => unknown;
 
 export interface TamperProxy {
   url: string;
@@ -48,8 +48,9 @@ export async function startTamperProxy(target: string): Promise<TamperProxy> {
       const answer = await fetch(target + path, { method: req.method, headers, body: body.length > 0 ? new Uint8Array(body) : undefined, redirect: "manual" });
       let bytes = Buffer.from(await answer.arrayBuffer());
       const tamper = proxy.tamper;
-      if (tamper && req.method === "GET" && answer.headers.get("content-type")?.includes("application/json")) {
-        const changed = tamper(path, JSON.parse(bytes.toString("utf8")));
+      const rewritable = req.method === "GET" || (req.method === "POST" && path === "/api/mailbox");
+      if (tamper && rewritable && answer.ok && answer.headers.get("content-type")?.includes("application/json")) {
+        const changed: unknown = await tamper(path, JSON.parse(bytes.toString("utf8")), req.method ?? "GET");
         if (changed !== undefined) bytes = Buffer.from(JSON.stringify(changed));
       }
       const out: Record<string, string> = {};
