@@ -4,7 +4,7 @@
 // is described as such and sent as it is.
 import { h } from "../dom.js";
 import type { MessageKey, Translate } from "../../src/i18n/index.js";
-import { inspectFile, type Finding, type MediaReport } from "./index.js";
+import { inspectFile, type Finding, type MediaReport } from "../../src/core/media/index.js";
 
 const FINDING_TEXT: Record<Finding, MessageKey> = {
   location: "metaLocation",

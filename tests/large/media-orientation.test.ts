@@ -1,9 +1,9 @@
 // Pictures keep the way they are shown: the cleaners drop every EXIF tag (GPS included) but write the
 // Orientation back in a block that holds nothing else, so a photo taken with the phone turned does not
-// arrive sideways. Checked with a TIFF reader written here, independent of client/media's.
+// arrive sideways. Checked with a TIFF reader written here, independent of src/core/media's.
 import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { cleanMedia } from "../../client/media/index.js";
+import { cleanMedia } from "../../src/core/media/index.js";
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const cat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts));

@@ -1,9 +1,9 @@
-// Metadata stripping (client/media): what each format's cleaner removes, what it keeps byte for byte,
+// Metadata stripping (src/core/media): what each format's cleaner removes, what it keeps byte for byte,
 // and that no input at all, however malformed, makes it throw (fast-check).
 import { crc32, deflateSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cleanMedia, sniff } from "../../client/media/index.js";
+import { cleanMedia, sniff } from "../../src/core/media/index.js";
 import { exifTiff } from "./fixtures.js";
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));

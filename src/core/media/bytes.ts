@@ -29,4 +29,4 @@ export function startsWith(b: Uint8Array, o: number, text: string): boolean {
 }
 
 /** Concatenates kept pieces of the input into the cleaned file (core's concatChunks: any number of pieces). */
-export { concatChunks as join } from "../../src/core/bytes.js";
+export { concatChunks as join } from "../bytes.js";

@@ -1,7 +1,8 @@
-// Metadata in files a source attaches: found, explained and removed before encryption. JPEG, PNG and
-// WebP are cleaned without re-encoding the pixels; for formats this page cannot clean (PDF, office
-// documents, video, HEIC, other images) it says what may be inside. Never throws: a file it cannot
-// parse is reported as "cannot clean", and the page sends it only if the source agrees.
+// Metadata in files a source attaches: found, explained and removed before encryption, by the page
+// (client/media/panel.ts) or, when a page without JavaScript sends a tip, by the server on arrival
+// (src/server/nojs). JPEG, PNG and WebP are cleaned without re-encoding the pixels; for formats that
+// cannot be cleaned (PDF, office documents, video, HEIC, other images) it says what may be inside. Never
+// throws: a file it cannot parse is reported as "cannot clean", and the page sends it only if the source agrees.
 import { startsWith } from "./bytes.js";
 import { Findings, type Finding } from "./findings.js";
 import { isJpeg, stripJpeg } from "./jpeg.js";
