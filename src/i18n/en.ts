@@ -141,6 +141,24 @@ export const en = {
   retentionCopies: "Editors keep their own encrypted copies on their computers.",
   retentionDays: "{n} days",
   retentionOneDay: "1 day",
+  // The page without JavaScript (issue 16): the server encrypts on arrival.
+  nojsIntro: "{newsroom} receives tips here.",
+  nojsMode: "JavaScript is off in this browser, so your tip is encrypted by the newsroom's server on arrival: safe if the server is seized later, not if it is already compromised. With JavaScript on (in Tor Browser: the “Safer” level), it is encrypted in your browser before it leaves it, which protects you even then.",
+  nojsModeReceipt: "Encrypted by the newsroom's server on arrival: safe if the server is seized later, not if it is already compromised.",
+  nojsQuestion: "Check question: what is {a} plus {b}?",
+  nojsQuestionHelp: "Write the answer in digits, for example 7. This shows the server that a person is sending.",
+  nojsNumbers: "one two three four five six seven eight nine",
+  nojsFilesHelp: "Up to {max} in total. The server removes hidden information from pictures (JPEG, PNG, WebP) up to {clean} each; other files are sent as they are.",
+  nojsSubmit: "Send",
+  nojsWrongAnswer: "The answer to the check question was not right. Answer the new question and send again. Your message is still here; choose your files again.",
+  nojsExpired: "This form was open too long. Answer the new question and send again. Your message is still here; choose your files again.",
+  nojsTooLarge: "What you sent is larger than this server accepts from a page without JavaScript ({max}). Nothing was stored. Send fewer or smaller files.",
+  nojsFailed: "Something went wrong ({code}). Nothing was stored. Go back and try again.",
+  nojsBack: "Back to the form",
+  nojsFileCleaned: "“{name}”: hidden information was removed: {items}.",
+  nojsFileAsIs: "“{name}” was sent as it is. It may contain hidden information (such as the place, the date or the device) that the server could not remove.",
+  nojsCodenameRequired: "Type your codename.",
+  nojsFollowupReminder: "Your codename stays on this page only until you leave it. The server forgets it after each answer.",
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -16,6 +16,7 @@ import { publicRetention } from "./retention.js";
 import { editorRoutes } from "./routes/editor.js";
 import { healthRoutes } from "./routes/health.js";
 import { mailboxRoutes } from "./routes/mailbox.js";
+import { DEFAULT_NOJS, installNoJs } from "./routes/nojs.js";
 import { submissionRoutes } from "./routes/submissions.js";
 import { uploadRoutes } from "./routes/uploads.js";
 import { SubmissionStore } from "./submission-store.js";
@@ -26,6 +27,11 @@ import { sha256 } from "@noble/hashes/sha2.js";
 export interface AppOptions {
   /** Serves the source page's built files; requests it does not answer fall through to a 404. */
   client?: MiddlewareHandler;
+  /**
+   * The built page's index.html, into whose <noscript> the form without JavaScript goes (routes/nojs.ts);
+   * without it (or with `config.nojs` false) `/` is the static page alone.
+   */
+  sourcePage?: () => Promise<string | null>;
 }
 
 export function createApp(deps: Deps, options: AppOptions = {}): Hono {
@@ -99,6 +105,10 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   app.route("/api/mailbox", mailboxRoutes(deps));
   app.route("/api/editor", editorRoutes(deps, submissions));
   app.route("/api/health", healthRoutes(deps));
+
+  // The page without JavaScript: `/` and `/replies` (docs/THREAT-MODEL.md, "The page without JavaScript").
+  const nojs = deps.config.nojs === false ? { ...DEFAULT_NOJS, enabled: false } : { ...DEFAULT_NOJS, ...deps.config.nojs };
+  if (nojs.enabled && options.sourcePage) installNoJs(app, { deps, submissions, sourcePage: options.sourcePage, config: nojs });
 
   app.all("/api/*", () => {
     throw new HttpError(404, "not_found", "No such API endpoint.");

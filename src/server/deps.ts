@@ -7,6 +7,7 @@ import type { RateLimitOptions } from "./middleware/rate-limit.js";
 import type { BodyLimits } from "./body.js";
 import type { RetentionPolicy } from "./retention.js";
 import type { UploadQuotas } from "./upload-quotas.js";
+import type { NoJsConfig } from "./routes/nojs.js";
 
 export interface ServerConfig {
   /** Token that allows `POST /api/setup` to create the newsroom once. Unset: setup only via the CLI. */
@@ -23,6 +24,8 @@ export interface ServerConfig {
   uploads?: Partial<UploadQuotas> | undefined;
   /** How many bodies may be read at once and how long one may stall (body.ts, docs/SECURITY.md). */
   bodies?: Partial<BodyLimits> | undefined;
+  /** The page without JavaScript (routes/nojs.ts); on unless `false` or `{ enabled: false }`. */
+  nojs?: Partial<NoJsConfig> | false | undefined;
 }
 
 export interface Deps {

@@ -14,25 +14,11 @@ import { fromUtf8, toHex } from "../../src/core/bytes.js";
 import { paddedSize, unpad } from "../../src/core/padding.js";
 import { SQLITE_FILE } from "../../src/server/node/database.js";
 import { launchChromium, openRecordedPage, storageTraces } from "../helpers/browser.js";
+import { findInDataDir } from "../helpers/data-dir.js";
 import { buildClient } from "./build.js";
 import { startNewsroom, type Newsroom } from "./newsroom.js";
 
 const run = promisify(execFile);
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-}
-
-/** Every stored byte of the server: database, WAL, blobs, unfinished uploads. */
-async function findInDataDir(dataDir: string, needles: Buffer[]): Promise<string[]> {
-  const hits: string[] = [];
-  for (const file of await filesUnder(dataDir)) {
-    const bytes = await readFile(file);
-    for (const n of needles) if (bytes.includes(n)) hits.push(`${file} contains ${n.toString("hex").slice(0, 16)}…`);
-  }
-  return hits;
-}
 
 const browsers: Partial<Record<"normal" | "jitless", Browser>> = {};
 let clientDir: string;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildClient } from "../browser/build.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
-import { decode, entryFiles, rawGet } from "../helpers/compressed.js";
+import { decode, entryFiles, isBuiltPage, rawGet } from "../helpers/compressed.js";
 
 let clientDir: string;
 let server: TestServer;
@@ -40,8 +40,9 @@ describe("the page over a slow link (Workers entry, workerd)", () => {
       expect(res.headers["cache-control"], path).toBe("no-store");
       expect(res.headers["content-security-policy"], path).toContain("script-src 'self'");
       const original = await onDisk(path);
-      expect(res.body.length, path).toBeLessThan(original.length);
-      expect(decode(res).equals(original), path).toBe(true);
+      expect(res.body.length, path).toBeLessThan(path === "/" ? decode(res).length : original.length);
+      // `/` carries the form for browsers without JavaScript in its <noscript>: the rest is the build's, byte for byte.
+      expect(path === "/" ? isBuiltPage(decode(res), original) : decode(res).equals(original), path).toBe(true);
     }
   });
 

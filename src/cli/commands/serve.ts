@@ -12,7 +12,7 @@ import { parseRetentionDays, type RetentionPolicy } from "../../server/retention
 export const SERVE_HELP = `Usage: sealdrop serve [--data DIR] [--database URL] [--port PORT] [--host HOST]
                      [--restamp-minutes N] [--maintenance-minutes N] [--keep-submissions-days N]
                      [--delete-pulled] [--keep-replies-days N] [--keep-notes-days N]
-                     [--keep-mailboxes-days N] [--demo]
+                     [--keep-mailboxes-days N] [--nojs on|off] [--nojs-max-mib N] [--demo]
 
 Runs the sealdrop server: the source page and the API, with SQLite and ciphertext files under DIR.
 It logs nothing about requests. Set SEALDROP_SETUP_TOKEN to allow \`sealdrop init --server\` once.
@@ -43,6 +43,10 @@ It logs nothing about requests. Set SEALDROP_SETUP_TOKEN to allow \`sealdrop ini
                     Unset: kept until an editor deletes them. The maintenance job deletes what
                     expired and, on SQLite, scrubs the database files; the source page and receipt
                     tell sources these settings (docs/THREAT-MODEL.md, "Retention and deletion").
+  --nojs on|off     the form for browsers without JavaScript (Tor Browser "Safest") at the same
+                    address, whose tips the server encrypts on arrival (default: on; see
+                    docs/THREAT-MODEL.md, "The page without JavaScript")
+  --nojs-max-mib N  largest tip that form takes, files included, in MiB (default: 500)
   --demo            if the database has no newsroom yet, create a demo newsroom and a demo editor key
                     in ./demo-editor, for trying sealdrop only (SQLite only)
 
@@ -65,6 +69,8 @@ const OPTIONS = {
   "keep-notes-days": { type: "string" },
   "keep-mailboxes-days": { type: "string" },
   "maintenance-minutes": { type: "string" },
+  nojs: { type: "string" },
+  "nojs-max-mib": { type: "string" },
   demo: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -105,6 +111,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
     noteDays: days("keep-notes-days"),
     mailboxDays: days("keep-mailboxes-days"),
   };
+  const nojs = parseNoJs(values.nojs ?? "on", values["nojs-max-mib"]);
   if (database !== undefined) {
     const { isPostgresUrl } = await import("../../server/postgres/database.js");
     if (!isPostgresUrl(database)) throw new UsageError("sealdrop serve: --database takes a postgres:// or postgresql:// URL\nRun `sealdrop serve --help` for usage.");
@@ -122,7 +129,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
     process.on("SIGTERM", stop);
   });
   const { startNodeServer } = await import("../../server/node/serve.js");
-  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}), ...(database ? { database } : {}), restampMinutes, maintenanceMinutes, retention, uploads });
+  const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}), ...(database ? { database } : {}), restampMinutes, maintenanceMinutes, retention, uploads, nojs });
   try {
     io.out(`listening on ${server.url}`);
     if (values.demo) await setUpDemo(dataDir, server.url, io);
@@ -138,6 +145,16 @@ function parseMinutes(option: string, text: string): number {
     throw new UsageError(`sealdrop serve: ${option} takes a whole number of minutes from 1 to 1440, not ${JSON.stringify(text)}\nRun \`sealdrop serve --help\` for usage.`);
   }
   return n;
+}
+
+function parseNoJs(mode: string, maxMib: string | undefined): { enabled: boolean; maxBytes?: number } {
+  if (mode !== "on" && mode !== "off") throw new UsageError(`sealdrop serve: --nojs takes on or off, not ${JSON.stringify(mode)}\nRun \`sealdrop serve --help\` for usage.`);
+  if (maxMib === undefined) return { enabled: mode === "on" };
+  const n = Number(maxMib);
+  if (!/^\d+$/.test(maxMib) || n < 1 || n > 8192) {
+    throw new UsageError(`sealdrop serve: --nojs-max-mib takes a whole number of MiB from 1 to 8192, not ${JSON.stringify(maxMib)}\nRun \`sealdrop serve --help\` for usage.`);
+  }
+  return { enabled: mode === "on", maxBytes: n * 1024 * 1024 };
 }
 
 async function setUpDemo(dataDir: string, url: string, io: Io): Promise<void> {

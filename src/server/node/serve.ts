@@ -1,5 +1,6 @@
 // The Node entry: embedded SQLite and files on disk under one data directory. It only wires deps.
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
@@ -38,6 +39,8 @@ export interface NodeServerOptions {
   retention?: ServerConfig["retention"];
   /** Quotas and lifetime of unfinished uploads (upload-quotas.ts); unset fields keep the defaults. */
   uploads?: ServerConfig["uploads"];
+  /** The form for browsers without JavaScript (routes/nojs.ts): on by default. */
+  nojs?: ServerConfig["nojs"];
   /**
    * Minutes between re-stamps of every file time under `dataDir` (timestamps.ts): the longest a file's
    * exact change time stays on disk. Default 60.
@@ -58,7 +61,7 @@ export interface RunningServer {
 
 export async function createNodeDeps(
   dataDir: string,
-  options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits" | "retention" | "uploads" | "now"> = {},
+  options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits" | "retention" | "uploads" | "nojs" | "now"> = {},
 ): Promise<Deps> {
   const { db, durable, scrub } = options.database
     ? { db: await openPostgresDatabase(requirePostgresUrl(options.database)), durable: undefined, scrub: undefined }
@@ -72,7 +75,7 @@ export async function createNodeDeps(
     // SQLite commits one transaction at a time: submissions arriving together share one, and requests
     // answered together share one fsync of its log (database.ts).
     ...(options.database ? {} : { commit: groupCommit(db), durable, scrub }),
-    config: { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits, retention: options.retention, uploads: options.uploads },
+    config: { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits, retention: options.retention, uploads: options.uploads, nojs: options.nojs },
   };
 }
 
@@ -103,7 +106,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
   const hasClient = existsSync(join(clientDir, "index.html"));
   if (!hasClient) console.warn(`sealdrop: no built source page in ${clientDir}; run "npm run build" to serve it.`);
-  const app = createApp(deps, hasClient ? { client: staticClient(clientDir) } : {});
+  const app = createApp(deps, hasClient ? { client: staticClient(clientDir), sourcePage: () => readFile(join(clientDir, "index.html"), "utf8") } : {});
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {
       const host = info.address.includes(":") ? `[${info.address}]` : info.address;

@@ -27,31 +27,37 @@ export function mailboxRoutes(deps: Deps): Hono {
 
   app.post("/", async (c) => {
     const body = await readJson(c, mailboxRequest, 1024);
-    const presented = fromHex(credentialHash(body.credential));
-    const mailbox = await deps.db.selectFrom("mailboxes").select(["credential_hash", "active_day"]).where("id", "=", body.id).executeTakeFirst();
-    const matches = equalBytes(presented, mailbox ? fromHex(mailbox.credential_hash) : ABSENT_HASH) && mailbox !== undefined;
-    let replies: MailboxResponse["replies"] = [];
-    if (matches) {
-      // The source checking is activity, for mailboxes that expire when idle (retention.ts): the day only,
-      // written at most once a day, and only when the operator set that expiry.
-      if (deps.config.retention?.mailboxDays !== undefined) await touchMailbox(deps.db, body.id, mailbox.active_day, deps.now());
-      const rows = await deps.db
-        .selectFrom("replies")
-        .select(["id", "created_day", "desk_id"])
-        .where("mailbox_id", "=", body.id)
-        .orderBy("created_day", "desc")
-        .orderBy("id")
-        .limit(LIMITS.maxRepliesPerFetch)
-        .execute();
-      replies = [];
-      for (const row of rows) {
-        const blob = await deps.blobs.get(`replies/${row.id}`);
-        if (!blob) continue;
-        replies.push({ day: row.created_day, ciphertext: toBase64(new Uint8Array(await new Response(blob.body).arrayBuffer())), desk: row.desk_id });
-      }
-    }
-    return c.body(paddedMailboxBody(replies), 200, { "Content-Type": "application/json" });
+    return c.body(paddedMailboxBody(await mailboxReplies(deps, body.id, body.credential)), 200, { "Content-Type": "application/json" });
   });
 
   return app;
+}
+
+/**
+ * The replies waiting in mailbox `id` (newest first), or none when the credential does not open it or
+ * the mailbox does not exist: the same work and the same answer either way.
+ */
+export async function mailboxReplies(deps: Pick<Deps, "db" | "blobs" | "config" | "now">, id: string, credential: string): Promise<MailboxResponse["replies"]> {
+  const presented = fromHex(credentialHash(credential));
+  const mailbox = await deps.db.selectFrom("mailboxes").select(["credential_hash", "active_day"]).where("id", "=", id).executeTakeFirst();
+  const matches = equalBytes(presented, mailbox ? fromHex(mailbox.credential_hash) : ABSENT_HASH) && mailbox !== undefined;
+  if (!matches) return [];
+  // The source checking is activity, for mailboxes that expire when idle (retention.ts): the day only,
+  // written at most once a day, and only when the operator set that expiry.
+  if (deps.config.retention?.mailboxDays !== undefined) await touchMailbox(deps.db, id, mailbox.active_day, deps.now());
+  const rows = await deps.db
+    .selectFrom("replies")
+    .select(["id", "created_day", "desk_id"])
+    .where("mailbox_id", "=", id)
+    .orderBy("created_day", "desc")
+    .orderBy("id")
+    .limit(LIMITS.maxRepliesPerFetch)
+    .execute();
+  const replies: MailboxResponse["replies"] = [];
+  for (const row of rows) {
+    const blob = await deps.blobs.get(`replies/${row.id}`);
+    if (!blob) continue;
+    replies.push({ day: row.created_day, ciphertext: toBase64(new Uint8Array(await new Response(blob.body).arrayBuffer())), desk: row.desk_id });
+  }
+  return replies;
 }

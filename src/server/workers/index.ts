@@ -40,9 +40,13 @@ export interface Env {
   SEALDROP_PENDING_UPLOADS?: string;
   SEALDROP_MAX_ATTACHMENT_BYTES?: string;
   SEALDROP_UPLOAD_EXPIRY_DAYS?: string;
+  /** "false" turns the form for browsers without JavaScript off (routes/nojs.ts); on by default. */
+  SEALDROP_NOJS?: string;
+  /** Largest tip that form takes, in MiB (default 500; the Workers plan's request body limit applies too). */
+  SEALDROP_NOJS_MAX_MIB?: string;
 }
 
-function count(env: Env, name: "SEALDROP_ANONYMOUS_WRITES_PER_MINUTE" | "SEALDROP_MAILBOX_FETCHES_PER_HOUR"): number | undefined {
+function count(env: Env, name: "SEALDROP_ANONYMOUS_WRITES_PER_MINUTE" | "SEALDROP_MAILBOX_FETCHES_PER_HOUR" | "SEALDROP_NOJS_MAX_MIB"): number | undefined {
   const text = env[name];
   if (text === undefined || text === "") return undefined;
   if (!/^\d{1,9}$/.test(text) || Number(text) < 1) throw new Error(`${name} must be a positive whole number`);
@@ -73,12 +77,26 @@ function retention(env: Env): RetentionPolicy {
   };
 }
 
+function nojs(env: Env): ServerConfig["nojs"] {
+  if (env.SEALDROP_NOJS === "false") return false;
+  const mib = count(env, "SEALDROP_NOJS_MAX_MIB");
+  return mib === undefined ? {} : { maxBytes: mib * 1024 * 1024 };
+}
+
+/** The built page's index.html from the static assets, for the form without JavaScript; null without one. */
+function sourcePage(assets: AssetsBinding): () => Promise<string | null> {
+  return async () => {
+    const res = await assets.fetch(new Request("https://assets.invalid/"));
+    return res.ok ? res.text() : null;
+  };
+}
+
 export function createWorkerDeps(env: Env): Deps {
   return {
     db: new Kysely<Database>({ dialect: new D1Dialect(env.DB) }),
     blobs: new R2BlobStore(env.BLOBS),
     now: () => new Date(),
-    config: { setupToken: env.SEALDROP_SETUP_TOKEN || undefined, https: env.SEALDROP_HTTPS !== "false", rateLimits: rateLimits(env), retention: retention(env), uploads: uploadQuotasFromEnv(env) },
+    config: { setupToken: env.SEALDROP_SETUP_TOKEN || undefined, https: env.SEALDROP_HTTPS !== "false", rateLimits: rateLimits(env), retention: retention(env), uploads: uploadQuotasFromEnv(env), nojs: nojs(env) },
   };
 }
 
@@ -93,7 +111,7 @@ function isolateFor(env: Env): Isolate {
   if (!isolate) {
     const deps = createWorkerDeps(env);
     isolate = {
-      app: createApp(deps, env.ASSETS ? { client: staticAssets(env.ASSETS) } : {}),
+      app: createApp(deps, env.ASSETS ? { client: staticAssets(env.ASSETS), sourcePage: sourcePage(env.ASSETS) } : {}),
       maintenance: new Maintenance({ db: deps.db, blobs: deps.blobs, now: deps.now, retention: deps.config.retention }),
     };
   }

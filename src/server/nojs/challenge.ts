@@ -1,0 +1,108 @@
+// The check question of the page without JavaScript (docs/SECURITY.md, "The page without JavaScript"):
+// a sum of two numbers written as words in the page's language, answered in digits. Stateless: the form
+// carries a token `q1.<nonce>.<expires>.<mac>` whose MAC binds the answer, so the token alone does not
+// reveal it and the server keeps nothing per question. A token is spent on its first use, right or wrong
+// (in the proof-of-work table of spent seeds, so every process sees it): one guess per question.
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import type { Kysely } from "kysely";
+import { equalBytes, fromBase64Url, randomBytes, toBase64Url, toHex, utf8 } from "../../core/bytes.js";
+import type { Database } from "../db/schema.js";
+
+export interface Question {
+  /** The two numbers to add, 1 to 9 each. */
+  a: number;
+  b: number;
+  /** Goes in the form's hidden `challenge` field. */
+  token: string;
+}
+
+export type Verdict = "ok" | "wrong" | "expired";
+
+export interface ChallengeOptions {
+  db: Kysely<Database>;
+  now: () => Date;
+  /** How long a question stays answerable: the time to write a tip. */
+  lifetimeSeconds?: number;
+}
+
+const randomDigit = (): number => 1 + (randomBytes(1)[0]! % 9);
+
+/** What a person typed, as a number: ASCII or full-width digits, spaces around them allowed. */
+export function parseAnswer(text: string): number | null {
+  const folded = text.normalize("NFKC").trim();
+  return /^\d{1,3}$/.test(folded) ? Number(folded) : null;
+}
+
+export class Challenges {
+  private keyPromise: Promise<Uint8Array> | undefined;
+  private lastSweep = 0;
+  private readonly lifetime: number;
+
+  constructor(private readonly options: ChallengeOptions) {
+    this.lifetime = options.lifetimeSeconds ?? 2 * 3600;
+  }
+
+  /** A random key made once per deployment and kept in the database, like the proof of work's. */
+  private key(): Promise<Uint8Array> {
+    const { db } = this.options;
+    return (this.keyPromise ??= (async () => {
+      await db
+        .insertInto("server_secrets")
+        .values({ name: "nojs-question", value: toHex(randomBytes(32)) })
+        .onConflict((oc) => oc.column("name").doNothing())
+        .execute();
+      const row = await db.selectFrom("server_secrets").select("value").where("name", "=", "nojs-question").executeTakeFirstOrThrow();
+      return sha256(utf8(`sealdrop-nojs-question-key\n${row.value}`));
+    })().catch((err: unknown) => {
+      this.keyPromise = undefined;
+      throw err;
+    }));
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.options.now().getTime() / 1000);
+  }
+
+  private async mac(signed: string, answer: number): Promise<string> {
+    return toBase64Url(hmac(sha256, await this.key(), utf8(`${signed}.${answer}`)));
+  }
+
+  async issue(): Promise<Question> {
+    const a = randomDigit();
+    const b = randomDigit();
+    const signed = `q1.${toBase64Url(randomBytes(16))}.${this.nowSeconds() + this.lifetime}`;
+    return { a, b, token: `${signed}.${await this.mac(signed, a + b)}` };
+  }
+
+  /** Judges an answer and spends the token, whatever the verdict; a token seen before is "expired". */
+  async check(token: string, answer: string): Promise<Verdict> {
+    const m = /^(q1\.([A-Za-z0-9_-]{22})\.(\d{1,12}))\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!m) return "expired";
+    const [, signed, nonce, expiresText, mac] = m as unknown as [string, string, string, string, string];
+    const now = this.nowSeconds();
+    const expires = Number(expiresText);
+    if (expires < now) return "expired";
+    // Spent before it is judged, so no token is ever tried twice; the stored expiry is capped, so a made-up
+    // token cannot keep a row for long, and rounded up to five minutes, so no exact time is kept.
+    if (!(await this.spend(`nojs.${nonce}`, Math.min(expires, now + this.lifetime)))) return "expired";
+    const value = parseAnswer(answer);
+    if (value === null) return "wrong";
+    return equalBytes(fromBase64Url(mac), fromBase64Url(await this.mac(signed, value))) ? "ok" : "wrong";
+  }
+
+  private async spend(seed: string, expires: number): Promise<boolean> {
+    const { db } = this.options;
+    const seconds = this.nowSeconds();
+    if (seconds - this.lastSweep >= 60) {
+      this.lastSweep = seconds;
+      await db.deleteFrom("pow_spent").where("expires_at", "<", seconds).execute();
+    }
+    const inserted = await db
+      .insertInto("pow_spent")
+      .values({ seed, expires_at: Math.ceil(expires / 300) * 300 })
+      .onConflict((oc) => oc.column("seed").doNothing())
+      .executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+}
