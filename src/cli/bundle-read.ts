@@ -9,6 +9,7 @@ import { dirname, join, relative } from "node:path";
 import {
   type Bundle,
   type BundleFile,
+  type BundleRoster,
   MAX_RECORD_LINE,
   MAX_SHORT_LINE,
   damaged,
@@ -17,6 +18,7 @@ import {
   parseFileEnd,
   parseHeader,
   parseRecord,
+  parseRoster,
 } from "./bundle.js";
 import { AgeSniffer } from "../core/age.js";
 import { CliError } from "./errors.js";
@@ -99,6 +101,7 @@ export interface StagedFile extends BundleFile {
 }
 
 export interface ReadBundle extends Bundle {
+  roster: BundleRoster | null;
   files: StagedFile[];
 }
 
@@ -130,10 +133,11 @@ export async function readBundle(path: string, options: ReadBundleOptions): Prom
   try {
     const reader = new BundleReader(file, options.onProgress ?? (() => {}));
     const header = parseHeader(await reader.line(MAX_SHORT_LINE, 1));
-    const bundle: ReadBundle = { submissions: [], attachments: [], replies: [], notes: [], files: staged };
+    const bundle: ReadBundle = { roster: null, submissions: [], attachments: [], replies: [], notes: [], files: staged };
     const ids = new Set<string>();
     const records = header.submissions + header.attachments + header.replies + header.notes;
     let n = 1;
+    if (header.roster === 1) bundle.roster = parseRoster(await reader.line(MAX_RECORD_LINE, ++n), n);
     for (let i = 0; i < records; i++) {
       const record = parseRecord(header, i, await reader.line(MAX_RECORD_LINE, ++n), n);
       if (record.kind === "submission") bundle.submissions.push(record.value);

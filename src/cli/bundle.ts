@@ -1,7 +1,8 @@
 // The vault bundle (docs/FORMAT.md, "Vault bundle"): the vault's ciphertext in one file, for carrying to
-// an offline machine. JSON lines, UTF-8, then for version 3 the large attachments' bytes:
+// an offline machine. JSON lines, UTF-8, then for version 3 and later the large attachments' bytes:
 //
-//   {"sealdrop":"vault-bundle-v3","submissions":N,"attachments":M,"replies":R,"notes":K,"files":F}
+//   {"sealdrop":"vault-bundle-v4","submissions":N,"attachments":M,"replies":R,"notes":K,"files":F,"roster":0|1}
+//   {"roster":{"root","entries"}}                                                       × 0 or 1
 //   {"submission":{"id","desk","day","envelopeSize","envelope":<base64 age file>}}      × N
 //   {"attachment":{"id","submissionId","position","size","data":<base64 age file>}}     × M
 //   {"reply":{"id","day","size","data":<base64 age file>}}                             × R
@@ -10,7 +11,8 @@
 //                 <exactly size raw bytes: the attachment's age file>{"fileEnd":{"sha256":<hex of those bytes>}}
 //   {"end":{"sha256":<hex SHA-256 of every byte before this line>}}
 //
-// Versions 1 (no replies or notes) and 2 (no files) are the same without those parts and are still read.
+// Versions 1 (no replies or notes), 2 (no files) and 3 (no roster) are the same without those parts and are
+// still read. The roster is the exporting home's pinned log; import verifies it again from its own pin.
 // This module is the format's records; bundle-write.ts and bundle-read.ts stream whole bundles.
 // The lengths and digests catch truncation and corruption; age's own MACs authenticate the contents.
 import { z } from "zod";
@@ -20,7 +22,8 @@ import { day, deskId, id } from "../core/wire.js";
 import { CliError } from "./errors.js";
 import { MAX_VAULT_BLOB_BYTES, type VaultAttachment, type VaultItem, type VaultSubmission } from "./vault.js";
 
-export const BUNDLE_FORMAT = "vault-bundle-v3";
+export const BUNDLE_FORMAT = "vault-bundle-v4";
+const BUNDLE_FORMAT_V3 = "vault-bundle-v3";
 const BUNDLE_FORMAT_V2 = "vault-bundle-v2";
 const BUNDLE_FORMAT_V1 = "vault-bundle-v1";
 
@@ -33,10 +36,12 @@ const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64");
 const count = z.number().int().nonnegative();
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 const headerLine = z.union([
-  z.object({ sealdrop: z.literal(BUNDLE_FORMAT), submissions: count, attachments: count, replies: count, notes: count, files: count }).strict(),
-  z.object({ sealdrop: z.literal(BUNDLE_FORMAT_V2), submissions: count, attachments: count, replies: count, notes: count }).strict().transform((h) => ({ ...h, files: 0 })),
-  z.object({ sealdrop: z.literal(BUNDLE_FORMAT_V1), submissions: count, attachments: count }).strict().transform((h) => ({ ...h, replies: 0, notes: 0, files: 0 })),
+  z.object({ sealdrop: z.literal(BUNDLE_FORMAT), submissions: count, attachments: count, replies: count, notes: count, files: count, roster: z.union([z.literal(0), z.literal(1)]) }).strict(),
+  z.object({ sealdrop: z.literal(BUNDLE_FORMAT_V3), submissions: count, attachments: count, replies: count, notes: count, files: count }).strict().transform((h) => ({ ...h, roster: 0 as const })),
+  z.object({ sealdrop: z.literal(BUNDLE_FORMAT_V2), submissions: count, attachments: count, replies: count, notes: count }).strict().transform((h) => ({ ...h, files: 0, roster: 0 as const })),
+  z.object({ sealdrop: z.literal(BUNDLE_FORMAT_V1), submissions: count, attachments: count }).strict().transform((h) => ({ ...h, replies: 0, notes: 0, files: 0, roster: 0 as const })),
 ]);
+const rosterLine = z.object({ roster: z.object({ root: z.string().max(100), entries: z.array(z.unknown()).min(1) }).strict() }).strict();
 const submissionLine = z.object({ submission: z.object({ id, desk: deskId, day, envelopeSize: count, envelope: b64 }).strict() }).strict();
 const attachmentLine = z.object({ attachment: z.object({ id, submissionId: id, position: count, size: count, data: b64 }).strict() }).strict();
 const item = z.object({ id, day, size: count, data: b64 }).strict();
@@ -50,10 +55,18 @@ export type BundleHeader = z.output<typeof headerLine>;
 
 /** The records of a bundle that travel as JSON lines (small ciphertext, whole in memory). */
 export interface Bundle {
+  /** The exporting home's pinned roster (not yet verified when read: the importer checks it from its own pin). */
+  roster?: BundleRoster | null;
   submissions: VaultSubmission[];
   attachments: VaultAttachment[];
   replies: VaultItem[];
   notes: VaultItem[];
+}
+
+/** A roster log as a bundle carries it. */
+export interface BundleRoster {
+  root: string;
+  entries: unknown[];
 }
 
 /** A large attachment as the bundle lists it; its bytes follow the record in the file. */
@@ -71,11 +84,12 @@ export function damaged(why: string): CliError {
 const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
 
 export function headerText(b: Bundle, files: number): string {
-  return line({ sealdrop: BUNDLE_FORMAT, submissions: b.submissions.length, attachments: b.attachments.length, replies: b.replies.length, notes: b.notes.length, files });
+  return line({ sealdrop: BUNDLE_FORMAT, submissions: b.submissions.length, attachments: b.attachments.length, replies: b.replies.length, notes: b.notes.length, files, roster: b.roster ? 1 : 0 });
 }
 
 /** Every record line of `b`, in bundle order. */
 export function* recordLines(b: Bundle): Generator<string> {
+  if (b.roster) yield line({ roster: { root: b.roster.root, entries: b.roster.entries } });
   for (const s of b.submissions) yield line({ submission: { id: s.id, desk: s.desk, day: s.day, envelopeSize: s.envelopeSize, envelope: toBase64(s.envelope) } });
   for (const a of b.attachments) yield line({ attachment: { id: a.id, submissionId: a.submissionId, position: a.position, size: a.size, data: toBase64(a.data) } });
   for (const r of b.replies) yield line({ reply: { id: r.id, day: r.day, size: r.size, data: toBase64(r.data) } });
@@ -102,6 +116,8 @@ function parse<T>(schema: z.ZodType<T>, bytes: Uint8Array, n: number): T {
 export function parseHeader(bytes: Uint8Array): BundleHeader {
   return parse(headerLine, bytes, 1);
 }
+
+export const parseRoster = (bytes: Uint8Array, n: number): BundleRoster => parse(rosterLine, bytes, n).roster;
 
 export type BundleRecord =
   | { kind: "submission"; value: VaultSubmission }

@@ -8,13 +8,38 @@ import { CliError } from "./errors.js";
 import { writeFileAtomic } from "./files.js";
 import type { EditorHome } from "./home.js";
 import type { Io } from "./io.js";
-import { type EditorSecrets, type KeyFile, type KeyFileHeader, kdfLimits, openKeyFile, parseKeyFile, sealKeyFile, serializeKeyFile } from "./keyfile.js";
+import {
+  type EditorSecrets,
+  type KeyFile,
+  type KeyFileHeader,
+  isSigningOnly,
+  kdfLimits,
+  noDecryptionKey,
+  openKeyFile,
+  openSigningKey,
+  parseKeyFile,
+  sealKeyFile,
+  serializeKeyFile,
+  type SigningSecrets,
+} from "./keyfile.js";
 import { obtainPassphrase } from "./passphrase.js";
 
-export interface Editor {
+/** An editor as far as signing goes: all that the online half of a split home can unlock. */
+export interface SigningEditor {
   header: KeyFileHeader;
-  secrets: EditorSecrets;
+  secrets: SigningSecrets;
   ageRecipient: string;
+}
+
+/** An editor who can also decrypt: a whole home, or the reading half of a split one. */
+export interface Editor extends SigningEditor {
+  secrets: EditorSecrets;
+}
+
+/** The editor with their age identity, or `no_decryption_key` on the online half of a split home. */
+export function requireFullKey(editor: SigningEditor, keyFile: string): Editor {
+  if (!("ageIdentity" in editor.secrets)) throw noDecryptionKey(keyFile);
+  return editor as Editor;
 }
 
 export async function generateEditorSecrets(classic: boolean): Promise<EditorSecrets> {
@@ -56,11 +81,30 @@ export async function readKeyFile(home: EditorHome): Promise<KeyFile> {
   return parseKeyFile(text, home.keyFile);
 }
 
-/** Reads the key file and unlocks it with the passphrase from SEALDROP_PASSPHRASE, --passphrase-file or a prompt. */
+/**
+ * Reads the key file and unlocks it with the passphrase from SEALDROP_PASSPHRASE, --passphrase-file or a
+ * prompt. For commands that decrypt: a signing-only key (the online half) is refused before any prompt.
+ */
 export async function unlockEditor(home: EditorHome, io: Io, passphraseFile: string | undefined): Promise<Editor> {
+  return (await unlockEditorKeepingPassphrase(home, io, passphraseFile)).editor;
+}
+
+/** As unlockEditor, and hands back the passphrase too (for sealing a new key file under it: `home split`). */
+export async function unlockEditorKeepingPassphrase(home: EditorHome, io: Io, passphraseFile: string | undefined): Promise<{ editor: Editor; passphrase: string }> {
+  const file = await readKeyFile(home);
+  if (isSigningOnly(file)) throw noDecryptionKey(home.keyFile);
+  const passphrase = await obtainPassphrase(io, { envVar: "SEALDROP_PASSPHRASE", file: passphraseFile, prompt: `Passphrase for ${home.keyFile}` });
+  const secrets = await openKeyFile(file, passphrase, home.keyFile);
+  const { editorId, name, server, newsroom } = file;
+  return { editor: { header: { editorId, name, server, newsroom }, secrets, ageRecipient: await identityToRecipient(secrets.ageIdentity) }, passphrase };
+}
+
+/** Unlocks either kind of key file, for commands that only sign (pull, delete, roster changes, posting an outbox). */
+export async function unlockSigner(home: EditorHome, io: Io, passphraseFile: string | undefined): Promise<SigningEditor> {
   const file = await readKeyFile(home);
   const passphrase = await obtainPassphrase(io, { envVar: "SEALDROP_PASSPHRASE", file: passphraseFile, prompt: `Passphrase for ${home.keyFile}` });
-  const secrets = await openKeyFile(file, passphrase);
+  const opened = await openSigningKey(file, passphrase);
   const { editorId, name, server, newsroom } = file;
-  return { header: { editorId, name, server, newsroom }, secrets, ageRecipient: await identityToRecipient(secrets.ageIdentity) };
+  const ageRecipient = opened.ageIdentity !== null ? await identityToRecipient(opened.ageIdentity) : opened.ageRecipient!;
+  return { header: { editorId, name, server, newsroom }, secrets: opened.secrets, ageRecipient };
 }

@@ -1,5 +1,7 @@
 // The editor home: one directory holding the encrypted key, the vault of pulled ciphertext, the default
 // output folder for decrypted attachments, the pinned roster and (for an admin, until exported) the root key.
+// A split home (split.ts) also says which half it is, and the reading half keeps an outbox of sealed
+// replies and notes that the online half posts (services/outbox.ts).
 // `--home` wins over SEALDROP_HOME, which wins over ~/.sealdrop.
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,6 +16,12 @@ export interface EditorHome {
   rosterFile: string;
   /** The newsroom root key, when this home keeps it (an admin's, until it is exported). */
   rootKeyFile: string;
+  /** Which half of a split home this is (split.ts); absent for a whole home. */
+  splitFile: string;
+  /** The reading half's replies and notes sealed for posting, one file each (services/outbox.ts). */
+  outboxDir: string;
+  /** The online half's record of outbox items it has posted, so posting twice posts once. */
+  postedFile: string;
 }
 
 export function editorHome(dir: string): EditorHome {
@@ -24,6 +32,9 @@ export function editorHome(dir: string): EditorHome {
     attachmentsDir: join(dir, "attachments"),
     rosterFile: join(dir, "roster.json"),
     rootKeyFile: join(dir, "root.key"),
+    splitFile: join(dir, "split.json"),
+    outboxDir: join(dir, "outbox"),
+    postedFile: join(dir, "posted.json"),
   };
 }
 

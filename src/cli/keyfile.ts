@@ -1,6 +1,8 @@
 // The editor key file (`editor.key`, docs/FORMAT.md "Editor key file"): the editor's age identity and
 // Ed25519 signing key, sealed with XChaCha20-Poly1305 under an Argon2id key derived from a passphrase.
 // The readable header is bound as associated data, so no field can be changed or swapped between files.
+// The online half of a split home (docs/NEWSROOM.md "Split homes") keeps a signing-only key file: the same
+// sealing, format `editor-signing-key-v1`, holding the signing key and the age *recipient*, never the identity.
 import sodium from "libsodium-wrappers-sumo";
 import { z } from "zod";
 import { fromBase64, fromBase64Url, fromUtf8, toBase64, toBase64Url, utf8 } from "../core/bytes.js";
@@ -11,6 +13,8 @@ import { base64Text as b64, kdfSchema, type KdfLimits, newSealParams, openWithPa
 export type { KdfLimits } from "./passphrase-seal.js";
 
 export const KEY_FILE_FORMAT = "editor-key-v1";
+/** The online half's key file: the signing key only, so nothing on that machine can decrypt. */
+export const SIGNING_KEY_FILE_FORMAT = "editor-signing-key-v1";
 
 export interface KeyFileHeader {
   editorId: string;
@@ -21,13 +25,17 @@ export interface KeyFileHeader {
   newsroom: string;
 }
 
-export interface EditorSecrets {
-  /** AGE-SECRET-KEY-PQ-1… (hybrid) or AGE-SECRET-KEY-1… (classic X25519). */
-  ageIdentity: string;
+/** What signs requests (and, inside the ciphertext, notes and replies): all the online half holds. */
+export interface SigningSecrets {
   /** libsodium's 64-byte Ed25519 secret key (seed ‖ public key). */
   signSecretKey: Uint8Array;
   /** The 32-byte Ed25519 public key, base64url without padding. */
   signPublicKey: string;
+}
+
+export interface EditorSecrets extends SigningSecrets {
+  /** AGE-SECRET-KEY-PQ-1… (hybrid) or AGE-SECRET-KEY-1… (classic X25519). */
+  ageIdentity: string;
   /**
    * Age identities this editor held before `editor rotate --age`, newest first: what was sealed to them
    * still opens. Absent (not empty) in a key that was never rotated.
@@ -37,7 +45,7 @@ export interface EditorSecrets {
 
 const keyFileSchema = z
   .object({
-    sealdrop: z.literal(KEY_FILE_FORMAT),
+    sealdrop: z.enum([KEY_FILE_FORMAT, SIGNING_KEY_FILE_FORMAT]),
     editorId: id,
     name: z.string().min(1).max(100),
     server: z.string().max(2000),
@@ -56,6 +64,14 @@ const secretsSchema = z
     signSecretKey: b64,
     signPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
     retiredAgeIdentities: z.array(ageIdentityText).min(1).max(100).optional(),
+  })
+  .strict();
+
+const signingSecretsSchema = z
+  .object({
+    signSecretKey: b64,
+    signPublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    ageRecipient: z.string().regex(/^age1[0-9a-z]+$/),
   })
   .strict();
 
@@ -96,6 +112,36 @@ export async function sealKeyFile(header: KeyFileHeader, secrets: EditorSecrets,
   return keyFileSchema.parse({ ...unsealed, ciphertext });
 }
 
+/**
+ * Seals the online half's key file: the signing key and the age recipient (public), never the identity.
+ * The format string is the associated data's first member, so a full and a signing-only file never open as each other.
+ */
+export async function sealSigningKeyFile(header: KeyFileHeader, secrets: SigningSecrets, ageRecipient: string, passphrase: string, limits: KdfLimits): Promise<KeyFile> {
+  const unsealed = {
+    sealdrop: SIGNING_KEY_FILE_FORMAT,
+    editorId: header.editorId,
+    name: header.name,
+    server: header.server,
+    newsroom: header.newsroom,
+    ...(await newSealParams(limits)),
+  } as const;
+  const plaintext = utf8(JSON.stringify({ signSecretKey: toBase64(secrets.signSecretKey), signPublicKey: secrets.signPublicKey, ageRecipient }));
+  const ciphertext = sealWithPassphrase(plaintext, associatedData(unsealed), passphrase, unsealed);
+  return keyFileSchema.parse({ ...unsealed, ciphertext });
+}
+
+/** Whether the file holds only a signing key (the online half of a split home). */
+export const isSigningOnly = (file: KeyFile): boolean => file.sealdrop === SIGNING_KEY_FILE_FORMAT;
+
+/** The refusal of every command that must decrypt, on the online half of a split home. */
+export function noDecryptionKey(path: string): CliError {
+  return new CliError(
+    `${path} holds only a signing key (the online half of a split home): it cannot decrypt. Export the vault (\`sealdrop export\`) and read it on the reading machine`,
+    1,
+    "no_decryption_key",
+  );
+}
+
 export function parseKeyFile(text: string, path: string): KeyFile {
   let json: unknown;
   try {
@@ -106,7 +152,7 @@ export function parseKeyFile(text: string, path: string): KeyFile {
   const parsed = keyFileSchema.safeParse(json);
   if (!parsed.success) {
     const format = (json as { sealdrop?: unknown } | null)?.sealdrop;
-    if (format !== KEY_FILE_FORMAT) throw new CliError(`${path} is not a sealdrop key file (format ${JSON.stringify(format ?? null)})`);
+    if (format !== KEY_FILE_FORMAT && format !== SIGNING_KEY_FILE_FORMAT) throw new CliError(`${path} is not a sealdrop key file (format ${JSON.stringify(format ?? null)})`);
     throw new CliError(`${path} is a damaged key file: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
   return parsed.data;
@@ -116,19 +162,45 @@ export function serializeKeyFile(file: KeyFile): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-export async function openKeyFile(file: KeyFile, passphrase: string): Promise<EditorSecrets> {
+function signingPair(secrets: { signSecretKey: string; signPublicKey: string }): SigningSecrets {
+  const signSecretKey = fromBase64(secrets.signSecretKey);
+  const publicKey = fromBase64Url(secrets.signPublicKey);
+  if (signSecretKey.length !== 64 || publicKey.length !== 32 || toBase64Url(signSecretKey.subarray(32)) !== secrets.signPublicKey) {
+    throw new Error("signing key pair does not match");
+  }
+  return { signSecretKey, signPublicKey: secrets.signPublicKey };
+}
+
+/** Opens a full key file (`editor-key-v1`); a signing-only one is refused with `no_decryption_key`. */
+export async function openKeyFile(file: KeyFile, passphrase: string, path = "the key file"): Promise<EditorSecrets> {
+  if (isSigningOnly(file)) throw noDecryptionKey(path);
   const plaintext = await openWithPassphrase(file, associatedData(file), passphrase, "wrong passphrase or damaged key file");
   try {
     const secrets = secretsSchema.parse(JSON.parse(fromUtf8(plaintext)));
-    const signSecretKey = fromBase64(secrets.signSecretKey);
-    const publicKey = fromBase64Url(secrets.signPublicKey);
-    if (signSecretKey.length !== 64 || publicKey.length !== 32 || toBase64Url(signSecretKey.subarray(32)) !== secrets.signPublicKey) {
-      throw new Error("signing key pair does not match");
-    }
     const retired = secrets.retiredAgeIdentities ? { retiredAgeIdentities: secrets.retiredAgeIdentities } : {};
-    return { ageIdentity: secrets.ageIdentity, signSecretKey, signPublicKey: secrets.signPublicKey, ...retired };
+    return { ageIdentity: secrets.ageIdentity, ...signingPair(secrets), ...retired };
   } catch {
     throw new CliError("the key file decrypted but its contents are not a sealdrop editor key");
+  } finally {
+    sodium.memzero(plaintext);
+  }
+}
+
+/**
+ * Opens either kind of key file for signing: a full one (whose `ageIdentity` comes along) or the online
+ * half's, which holds the age recipient instead.
+ */
+export async function openSigningKey(file: KeyFile, passphrase: string): Promise<{ secrets: SigningSecrets; ageIdentity: string | null; ageRecipient: string | null }> {
+  if (!isSigningOnly(file)) {
+    const secrets = await openKeyFile(file, passphrase);
+    return { secrets, ageIdentity: secrets.ageIdentity, ageRecipient: null };
+  }
+  const plaintext = await openWithPassphrase(file, associatedData(file), passphrase, "wrong passphrase or damaged key file");
+  try {
+    const parsed = signingSecretsSchema.parse(JSON.parse(fromUtf8(plaintext)));
+    return { secrets: signingPair(parsed), ageIdentity: null, ageRecipient: parsed.ageRecipient };
+  } catch {
+    throw new CliError("the key file decrypted but its contents are not a sealdrop signing key");
   } finally {
     sodium.memzero(plaintext);
   }

@@ -29,6 +29,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   delete: { load: async () => (await import("./commands/delete.js")).deleteCommand, summary: "delete a submission, reply, note or a whole source from the server" },
   export: { load: async () => (await import("./commands/bundle.js")).exportCommand, summary: "write the vault's ciphertext to a bundle file" },
   import: { load: async () => (await import("./commands/bundle.js")).importCommand, summary: "load a bundle into your vault" },
+  home: { load: async () => (await import("./commands/home.js")).homeCommand, summary: "split your home: an online half that signs, a reading half that alone decrypts" },
   identity: { load: async () => (await import("./commands/identity.js")).identityCommand, summary: "export your age identity for the age tool" },
 };
 

@@ -109,7 +109,7 @@ describe("bundles with large attachments kept as files", () => {
     expect((await stat(bundleFile)).mode & 0o777).toBe(0o600);
     const bytes = await readFile(bundleFile);
     expect(bytes.indexOf(Buffer.from(sealedLarge))).toBeGreaterThan(0);
-    expect(bytes.subarray(0, bytes.indexOf(0x0a)).toString()).toBe(JSON.stringify({ sealdrop: "vault-bundle-v3", submissions: 1, attachments: 1, replies: 1, notes: 0, files: 1 }));
+    expect(bytes.subarray(0, bytes.indexOf(0x0a)).toString()).toBe(JSON.stringify({ sealdrop: "vault-bundle-v4", submissions: 1, attachments: 1, replies: 1, notes: 0, files: 1, roster: 0 }));
   });
 
   it("import then read on the offline machine writes the large attachment byte for byte", async () => {

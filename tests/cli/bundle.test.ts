@@ -64,7 +64,7 @@ describe("vault bundle", () => {
 
   it("is JSON lines with a header, one record per line, and an end line", async () => {
     const lines = fromUtf8(await encodeBundle(bundle)).trimEnd().split("\n").map((l) => JSON.parse(l));
-    expect(lines[0]).toEqual({ sealdrop: "vault-bundle-v3", submissions: 2, attachments: 1, replies: 1, notes: 2, files: 0 });
+    expect(lines[0]).toEqual({ sealdrop: "vault-bundle-v4", submissions: 2, attachments: 1, replies: 1, notes: 2, files: 0, roster: 0 });
     expect(lines.slice(1).map((l) => Object.keys(l))).toEqual([["submission"], ["submission"], ["attachment"], ["reply"], ["note"], ["note"], ["end"]]);
     expect(lines[7].end.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -9,6 +9,7 @@ import { printNotes, printUnreadable } from "../present/sources.js";
 import { listNotes, openDeskView } from "../services/desk.js";
 import { addNote, checkNoteInput, type NoteInput, RELATIONS } from "../services/notes.js";
 import { inlineSafe } from "../text.js";
+import { printOutboxed } from "../present/outbox.js";
 import { connect, unlockHome } from "../unlock.js";
 
 export const NOTE_HELP = `Usage: sealdrop note (PSEUDONYM | SUBMISSION_ID) [--tag KEY:VALUE]... [--reliability A-F]
@@ -99,10 +100,13 @@ export async function noteCommand(argv: string[], io: Io): Promise<void> {
   const unlocked = await unlockHome(io, values);
   const view = await openDeskView(unlocked);
   printUnreadable(io, view);
-  const added = await addNote(connect(io, unlocked, values.server), view, input);
+  // On the reading half of a split home the session is its outbox: the note is sealed here, posted by the online half.
+  const session = connect(io, unlocked, values.server);
+  const added = await addNote(session, view, input);
 
-  if (values.json) return printJson(io, { id: added.id, day: added.day, subject: added.subject });
+  if (values.json) return printJson(io, { id: added.id, day: added.day, subject: added.subject, ...(session.outbox ? { outbox: true } : {}) });
   const about = added.subject.type === "source" ? inlineSafe(added.subject.pseudonym) : `submission ${added.subject.id}`;
+  if (session.outbox) return printOutboxed(io, `note ${added.id} about ${about}, encrypted to ${added.recipients} editor key(s)`);
   io.out(`Added note ${added.id} about ${about}, encrypted to ${added.recipients} editor key(s).`);
 }
 

@@ -9,6 +9,7 @@ import { printUnreadable } from "../present/sources.js";
 import { openDeskView } from "../services/desk.js";
 import { checkReplyMessage, sendReply } from "../services/replies.js";
 import { inlineSafe } from "../text.js";
+import { printOutboxed } from "../present/outbox.js";
 import { connect, unlockHome } from "../unlock.js";
 
 export const REPLY_HELP = `Usage: sealdrop reply (SUBMISSION_ID | PSEUDONYM) (--message TEXT | --message-file FILE) [options]
@@ -24,7 +25,10 @@ able to read it or link it to the submission. Run \`sealdrop pull\` first so the
   --home DIR              editor home (default: $SEALDROP_HOME or ~/.sealdrop)
   --passphrase-file FILE  your key's passphrase (else $SEALDROP_PASSPHRASE, else asked)
   --server URL            talk to this server instead of the one in your key
-  --json                  print {id, day, to, inReplyTo}
+  --json                  print {id, day, to, inReplyTo} (and outbox: true on the reading half)
+
+On the reading half of a split home (\`sealdrop home split\`) the reply is sealed into the outbox instead,
+for the online half to post (\`sealdrop export --outbox\`).
 `;
 
 const OPTIONS = { ...HOME_OPTIONS, server: { type: "string" }, message: { type: "string" }, "message-file": { type: "string" }, json: { type: "boolean" } } as const;
@@ -50,9 +54,12 @@ export async function replyCommand(argv: string[], io: Io): Promise<void> {
   const unlocked = await unlockHome(io, values);
   const view = await openDeskView(unlocked);
   printUnreadable(io, view);
-  const sent = await sendReply(connect(io, unlocked, values.server), view, { to: positionals[0]!, message });
+  // On the reading half of a split home the session is its outbox: the reply is sealed here, posted by the online half.
+  const session = connect(io, unlocked, values.server);
+  const sent = await sendReply(session, view, { to: positionals[0]!, message });
 
-  if (values.json) return printJson(io, { id: sent.id, day: sent.day, to: sent.to, inReplyTo: sent.inReplyTo.id });
+  if (values.json) return printJson(io, { id: sent.id, day: sent.day, to: sent.to, inReplyTo: sent.inReplyTo.id, ...(session.outbox ? { outbox: true } : {}) });
+  if (session.outbox) return printOutboxed(io, `reply ${sent.id} to ${inlineSafe(sent.to)}`);
   io.out(`Sent reply ${sent.id} to ${inlineSafe(sent.to)}, answering ${sent.inReplyTo.id.slice(0, 12)} (${inlineSafe(sent.inReplyTo.day)}).`);
   io.out("The source reads it when they return with their codename.");
 }

@@ -6,7 +6,7 @@ import { readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { identityToRecipient } from "age-encryption";
 import { findDesk, findEditor, type LocalizedNames, type Role, type RosterState } from "../../core/roster.js";
-import { createEditor, generateEditorSecrets, type Editor, saveEditor } from "../editor.js";
+import { requireFullKey, createEditor, generateEditorSecrets, type Editor, saveEditor } from "../editor.js";
 import { CliError } from "../errors.js";
 import { writeFileAtomic } from "../files.js";
 import type { EditorHome } from "../home.js";
@@ -148,7 +148,9 @@ export interface Rotation {
  * (`retiredAgeIdentities`, docs/FORMAT.md "Editor key file") and readers try it (editorIdentities).
  */
 export async function rotateOwnKeys(session: EditorSession, options: { age: boolean; compromised: boolean; passphrase: string; env: Record<string, string | undefined> }): Promise<Rotation> {
-  const { editor, home } = session;
+  const { home } = session;
+  // The new key file keeps the age identity: a rotation is done on a whole home (or the reading half), not the online half.
+  const editor = requireFullKey(session.editor, home.keyFile);
   const fresh = await generateEditorSecrets((await requireRoster(session)).roster.state.keyKind === "x25519");
   // The old age identity stays in the new key file, so what was sealed to it keeps opening (read, list, sources).
   const retired = options.age ? [editor.secrets.ageIdentity, ...(editor.secrets.retiredAgeIdentities ?? [])] : (editor.secrets.retiredAgeIdentities ?? []);

@@ -9,7 +9,7 @@ import sodium from "libsodium-wrappers-sumo";
 import type { Note, Reply } from "../../core/messages.js";
 import { findEditor, type RosterHead, type SignFn, type VerifiedRoster } from "../../core/roster.js";
 import { type MessageSignature, sealSigned, signMessage, verifyMessage } from "../../core/signed-message.js";
-import type { Editor } from "../editor.js";
+import type { SigningEditor } from "../editor.js";
 import { CliError } from "../errors.js";
 import { messageAudience } from "./recipients.js";
 
@@ -26,7 +26,7 @@ export interface MessageAuthor {
   editorId: string;
   signSecretKey: Uint8Array;
 }
-export const messageAuthor = (editor: Pick<Editor, "header" | "secrets">): MessageAuthor => ({ editorId: editor.header.editorId, signSecretKey: editor.secrets.signSecretKey });
+export const messageAuthor = (editor: Pick<SigningEditor, "header" | "secrets">): MessageAuthor => ({ editorId: editor.header.editorId, signSecretKey: editor.secrets.signSecretKey });
 
 export interface SealedMessage {
   /** The age file: the signed JSON, padded, encrypted to exactly `recipients`. */

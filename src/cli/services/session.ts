@@ -2,8 +2,9 @@
 // attachments folder), and a client that signs as them. How the key gets unlocked (a passphrase from the
 // environment, a file or a prompt) is the caller's business: the command line does it in ../unlock.ts.
 import { SealdropApi } from "../api.js";
-import type { Editor } from "../editor.js";
+import type { Editor, SigningEditor } from "../editor.js";
 import type { EditorHome } from "../home.js";
+import type { SplitHalf } from "../split.js";
 import { Vault } from "../vault.js";
 import { checkServerRoster, type RosterCheck } from "./roster.js";
 
@@ -11,11 +12,28 @@ import { checkServerRoster, type RosterCheck } from "./roster.js";
 export interface UnlockedHome {
   home: EditorHome;
   editor: Editor;
+  /** Which half of a split home this is (../split.ts); null or absent for a whole home. */
+  half?: SplitHalf | null;
 }
 
+/** A home whose signing key is unlocked: the online half of a split home has no more than this. */
+export interface SigningHome {
+  home: EditorHome;
+  editor: SigningEditor;
+  half?: SplitHalf | null;
+}
+
+/**
+ * What services ask of the server. Normally the signed HTTP client; on the reading half of a split home,
+ * the outbox (services/outbox.ts), which keeps what would be posted and refuses everything else.
+ */
+export type ApiClient = Pick<SealdropApi, "base" | "get" | "post" | "delete" | "stream" | "download">;
+
 /** An unlocked home and a client that signs as its editor: for everything that talks to the server. */
-export interface EditorSession extends UnlockedHome {
-  api: SealdropApi;
+export interface EditorSession extends SigningHome {
+  api: ApiClient;
+  /** True on the reading half: what `api.post` sends goes to the outbox, and nothing reaches a server. */
+  outbox?: boolean;
   /**
    * The server's roster, verified from the root this home pinned and extending what it verified before
    * (services/roster.ts); null for a newsroom that has no roster yet. Checked once per session: every
@@ -30,7 +48,7 @@ export interface SessionOptions {
 }
 
 /** A session for an unlocked editor, talking to `server` or else to the server named in their key. */
-export function editorSession({ home, editor }: UnlockedHome, server?: string, options: SessionOptions = {}): EditorSession {
+export function editorSession({ home, editor }: SigningHome, server?: string, options: SessionOptions = {}): EditorSession {
   const api = new SealdropApi(server ?? editor.header.server, { editorId: editor.header.editorId, signSecretKey: editor.secrets.signSecretKey });
   let checked: Promise<RosterCheck | null> | undefined;
   const roster = (refresh = false) => {

@@ -11,7 +11,7 @@ import { fsyncDir } from "../files.js";
 
 /** Downloads `path` (exactly `size` bytes of age file) to the file `target` (the vault names it) and returns it. */
 export async function downloadToFile(
-  api: SealdropApi,
+  api: Pick<SealdropApi, "stream">,
   path: string,
   size: number,
   target: string,
