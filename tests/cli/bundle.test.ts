@@ -20,6 +20,7 @@ beforeAll(async () => {
   const recipient = await identityToRecipient(await generateX25519Identity());
   const age = (text: string) => sealBytes(utf8(text), [recipient]);
   bundle = {
+    roster: null,
     submissions: [
       { id: id(1), desk: "news", day: "2025-03-01", envelopeSize: 100, envelope: await age("one") },
       { id: id(2), desk: "investigations", day: "2025-03-02", envelopeSize: 200, envelope: await age("two") },
