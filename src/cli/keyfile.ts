@@ -89,45 +89,38 @@ function associatedData(f: Omit<KeyFile, "ciphertext">): Uint8Array {
   return utf8(JSON.stringify([f.sealdrop, f.editorId, f.name, f.server, f.newsroom, f.kdf.alg, f.kdf.opslimit, f.kdf.memlimit, f.kdf.salt, f.nonce]));
 }
 
-/** Seals an editor key; `params` (salt and nonce) are fresh unless given, as only the format's test vectors do. */
-export async function sealKeyFile(header: KeyFileHeader, secrets: EditorSecrets, passphrase: string, limits: KdfLimits, params?: SealParams): Promise<KeyFile> {
+/** Seals `secrets` (JSON) under the passphrase, behind the header for `format`; `params` (salt and nonce) are fresh unless given, as only the format's test vectors do. */
+async function seal(format: KeyFile["sealdrop"], header: KeyFileHeader, secrets: Record<string, unknown>, passphrase: string, limits: KdfLimits, params?: SealParams): Promise<KeyFile> {
   await sodium.ready;
   const unsealed = {
-    sealdrop: KEY_FILE_FORMAT,
+    sealdrop: format,
     editorId: header.editorId,
     name: header.name,
     server: header.server,
     newsroom: header.newsroom,
     ...(params ?? (await newSealParams(limits))),
   } as const;
-  const plaintext = utf8(
-    JSON.stringify({
-      ageIdentity: secrets.ageIdentity,
-      signSecretKey: toBase64(secrets.signSecretKey),
-      signPublicKey: secrets.signPublicKey,
-      ...(secrets.retiredAgeIdentities?.length ? { retiredAgeIdentities: secrets.retiredAgeIdentities } : {}),
-    }),
-  );
-  const ciphertext = sealWithPassphrase(plaintext, associatedData(unsealed), passphrase, unsealed);
+  const ciphertext = sealWithPassphrase(utf8(JSON.stringify(secrets)), associatedData(unsealed), passphrase, unsealed);
   return keyFileSchema.parse({ ...unsealed, ciphertext });
+}
+
+/** Seals an editor key; `params` (salt and nonce) are fresh unless given, as only the format's test vectors do. */
+export function sealKeyFile(header: KeyFileHeader, secrets: EditorSecrets, passphrase: string, limits: KdfLimits, params?: SealParams): Promise<KeyFile> {
+  const plain = {
+    ageIdentity: secrets.ageIdentity,
+    signSecretKey: toBase64(secrets.signSecretKey),
+    signPublicKey: secrets.signPublicKey,
+    ...(secrets.retiredAgeIdentities?.length ? { retiredAgeIdentities: secrets.retiredAgeIdentities } : {}),
+  };
+  return seal(KEY_FILE_FORMAT, header, plain, passphrase, limits, params);
 }
 
 /**
  * Seals the online half's key file: the signing key and the age recipient (public), never the identity.
  * The format string is the associated data's first member, so a full and a signing-only file never open as each other.
  */
-export async function sealSigningKeyFile(header: KeyFileHeader, secrets: SigningSecrets, ageRecipient: string, passphrase: string, limits: KdfLimits): Promise<KeyFile> {
-  const unsealed = {
-    sealdrop: SIGNING_KEY_FILE_FORMAT,
-    editorId: header.editorId,
-    name: header.name,
-    server: header.server,
-    newsroom: header.newsroom,
-    ...(await newSealParams(limits)),
-  } as const;
-  const plaintext = utf8(JSON.stringify({ signSecretKey: toBase64(secrets.signSecretKey), signPublicKey: secrets.signPublicKey, ageRecipient }));
-  const ciphertext = sealWithPassphrase(plaintext, associatedData(unsealed), passphrase, unsealed);
-  return keyFileSchema.parse({ ...unsealed, ciphertext });
+export function sealSigningKeyFile(header: KeyFileHeader, secrets: SigningSecrets, ageRecipient: string, passphrase: string, limits: KdfLimits): Promise<KeyFile> {
+  return seal(SIGNING_KEY_FILE_FORMAT, header, { signSecretKey: toBase64(secrets.signSecretKey), signPublicKey: secrets.signPublicKey, ageRecipient }, passphrase, limits);
 }
 
 /** Whether the file holds only a signing key (the online half of a split home). */
