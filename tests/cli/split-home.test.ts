@@ -11,7 +11,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ed25519 } from "@noble/curves/ed25519.js";
 import sodium from "libsodium-wrappers-sumo";
-import { fromBase64, fromHex, toBase64Url } from "../../src/core/bytes.js";
+import { fromBase64, fromHex, fromUtf8, toBase64Url } from "../../src/core/bytes.js";
+import { openBytes } from "../../src/core/envelope.js";
+import { verifyMessage } from "../../src/core/signed-message.js";
+import { editorHome } from "../../src/cli/home.js";
+import { readPin } from "../../src/cli/roster-pin.js";
 import { newCodenameEntropy } from "../../src/core/codename.js";
 import { deriveSourceKeys, keyKindOf, type SourceKeys } from "../../src/core/derive.js";
 import { openJson, replySchema } from "../../src/core/messages.js";
@@ -217,6 +221,12 @@ describe("a split editor home", () => {
     const opened = await Promise.all(replies.map((r) => openJson(replySchema, fromBase64(r.ciphertext), [keys.replyIdentity])));
     expect(opened.map((r) => r.message).sort()).toEqual([REPLY, "draft two"].sort());
     expect(opened.find((r) => r.message === REPLY)).toMatchObject({ from: "News", to: keys.replyRecipient, inReplyTo: tipId });
+    // Sealed and signed on the reading half: the signature inside verifies against the roster, as Alice's.
+    const roster = (await readPin(editorHome(online)))!.roster;
+    for (const r of replies) {
+      const raw = JSON.parse(fromUtf8(await openBytes(fromBase64(r.ciphertext), [keys.replyIdentity])));
+      expect(verifyMessage(raw, roster, { reader: keys.replyRecipient })).toMatchObject({ status: "verified", desk: "news", author: { name: "Alice" } });
+    }
     // The online half has them in its vault already: pulling fetches nothing new.
     expect(ok(await runCli(["pull", "--home", online, "--json"]))).toMatchObject({ newSubmissions: 0, newReplies: 0, newNotes: 0 });
   });
