@@ -4,7 +4,7 @@
 // holds the test newsroom and can scan its stores for plaintext.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -312,6 +312,47 @@ export async function startWorker(options: { setupToken: string; assetsDir?: str
     async dispose() {
       await stop();
       await rm(persistDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface BundledWorker {
+  url: string;
+  mf: import("miniflare").Miniflare;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The worker as `wrangler deploy` bundles it, run by Miniflare (workerd) on D1 and R2 that wrangler migrated,
+ * with `bindings` as its variables. Miniflare rather than `wrangler dev`: only it can fire the `scheduled`
+ * handler with a chosen `scheduledTime` (wrangler dev's trigger URLs either fix the time at now or fail to
+ * pass the controller through its proxy).
+ */
+export async function startBundledWorker(bindings: Record<string, string>): Promise<BundledWorker> {
+  const { Miniflare } = await import("miniflare");
+  const dir = await mkdtemp(join(tmpdir(), "sealdrop-scheduled-"));
+  // wrangler.toml serves dist/client as assets and refuses to bundle without the directory.
+  await mkdir(join(ROOT, "dist", "client"), { recursive: true });
+  const built = wrangler(["deploy", "--dry-run", "--outdir", join(dir, "bundle")]);
+  if (built.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${built.stdout}\n${built.stderr}`);
+  applyD1Migrations(join(dir, "state"));
+  const toml = await readFile(join(ROOT, "wrangler.toml"), "utf8");
+  const mf = new Miniflare({
+    modules: [{ type: "ESModule", path: "index.js", contents: await readFile(join(dir, "bundle", "index.js"), "utf8") }],
+    compatibilityDate: /compatibility_date\s*=\s*"([^"]+)"/.exec(toml)![1]!,
+    d1Databases: { DB: /database_id\s*=\s*"([^"]+)"/.exec(toml)![1]! },
+    d1Persist: join(dir, "state", "v3", "d1"),
+    r2Buckets: { BLOBS: "sealdrop-blobs" },
+    r2Persist: join(dir, "state", "v3", "r2"),
+    bindings,
+  });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  return {
+    url,
+    mf,
+    dispose: async () => {
+      await mf.dispose();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -4,9 +4,8 @@
 // editor of their desk has pulled, and nothing else; editors delete replies, notes and whole sources only
 // within their desks. Node (SQLite, PostgreSQL): the real server's maintenance timer with an injected clock;
 // workerd: the bundled worker's cron handler fired for a chosen time (as tests/workers/lifecycle.test.ts).
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
@@ -179,32 +178,11 @@ async function nodeHarness(backend: "sqlite" | "postgres"): Promise<Harness> {
   };
 }
 
-/** workerd: the worker as `wrangler deploy` bundles it, in Miniflare, on D1 and R2 that wrangler migrated. */
+/** workerd: the worker as `wrangler deploy` bundles it, in Miniflare, its cron handler fired for a chosen time. */
 async function workerdHarness(): Promise<Harness> {
-  const { applyD1Migrations, ROOT } = await import("../helpers/backends.js");
-  const { Miniflare } = await import("miniflare");
-  const dir = await mkdtemp(join(tmpdir(), "sealdrop-retention-workerd-"));
-  // wrangler.toml serves dist/client as assets and refuses to bundle without the directory.
-  await mkdir(join(ROOT, "dist", "client"), { recursive: true });
-  const built = spawnSync(join(ROOT, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", join(dir, "bundle")], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
-  });
-  if (built.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${built.stdout}\n${built.stderr}`);
-  applyD1Migrations(join(dir, "state"));
-  const toml = await readFile(join(ROOT, "wrangler.toml"), "utf8");
+  const { startBundledWorker } = await import("../helpers/backends.js");
   const token = `setup-${randomId()}`;
-  const mf = new Miniflare({
-    modules: [{ type: "ESModule", path: "index.js", contents: await readFile(join(dir, "bundle", "index.js"), "utf8") }],
-    compatibilityDate: /compatibility_date\s*=\s*"([^"]+)"/.exec(toml)![1]!,
-    d1Databases: { DB: /database_id\s*=\s*"([^"]+)"/.exec(toml)![1]! },
-    d1Persist: join(dir, "state", "v3", "d1"),
-    r2Buckets: { BLOBS: "sealdrop-blobs" },
-    r2Persist: join(dir, "state", "v3", "r2"),
-    bindings: { SEALDROP_HTTPS: "false", SEALDROP_SETUP_TOKEN: token, ...WORKER_VARS },
-  });
-  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const { url, mf, dispose } = await startBundledWorker({ SEALDROP_HTTPS: "false", SEALDROP_SETUP_TOKEN: token, ...WORKER_VARS });
   const { editor } = await setUpNewsroomOver(url, token);
   const d1 = await mf.getD1Database("DB");
   const r2 = await mf.getR2Bucket("BLOBS");
@@ -222,10 +200,7 @@ async function workerdHarness(): Promise<Harness> {
     blobKeys: async () => (await r2.list()).objects.map((o) => o.key),
     databaseFiles: null,
     activeDay: async (mailbox) => ((await d1.prepare("SELECT active_day FROM mailboxes WHERE id = ?").bind(mailbox).all()).results[0] as { active_day: string | null } | undefined)?.active_day ?? null,
-    dispose: async () => {
-      await mf.dispose();
-      await rm(dir, { recursive: true, force: true });
-    },
+    dispose,
   };
 }
 

@@ -1,14 +1,9 @@
 // The Workers entry has a lifecycle (src/server/workers/index.ts): one app per isolate, so the request
 // budgets hold across requests, and a cron `scheduled` handler that runs the maintenance job. Both in real
 // workerd with local D1 and R2.
-import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomId } from "../../src/core/bytes.js";
-import { applyD1Migrations, ROOT, type RunningWorker, startWorker } from "../helpers/backends.js";
+import { type BundledWorker, type RunningWorker, startBundledWorker, startWorker } from "../helpers/backends.js";
 import { powFetch } from "../helpers/pow.js";
 
 const DAY_MS = 86_400_000;
@@ -43,48 +38,10 @@ describe("on workerd, one app per isolate", () => {
   });
 });
 
-/**
- * The worker as `wrangler deploy` bundles it, run by Miniflare (workerd) on D1 and R2 that wrangler migrated.
- * Miniflare rather than `wrangler dev`: only it can fire the `scheduled` handler with a chosen
- * `scheduledTime` (wrangler dev's trigger URLs either fix the time at now or fail to pass the controller
- * through its proxy).
- */
-async function startBundledWorker() {
-  const dir = await mkdtemp(join(tmpdir(), "sealdrop-scheduled-"));
-  const built = spawnSync(join(ROOT, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", join(dir, "bundle")], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
-  });
-  if (built.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${built.stdout}\n${built.stderr}`);
-  applyD1Migrations(join(dir, "state"));
-  const toml = await readFile(join(ROOT, "wrangler.toml"), "utf8");
-  const databaseId = /database_id\s*=\s*"([^"]+)"/.exec(toml)![1]!;
-  const compatibilityDate = /compatibility_date\s*=\s*"([^"]+)"/.exec(toml)![1]!;
-  const mf = new Miniflare({
-    modules: [{ type: "ESModule", path: "index.js", contents: await readFile(join(dir, "bundle", "index.js"), "utf8") }],
-    compatibilityDate,
-    d1Databases: { DB: databaseId },
-    d1Persist: join(dir, "state", "v3", "d1"),
-    r2Buckets: { BLOBS: "sealdrop-blobs" },
-    r2Persist: join(dir, "state", "v3", "r2"),
-    bindings: { SEALDROP_HTTPS: "false" },
-  });
-  const url = (await mf.ready).toString().replace(/\/$/, "");
-  return {
-    url,
-    mf,
-    dispose: async () => {
-      await mf.dispose();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 describe("on workerd, the scheduled handler", () => {
-  let worker: Awaited<ReturnType<typeof startBundledWorker>>;
+  let worker: BundledWorker;
   beforeAll(async () => {
-    worker = await startBundledWorker();
+    worker = await startBundledWorker({ SEALDROP_HTTPS: "false" });
   });
   afterAll(() => worker?.dispose());
 
