@@ -181,8 +181,10 @@ describe("a server whose every string carries terminal controls", () => {
     ["sources"],
     ["fingerprint"],
   ])("%s prints no control character, in text or --json", async (...args) => {
-    const argv = args.map((a) => (a === "OUT" ? join(dir, "out") : a === "PSEUDONYM" ? pseudonymFor(sourceRecipient) : a));
-    const [text, asJson] = await Promise.all([cli([...argv, "--home", home]), cli([...argv, "--home", home, "--json"])]);
+    // Text and JSON run at once, so each saves into its own folder (read refuses to overwrite a file).
+    const argvFor = (mode: string) => args.map((a) => (a === "OUT" ? join(dir, `out-${mode}`) : a === "PSEUDONYM" ? pseudonymFor(sourceRecipient) : a));
+    const argv = argvFor("text");
+    const [text, asJson] = await Promise.all([cli([...argv, "--home", home]), cli([...argvFor("json"), "--home", home, "--json"])]);
     expectClean(text);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).not.toBe("");
