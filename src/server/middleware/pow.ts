@@ -139,14 +139,39 @@ export class SpentInMemory {
   }
 }
 
+/**
+ * Spent seeds in the database (pow_spent), so every process and Workers isolate of a deployment refuses a
+ * seed once used. The stored expiry is rounded up to five minutes: no exact time is kept, and rounding up
+ * keeps the seed refused for at least as long as its token is valid. Expired seeds are swept once a minute.
+ */
+export class SpentInDatabase {
+  private lastSweep = 0;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Marks `seed` (valid until `expires`, in seconds) used; false if it was used already. */
+  async spend(seed: string, expires: number, nowSeconds: number): Promise<boolean> {
+    if (nowSeconds - this.lastSweep >= 60) {
+      this.lastSweep = nowSeconds;
+      await this.db.deleteFrom("pow_spent").where("expires_at", "<", nowSeconds).execute();
+    }
+    const inserted = await this.db
+      .insertInto("pow_spent")
+      .values({ seed, expires_at: Math.ceil(expires / 300) * 300 })
+      .onConflict((oc) => oc.column("seed").doNothing())
+      .executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+}
+
 export function powGuard(options: PowGuardOptions): PowGuard {
   const { db, now = () => new Date(), capChallenges = true, ...overrides } = options;
   const pow: PowConfig = { ...DEFAULT_POW, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   const maxBits = Math.min(pow.maxBits, MAX_POW_BITS);
   const recent = new RecentRate();
   const spentInMemory = new SpentInMemory();
+  const spentInDatabase = new SpentInDatabase(db);
   let keyPromise: Promise<Uint8Array> | undefined;
-  let lastSweep = 0;
 
   const key = () =>
     (keyPromise ??= (async () => sha256(utf8(`sealdrop-pow-key\n${pow.secret || (await serverSecret(db, "pow"))}`)))().catch((err: unknown) => {
@@ -181,22 +206,6 @@ export function powGuard(options: PowGuardOptions): PowGuard {
     return c.json({ token: `${signed}.${toBase64Url(await mac(signed))}`, bits, expires } satisfies PowChallenge);
   };
 
-  /** Marks a seed used, in the database so every process sees it; false if it was used already. */
-  const spend = async (seed: string, expires: number): Promise<boolean> => {
-    const seconds = nowSeconds();
-    if (seconds - lastSweep >= 60) {
-      lastSweep = seconds;
-      await db.deleteFrom("pow_spent").where("expires_at", "<", seconds).execute();
-    }
-    // Stored expiry is rounded up to five minutes: no exact time is kept, and rounding up keeps the seed
-    // refused for at least as long as the token is valid.
-    const inserted = await db
-      .insertInto("pow_spent")
-      .values({ seed, expires_at: Math.ceil(expires / 300) * 300 })
-      .onConflict((oc) => oc.column("seed").doNothing())
-      .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
-  };
 
   const checked = new WeakMap<Context, PowHeader>();
 
@@ -228,7 +237,7 @@ export function powGuard(options: PowGuardOptions): PowGuard {
     }
     // Spent before the body is read: one solved token buys at most one body read, and a replayed solution
     // never reaches the budgets real sources share.
-    const outcome = spentIn === "memory" ? spentInMemory.spend(token.seed, token.expires, nowSeconds()) : (await spend(token.seed, token.expires)) ? "fresh" : "spent";
+    const outcome = spentIn === "memory" ? spentInMemory.spend(token.seed, token.expires, nowSeconds()) : (await spentInDatabase.spend(token.seed, token.expires, nowSeconds())) ? "fresh" : "spent";
     if (outcome === "full") throw rateLimited({ retryAfterSeconds: 60 }, "The tip line is receiving more than it can take right now.");
     if (outcome === "spent") throw powRequired("This proof of work was already used.");
     checked.set(c, parsed);

@@ -6,8 +6,10 @@
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { Kysely } from "kysely";
-import { equalBytes, fromBase64Url, randomBytes, toBase64Url, toHex, utf8 } from "../../core/bytes.js";
+import { equalBytes, fromBase64Url, randomBytes, toBase64Url, utf8 } from "../../core/bytes.js";
 import type { Database } from "../db/schema.js";
+import { serverSecret } from "../db/server-secrets.js";
+import { SpentInDatabase } from "../middleware/pow.js";
 
 export interface Question {
   /** The two numbers to add, 1 to 9 each. */
@@ -36,25 +38,17 @@ export function parseAnswer(text: string): number | null {
 
 export class Challenges {
   private keyPromise: Promise<Uint8Array> | undefined;
-  private lastSweep = 0;
   private readonly lifetime: number;
+  private readonly spent: SpentInDatabase;
 
   constructor(private readonly options: ChallengeOptions) {
     this.lifetime = options.lifetimeSeconds ?? 2 * 3600;
+    this.spent = new SpentInDatabase(options.db);
   }
 
   /** A random key made once per deployment and kept in the database, like the proof of work's. */
   private key(): Promise<Uint8Array> {
-    const { db } = this.options;
-    return (this.keyPromise ??= (async () => {
-      await db
-        .insertInto("server_secrets")
-        .values({ name: "nojs-question", value: toHex(randomBytes(32)) })
-        .onConflict((oc) => oc.column("name").doNothing())
-        .execute();
-      const row = await db.selectFrom("server_secrets").select("value").where("name", "=", "nojs-question").executeTakeFirstOrThrow();
-      return sha256(utf8(`sealdrop-nojs-question-key\n${row.value}`));
-    })().catch((err: unknown) => {
+    return (this.keyPromise ??= (async () => sha256(utf8(`sealdrop-nojs-question-key\n${await serverSecret(this.options.db, "nojs-question")}`)))().catch((err: unknown) => {
       this.keyPromise = undefined;
       throw err;
     }));
@@ -85,24 +79,9 @@ export class Challenges {
     if (expires < now) return "expired";
     // Spent before it is judged, so no token is ever tried twice; the stored expiry is capped, so a made-up
     // token cannot keep a row for long, and rounded up to five minutes, so no exact time is kept.
-    if (!(await this.spend(`nojs.${nonce}`, Math.min(expires, now + this.lifetime)))) return "expired";
+    if (!(await this.spent.spend(`nojs.${nonce}`, Math.min(expires, now + this.lifetime), now))) return "expired";
     const value = parseAnswer(answer);
     if (value === null) return "wrong";
     return equalBytes(fromBase64Url(mac), fromBase64Url(await this.mac(signed, value))) ? "ok" : "wrong";
-  }
-
-  private async spend(seed: string, expires: number): Promise<boolean> {
-    const { db } = this.options;
-    const seconds = this.nowSeconds();
-    if (seconds - this.lastSweep >= 60) {
-      this.lastSweep = seconds;
-      await db.deleteFrom("pow_spent").where("expires_at", "<", seconds).execute();
-    }
-    const inserted = await db
-      .insertInto("pow_spent")
-      .values({ seed, expires_at: Math.ceil(expires / 300) * 300 })
-      .onConflict((oc) => oc.column("seed").doNothing())
-      .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 }
