@@ -85,6 +85,9 @@ export const handleError: ErrorHandler = (err, c) => {
     return errorResponse(c, status as ContentfulStatusCode, "bad_request", "The request could not be understood.");
   }
   // Unexpected: say nothing specific to the client, and log no request data (it may identify a source).
-  console.error(`sealdrop: internal error: ${err.name}`);
+  // A database's error class (PostgreSQL's SQLSTATE, e.g. 40P01 for a deadlock) says what failed, never with what.
+  const state = (err as { code?: unknown }).code;
+  const sqlState = typeof state === "string" && /^[0-9A-Z]{5}$/.test(state) ? ` (${state})` : "";
+  console.error(`sealdrop: internal error: ${err.name}${sqlState}`);
   return c.json({ error: { code: "internal", message: "The server failed; nothing was stored." } }, 500);
 };

@@ -39,19 +39,62 @@ async function transactionIds(db: Kysely<Database>, tables: KeyedTable[]): Promi
   return Number(rows[0]!.n);
 }
 
+/** How long the rewrite waits for a lock before it steps aside (PostgreSQL's `lock_timeout`). */
+const LOCK_WAIT = "100ms";
+/** How many times one CLUSTER is tried before the run gives up on it (the next write makes a later run retry). */
+const CLUSTER_TRIES = 100;
+
+/** PostgreSQL's SQLSTATE 55P03: a lock was not granted within `lock_timeout`. */
+const lockNotGranted = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === "55P03";
+
 /**
  * On PostgreSQL, erases the arrival order of every keyed row (see above); elsewhere nothing to do. A run
  * that finds every row still under one transaction id (nothing written since the last run) rewrites
  * nothing, so an idle newsroom costs a scan, not a copy of its tables.
+ *
+ * The rewrite always gives way to requests, so that it can never be the reason one fails. Updating every
+ * row table by table while a request's transaction holds rows of a later table and waits for one of an
+ * earlier table is a deadlock, and PostgreSQL would abort either side (a source's submission among them).
+ * Instead the transaction first takes every keyed table at once in EXCLUSIVE mode (plain reads go on; no
+ * writer holds or waits for a row of them), waiting at most LOCK_WAIT: a writer in the middle of its
+ * transaction makes the run step aside and try again at its next interval, long before PostgreSQL's
+ * deadlock check (one second by default) could pick the writer. Writers that arrive meanwhile wait for the
+ * update, they do not fail. Each CLUSTER waits at most LOCK_WAIT per try too, so that it never queues
+ * requests behind it for long.
  */
 export async function eraseArrivalOrder(db: Kysely<Database>): Promise<void> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
   const tables = await keyedTables(db);
   if (tables.length === 0 || (await transactionIds(db, tables)) <= 1) return;
-  // Setting a key to itself changes no value and fires no foreign-key check, but writes a new version of
-  // every row, all under this one transaction id.
-  await db.transaction().execute(async (tx) => {
-    for (const t of tables) await sql`UPDATE ${sql.table(t.table)} SET ${sql.ref(t.column)} = ${sql.ref(t.column)}`.execute(tx);
+  const names = sql.join(tables.map((t) => sql.table(t.table)));
+  try {
+    // Setting a key to itself changes no value and fires no foreign-key check, but writes a new version of
+    // every row, all under this one transaction id.
+    await db.transaction().execute(async (tx) => {
+      await sql`SET LOCAL lock_timeout = '${sql.raw(LOCK_WAIT)}'`.execute(tx);
+      await sql`LOCK TABLE ${names} IN EXCLUSIVE MODE`.execute(tx);
+      for (const t of tables) await sql`UPDATE ${sql.table(t.table)} SET ${sql.ref(t.column)} = ${sql.ref(t.column)}`.execute(tx);
+    });
+  } catch (e) {
+    if (lockNotGranted(e)) return; // a request was writing: the next run tries again
+    throw e;
+  }
+  await db.connection().execute(async (conn) => {
+    await sql`SET lock_timeout = '${sql.raw(LOCK_WAIT)}'`.execute(conn);
+    try {
+      for (const t of tables) {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await sql`CLUSTER ${sql.table(t.table)} USING ${sql.ref(t.index)}`.execute(conn);
+            break;
+          } catch (e) {
+            if (!lockNotGranted(e) || attempt === CLUSTER_TRIES) throw e;
+            await new Promise((resolve) => setTimeout(resolve, 20 * Math.min(attempt, 10)));
+          }
+        }
+      }
+    } finally {
+      await sql`RESET lock_timeout`.execute(conn);
+    }
   });
-  for (const t of tables) await sql`CLUSTER ${sql.table(t.table)} USING ${sql.ref(t.index)}`.execute(db);
 }
