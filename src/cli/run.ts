@@ -23,6 +23,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   read: { load: async () => (await import("./commands/read.js")).readCommand, summary: "show a submission and save its attachments" },
   sources: { load: async () => (await import("./commands/sources.js")).sourcesCommand, summary: "list the desk's sources by pseudonym, with grades and tags" },
   source: { load: async () => (await import("./commands/sources.js")).sourceCommand, summary: "show one source's timeline: submissions, replies, notes" },
+  inbox: { load: async () => (await import("./commands/inbox.js")).inboxCommand, summary: "open the desk's inbox: a local web page over your vault" },
   reply: { load: async () => (await import("./commands/reply.js")).replyCommand, summary: "send a reply to a source who kept a codename" },
   note: { load: async () => (await import("./commands/note.js")).noteCommand, summary: "add a desk note: tags, grades, text, links" },
   notes: { load: async () => (await import("./commands/note.js")).notesCommand, summary: "list the desk's notes" },

@@ -1,0 +1,242 @@
+// What the inbox shows, computed from the vault decrypted in this process (services/desk.ts) and the
+// source-network model (core/network/analyze.ts). Plaintext stays in memory; nothing here is written.
+import { buildNetworkModel, claimBoard, modelEventsOf, type NetworkModel, singlePointsOfFailure } from "../../core/network/analyze.js";
+import { activeEditors, localName, type VerifiedRoster } from "../../core/roster.js";
+import { coarseDay } from "../../core/time.js";
+import { counts, type SourceView } from "../network.js";
+import { readPin } from "../roster-pin.js";
+import { type DeskView, openDeskView } from "../services/desk.js";
+import type { UnlockedHome } from "../services/session.js";
+import { firstLine } from "../text.js";
+import { conversationOf } from "./conversation.js";
+import { InboxNotFound } from "./server.js";
+import type { Dossier, GraphData, InboxSummary, NetworkAnswer, SearchHit, SourceRow } from "./wire.js";
+
+export const STATUSES = ["new", "in_progress", "verified", "published", "closed"] as const;
+
+export class InboxData {
+  private constructor(
+    private readonly unlocked: UnlockedHome,
+    private view: DeskView,
+    private roster: VerifiedRoster | null,
+    private model: NetworkModel,
+  ) {}
+
+  static async open(unlocked: UnlockedHome): Promise<InboxData> {
+    const { view, roster, model } = await InboxData.load(unlocked);
+    return new InboxData(unlocked, view, roster, model);
+  }
+
+  private static async load(unlocked: UnlockedHome) {
+    const view = await openDeskView(unlocked);
+    const roster = (await readPin(unlocked.home))?.roster ?? null;
+    return { view, roster, model: modelOf(view, roster) };
+  }
+
+  /** Decrypts the vault again: after a reply or note was written, or a pull in another terminal. */
+  async refresh(): Promise<void> {
+    const { view, roster, model } = await InboxData.load(this.unlocked);
+    this.view = view;
+    this.roster = roster;
+    this.model = model;
+  }
+
+  get desk(): DeskView {
+    return this.view;
+  }
+
+  get editor() {
+    return this.unlocked.editor;
+  }
+
+  get verifiedRoster(): VerifiedRoster | null {
+    return this.roster;
+  }
+
+  summary(): Omit<InboxSummary, "rosterAlert" | "outbox"> {
+    const { editor } = this.unlocked;
+    const state = this.roster?.state;
+    return {
+      editor: { id: editor.header.editorId, name: editor.header.name },
+      newsroom: state ? localName(state.names, "en") : "",
+      today: coarseDay(new Date()),
+      desks: (state?.desks ?? []).map((d) => ({ id: d.id, name: localName(d.names, "en") })),
+      statuses: STATUSES,
+      sources: this.view.sources.map((s) => this.row(s)),
+      unreadable: this.view.desk.unreadable,
+      triage: false,
+    };
+  }
+
+  private row(s: SourceView): SourceRow {
+    const modelled = this.model.sources.get(s.pseudonym);
+    return {
+      pseudonym: s.pseudonym,
+      desks: [...new Set(s.submissions.map((x) => x.desk))],
+      canReply: s.canReply,
+      submissions: s.submissions.length,
+      // Until desk triage notes say what this editor read: what the source sent after the desk last answered.
+      unread: unanswered(s),
+      lastSeen: s.lastSeen,
+      firstSeen: s.firstSeen,
+      reliability: modelled?.reliability?.grade ?? s.reliability,
+      credibility: s.credibility,
+      tags: [...new Set([...s.tags, ...(modelled?.tags ?? [])])],
+      starred: false,
+      status: "new",
+      assignee: null,
+    };
+  }
+
+  private source(pseudonym: string): SourceView {
+    const s = this.view.sources.find((x) => x.pseudonym === pseudonym);
+    if (!s) throw new InboxNotFound("such source");
+    return s;
+  }
+
+  dossier(pseudonym: string): Dossier {
+    const s = this.source(pseudonym);
+    const modelled = this.model.sources.get(pseudonym);
+    const name = (ref: { type: string; pseudonym?: string; id?: string }) => (ref.type === "source" ? ref.pseudonym! : (this.model.relays.get(ref.id!)?.label ?? ref.id!));
+    const pseudonymOf = (id: string) => this.view.desk.submissions.find((x) => x.id === id)?.pseudonym ?? null;
+    return {
+      source: this.row(s),
+      knownBy: modelled?.knownBy ?? 0,
+      quietWindows: modelled?.quietWindows ?? [],
+      introducedBy: (modelled?.introducedBy ?? []).map(name),
+      introduced: (modelled?.introduced ?? []).map(name),
+      paths: (modelled?.paths ?? []).map((p) => p.map((id) => this.model.relays.get(id)?.label ?? id)),
+      items: conversationOf(s, pseudonymOf),
+    };
+  }
+
+  /** Where a submission of this source is, for the reply composer and attachment routes. */
+  submission(pseudonym: string, id: string) {
+    const s = this.source(pseudonym).submissions.find((x) => x.id === id);
+    if (!s) throw new InboxNotFound("such submission from this source");
+    return s;
+  }
+
+  network(): NetworkAnswer {
+    const { model } = this;
+    const claims = claimBoard(model).map((c) => ({
+      id: c.id,
+      label: c.label,
+      source: c.source,
+      submission: c.submission,
+      chains: c.chains,
+      singleChain: c.singleChain,
+      contradicted: c.contradicted,
+      corroborates: c.corroborates,
+      contradicts: c.contradicts,
+      credibility: c.credibility?.grade ?? null,
+      ageDays: c.ageDays,
+    }));
+    const timeline = this.view.sources
+      .flatMap((s) =>
+        conversationOf(s, () => null).map((item) => ({
+          day: item.day,
+          source: s.pseudonym,
+          type: item.type,
+          id: item.id,
+          desk: "desk" in item ? item.desk : null,
+          summary: firstLine(item.type === "note" ? item.text : item.message, 80),
+        })),
+      )
+      .sort((a, b) => a.day.localeCompare(b.day));
+    const label = (ref: { type: string; pseudonym?: string; id?: string }) => (ref.type === "source" ? ref.pseudonym! : (model.relays.get(ref.id!)?.label ?? ref.id!));
+    const introductions = model.relations.filter((r) => r.relation === "introduced_by").map((r) => ({ who: label(r.from), introducedBy: label(r.to), day: r.day }));
+    return { claims, graph: this.graph(), timeline, introductions, problems: model.problems };
+  }
+
+  /** Sources and relays, and who is tied to whom: relations of the model, and desk notes' links between sources. */
+  graph(): GraphData {
+    const { model } = this;
+    const spof = new Set([...singlePointsOfFailure(model).values()].flat());
+    const nodes: GraphData["nodes"] = [
+      ...this.view.sources.map((s) => ({ id: `source:${s.pseudonym}`, kind: "source" as const, label: s.pseudonym, reliability: this.row(s).reliability, desks: this.row(s).desks, singlePointOfFailure: false })),
+      ...[...model.relays.values()].map((r) => ({ id: `relay:${r.id}`, kind: "relay" as const, label: r.label, reliability: r.reliability?.grade ?? null, desks: [], singlePointOfFailure: spof.has(r.id) })),
+    ];
+    const known = new Set(nodes.map((n) => n.id));
+    const edges = new Map<string, GraphData["edges"][number]>();
+    const add = (from: string, to: string, relation: string) => {
+      if (from === to || !known.has(from) || !known.has(to)) return;
+      const id = `${relation}:${from}->${to}`;
+      if (!edges.has(id)) edges.set(id, { id, source: from, target: to, relation });
+    };
+    const person = (ref: { type: string; pseudonym?: string; id?: string }) => (ref.type === "source" ? `source:${ref.pseudonym}` : ref.type === "relay" ? `relay:${ref.id}` : null);
+    for (const r of model.relations) {
+      if (r.from.type === "claim" && r.to.type === "claim") {
+        const a = model.claims.get(r.from.id)?.source;
+        const b = model.claims.get(r.to.id)?.source;
+        if (a && b) add(`source:${a}`, `source:${b}`, r.relation);
+        continue;
+      }
+      const from = person(r.from);
+      const to = person(r.to);
+      if (from && to) add(from, to, r.relation);
+    }
+    const bySubmission = new Map(this.view.desk.submissions.map((s) => [s.id, s.pseudonym]));
+    for (const s of this.view.sources) {
+      for (const n of s.notes) {
+        if (!counts(n)) continue;
+        for (const l of n.note.links) {
+          const other = bySubmission.get(l.submission);
+          if (other) add(`source:${s.pseudonym}`, `source:${other}`, l.relation);
+        }
+      }
+    }
+    return { nodes, edges: [...edges.values()] };
+  }
+
+  /** Full-text search over what the desk decrypted: messages, fields, file names, replies, note texts. */
+  search(query: string): SearchHit[] {
+    const wanted = query.normalize("NFC").toLowerCase().trim();
+    if (wanted === "") return [];
+    const hits: SearchHit[] = [];
+    const excerpt = (text: string) => {
+      const at = text.toLowerCase().indexOf(wanted);
+      if (at < 0) return null;
+      const start = Math.max(0, at - 40);
+      return `${start > 0 ? "…" : ""}${text.slice(start, at + wanted.length + 40).replace(/\s+/g, " ")}${at + wanted.length + 40 < text.length ? "…" : ""}`;
+    };
+    for (const s of this.view.sources) {
+      for (const item of conversationOf(s, () => null)) {
+        const texts =
+          item.type === "note"
+            ? [item.text, ...item.tags]
+            : item.type === "reply"
+              ? [item.message]
+              : [item.message, ...Object.values(item.fields), ...item.attachments.map((a) => a.name)];
+        for (const text of texts) {
+          const found = excerpt(text.normalize("NFC"));
+          if (found !== null) {
+            hits.push({ pseudonym: s.pseudonym, id: item.id, day: item.day, type: item.type, excerpt: found });
+            break;
+          }
+        }
+        if (hits.length >= 200) return hits;
+      }
+    }
+    return hits;
+  }
+}
+
+function unanswered(s: SourceView): number {
+  const items = conversationOf(s, () => null);
+  const lastReply = items.map((i) => i.type).lastIndexOf("reply");
+  return items.slice(lastReply + 1).filter((i) => i.type === "submission" || i.type === "followup").length;
+}
+
+function modelOf(view: DeskView, roster: VerifiedRoster | null): NetworkModel {
+  const verified = view.desk.notes.flatMap((n) => (n.signature.verified ? [{ model: n.note.model, author: n.signature.author.id }] : []));
+  const { events } = modelEventsOf(verified);
+  const deskReaders: Record<string, string[]> = {};
+  for (const e of roster ? activeEditors(roster.state) : []) for (const d of e.desks) (deskReaders[d] ??= []).push(e.id);
+  return buildNetworkModel({
+    submissions: view.desk.submissions.map((s) => ({ id: s.id, source: s.pseudonym, day: s.day, desk: s.desk })),
+    events,
+    today: coarseDay(new Date()),
+    deskReaders,
+  });
+}

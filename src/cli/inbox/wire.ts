@@ -1,0 +1,144 @@
+// The shapes the inbox's JSON routes answer with (routes.ts), shared as types with the page (client/inbox).
+// Everything a source wrote is in here as plain strings: the page puts it on screen as text only.
+
+export interface AttachmentRow {
+  position: number;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string;
+  /** Whether the page may offer a preview on request: a raster image type the preview route serves. */
+  previewable: boolean;
+}
+
+export interface SourceRow {
+  pseudonym: string;
+  desks: string[];
+  canReply: boolean;
+  submissions: number;
+  unread: number;
+  lastSeen: string | null;
+  firstSeen: string | null;
+  reliability: string | null;
+  credibility: number | null;
+  tags: string[];
+  starred: boolean;
+  status: string;
+  assignee: string | null;
+}
+
+export interface RosterAlert {
+  /** Entries since this editor last looked in the inbox, as sentences. */
+  changes: { seq: number; text: string }[];
+  head: { seq: number; hash: string };
+}
+
+export interface InboxSummary {
+  editor: { id: string; name: string };
+  newsroom: string;
+  /** True on the reading half of a split home: replies go to the outbox. */
+  outbox: boolean;
+  today: string;
+  desks: { id: string; name: string }[];
+  statuses: readonly string[];
+  sources: SourceRow[];
+  rosterAlert: RosterAlert | null;
+  unreadable: { submissions: number; replies: number; notes: number };
+  /** What the triage controls can do here: false until desk triage notes exist in this build. */
+  triage: boolean;
+}
+
+export type ConversationItem =
+  | { type: "submission" | "followup"; id: string; day: string; desk: string; message: string; fields: Record<string, string>; attachments: AttachmentRow[]; canReply: boolean }
+  | { type: "reply"; id: string; day: string; from: string; message: string; author: string | null; verified: boolean; inReplyTo: string | null }
+  | {
+      type: "note";
+      id: string;
+      day: string;
+      author: string | null;
+      verified: boolean;
+      tags: string[];
+      reliability: string | null;
+      credibility: number | null;
+      text: string;
+      links: { submission: string; relation: string; source: string | null }[];
+    };
+
+export interface Dossier {
+  source: SourceRow;
+  knownBy: number;
+  quietWindows: { from: string; to: string; days: number }[];
+  introducedBy: string[];
+  introduced: string[];
+  paths: string[][];
+  items: ConversationItem[];
+}
+
+export interface ClaimRow {
+  id: string;
+  label: string;
+  source: string | null;
+  submission: string;
+  chains: number;
+  singleChain: boolean;
+  contradicted: boolean;
+  corroborates: string[];
+  contradicts: string[];
+  credibility: number | null;
+  ageDays: number | null;
+}
+
+export interface GraphNode {
+  id: string;
+  kind: "source" | "relay";
+  label: string;
+  reliability: string | null;
+  desks: string[];
+  /** Highlighted on screen only: every path of some source goes through this relay. */
+  singlePointOfFailure: boolean;
+}
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  relation: string;
+}
+export interface GraphData {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export interface TimelineRow {
+  day: string;
+  source: string;
+  type: "submission" | "followup" | "reply" | "note";
+  id: string;
+  desk: string | null;
+  summary: string;
+}
+
+export interface IntroductionRow {
+  who: string;
+  introducedBy: string;
+  day: string;
+}
+
+export interface NetworkAnswer {
+  claims: ClaimRow[];
+  graph: GraphData;
+  timeline: TimelineRow[];
+  introductions: IntroductionRow[];
+  problems: { event: string; code: string; message: string }[];
+}
+
+export interface SearchHit {
+  pseudonym: string;
+  id: string;
+  day: string;
+  type: string;
+  excerpt: string;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}

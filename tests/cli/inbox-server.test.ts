@@ -1,0 +1,132 @@
+// The inbox's front door over real HTTP: the one-time token, the Host and Origin checks against DNS
+// rebinding and foreign pages, the strict headers, and `sealdrop inbox` printing its address first.
+import { request } from "node:http";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PAGE_CSP, TOKEN_HEADER } from "../../src/cli/inbox/guard.js";
+import { type InboxServer, startInboxServer } from "../../src/cli/inbox/server.js";
+import { spawnInbox } from "../helpers/inbox.js";
+import { runCli, tempDir, testEnv } from "./helpers.js";
+
+let server: InboxServer;
+
+beforeAll(async () => {
+  server = await startInboxServer({ port: 0, mount: (app) => app.get("/api/ping", (c) => c.json({ pong: true })) });
+});
+afterAll(() => server?.close());
+
+/** A raw HTTP request, so the test can send any Host header it likes. */
+function get(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port: server.port, path, method: "GET", headers: { connection: "close", ...headers } }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.once("error", reject);
+    req.end();
+  });
+}
+const code = (body: string) => (JSON.parse(body) as { error: { code: string } }).error.code;
+const own = () => ({ host: `127.0.0.1:${server.port}` });
+
+describe("the inbox's local server", () => {
+  it("prints an address on 127.0.0.1 with a token of 32 random bytes in base64url", () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    expect(server.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(server.token, "base64url")).toHaveLength(32);
+  });
+
+  it("answers with the token, in the query or the header, under a strict CSP and no caching", async () => {
+    for (const headers of [{ ...own() }, { ...own(), [TOKEN_HEADER]: server.token }]) {
+      const path = TOKEN_HEADER in headers ? "/api/ping" : `/api/ping?token=${server.token}`;
+      const res = await get(path, headers);
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({ pong: true });
+      expect(res.headers["content-security-policy"]).toBe(PAGE_CSP);
+      expect(res.headers["cache-control"]).toBe("no-store");
+      expect(res.headers["x-frame-options"]).toBe("DENY");
+      expect(res.headers["referrer-policy"]).toBe("no-referrer");
+    }
+    expect((await get(`/api/ping?token=${server.token}`, { host: `localhost:${server.port}` })).status).toBe(200);
+  });
+
+  it("refuses a request without the token (401 inbox_token_required) or with another one (403 inbox_token_invalid)", async () => {
+    const none = await get("/api/ping", own());
+    expect(none.status).toBe(401);
+    expect(code(none.body)).toBe("inbox_token_required");
+    const page = await get("/", own());
+    expect(page.status).toBe(401);
+    const wrong = await get(`/api/ping?token=${"A".repeat(43)}`, own());
+    expect(wrong.status).toBe(403);
+    expect(code(wrong.body)).toBe("inbox_token_invalid");
+    const short = await get("/api/ping", { ...own(), [TOKEN_HEADER]: server.token.slice(1) });
+    expect(code(short.body)).toBe("inbox_token_invalid");
+  });
+
+  it("refuses another Host even with the right token: DNS rebinding (403 inbox_host_refused)", async () => {
+    for (const host of ["evil.example", `evil.example:${server.port}`, `127.0.0.1:${server.port + 1}`, "127.0.0.1", `[::1]:${server.port}`]) {
+      const res = await get(`/api/ping?token=${server.token}`, { host });
+      expect(res.status, host).toBe(403);
+      expect(code(res.body)).toBe("inbox_host_refused");
+      expect(res.body).not.toContain("pong");
+    }
+  });
+
+  it("refuses a foreign Origin even with the right token and Host (403 inbox_origin_refused)", async () => {
+    for (const origin of ["http://evil.example", "null", `http://127.0.0.1:${server.port + 1}`, `https://127.0.0.1:${server.port}`]) {
+      const res = await get("/api/ping", { ...own(), origin, [TOKEN_HEADER]: server.token });
+      expect(res.status, origin).toBe(403);
+      expect(code(res.body)).toBe("inbox_origin_refused");
+    }
+    expect((await get("/api/ping", { ...own(), origin: `http://127.0.0.1:${server.port}`, [TOKEN_HEADER]: server.token })).status).toBe(200);
+  });
+
+  it("never takes the token from the query for a request that changes something", async () => {
+    const res = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: server.port, path: `/api/ping?token=${server.token}`, method: "POST", headers: { connection: "close", ...own() } }, (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      });
+      req.once("error", reject);
+      req.end();
+    });
+    expect(res).toBe(401);
+  });
+});
+
+describe("sealdrop inbox", () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await tempDir("sealdrop-inbox-");
+    const init = await runCli(["init", "--data", join(root, "data"), "--name", "Inbox Test", "--desk", "news", "--editor-name", "Editor A", "--home", join(root, "home")]);
+    expect(init.code, init.stderr).toBe(0);
+  }, 120_000);
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it("prints its address with a fresh token on its first line, listens on 127.0.0.1 only, and a second run gets another token", async () => {
+    const tokens: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const inbox = await spawnInbox(["--home", join(root, "home")], testEnv());
+      try {
+        expect(inbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+        tokens.push(inbox.token);
+        const ok = await fetch(`${inbox.origin}/api/summary`, { headers: { [TOKEN_HEADER]: inbox.token, connection: "close" } });
+        expect(ok.status).toBe(200);
+        expect(((await ok.json()) as { editor: { name: string } }).editor.name).toBe("Editor A");
+        const refused = await fetch(`${inbox.origin}/api/summary`, { headers: { connection: "close" } });
+        expect(refused.status).toBe(401);
+      } finally {
+        await inbox.stop();
+      }
+    }
+    expect(tokens[0]).not.toBe(tokens[1]);
+  }, 120_000);
+
+  it("refuses a bad --port as a usage error", async () => {
+    const res = await runCli(["inbox", "--port", "http", "--home", join(root, "home")]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("invalid port");
+  });
+});
