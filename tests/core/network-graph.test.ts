@@ -207,6 +207,10 @@ describe("text twin", () => {
       ]),
     );
     expect(rows.find((r) => r.id === SLATE)!.connects).toContainEqual({ kind: "introduced_by", node: AMBER, direction: "out" });
+    expect(rows.find((r) => r.id === AMBER)!.connects).toContainEqual({ kind: "introduced_by", node: SLATE, direction: "in" });
+    const grouped = textTwin(graphOf([relate("same_group", source("Quiet Pine"), source("Amber Heron"))]));
+    expect(grouped.find((r) => r.id === AMBER)!.connects).toContainEqual({ kind: "same_group", node: PINE, direction: "both" });
+    expect(grouped.find((r) => r.id === PINE)!.connects).toContainEqual({ kind: "same_group", node: AMBER, direction: "both" });
     expect(rows.map((r) => r.layer)).toEqual([...rows.map((r) => r.layer)].sort((a, b) => a - b));
   });
 });

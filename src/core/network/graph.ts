@@ -28,6 +28,8 @@ export type GraphNodeKind = "desk" | "chain" | "relay" | "source";
 export type GraphEdgeKind = "desk" | "chain" | "relays_for" | "introduced_by" | "same_group" | "corroborates" | "contradicts";
 /** Edges along which information reaches the desk: the layered layout ranks by these alone. */
 export const FLOW_EDGE_KINDS: readonly GraphEdgeKind[] = ["desk", "chain", "relays_for"];
+/** Edges with no direction: their two ends are in id order, and they read the same from either end. */
+export const UNDIRECTED_EDGE_KINDS: readonly GraphEdgeKind[] = ["same_group", "corroborates", "contradicts"];
 
 export interface DayRange {
   from: string;
@@ -302,7 +304,8 @@ export function singlePointsOfFailure(data: GraphData): SinglePointsOfFailure {
 export interface TextTwinLink {
   kind: GraphEdgeKind;
   node: string;
-  direction: "out" | "in";
+  /** "out" from the edge's source, "in" at its target; "both" for an undirected edge. */
+  direction: "out" | "in" | "both";
 }
 
 export interface TextTwinRow {
@@ -333,8 +336,11 @@ export function textTwin(data: GraphData): TextTwinRow[] {
     desks: n.desks,
     regions: n.regions,
     days: n.days,
-    connects: data.edges.flatMap((e): TextTwinLink[] =>
-      e.source === n.id ? [{ kind: e.kind, node: e.target, direction: "out" }] : e.target === n.id ? [{ kind: e.kind, node: e.source, direction: "in" }] : [],
-    ),
+    connects: data.edges.flatMap((e): TextTwinLink[] => {
+      const both = UNDIRECTED_EDGE_KINDS.includes(e.kind);
+      if (e.source === n.id) return [{ kind: e.kind, node: e.target, direction: both ? "both" : "out" }];
+      if (e.target === n.id) return [{ kind: e.kind, node: e.source, direction: both ? "both" : "in" }];
+      return [];
+    }),
   }));
 }
