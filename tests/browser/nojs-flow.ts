@@ -16,6 +16,7 @@ import { NOJS_CLIENT } from "../../src/server/routes/nojs.js";
 import type { Catalogue } from "../../src/i18n/en.js";
 import { wordlist as english } from "@scure/bip39/wordlists/english.js";
 import { findInDataDir } from "../helpers/data-dir.js";
+import { answerOf } from "../helpers/nojs.js";
 import { ifd0Tags, jpeg, jpegExif, ORIENTATION, phoneTiff } from "../helpers/phone-jpeg.js";
 import type { Newsroom } from "./newsroom.js";
 
@@ -32,19 +33,6 @@ export interface NoJsBrowser {
   /** The field's current value. */
   value(selector: string): Promise<string>;
   url(): string;
-}
-
-/** The numbers of a check question as the catalogue writes them: "what is four plus seven?" → 11. */
-export function answerOf(labels: Catalogue, question: string): number {
-  const words = labels.nojsNumbers.split(" ");
-  const [before, after] = labels.nojsQuestion.split("{a}") as [string, string];
-  const [middle, end] = after.split("{b}") as [string, string];
-  expect(question.startsWith(before) && question.endsWith(end)).toBe(true);
-  const [a, b] = question.slice(before.length, question.length - end.length).split(middle);
-  const n = (w: string | undefined) => words.indexOf(w ?? "") + 1;
-  expect(n(a)).toBeGreaterThan(0);
-  expect(n(b)).toBeGreaterThan(0);
-  return n(a) + n(b);
 }
 
 async function answerQuestion(b: NoJsBrowser, labels: Catalogue): Promise<void> {
