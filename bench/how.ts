@@ -2,7 +2,7 @@
 import { mb } from "./lib.js";
 
 export const HOW = (memoryBytes: number) => `- **Browser encrypt+upload**: the source page's own streaming upload (client/upload/stream-upload.ts: file stream,
-  incremental SHA-256, padding tail, age STREAM, 8 MiB parts, one in flight and up to three queued) against the sealdrop
+  pieces digest and age STREAM sealed on Web Workers, padding tail, 8 MiB parts, one in flight and up to three queued) against the sealdrop
   server on loopback. *Encrypt only* runs the same code with a network that acknowledges at once; *raw upload* sends the
   file's own bytes in the same parts to the same endpoint. Ratio = slower baseline's time ÷ encrypt+upload time. The
   file is a generated one chosen through a file input. \`--jitless\` is Tor Browser's "Safer" situation (no JIT, no

@@ -59,7 +59,7 @@ export async function submitTip(tip: Tip, onProgress: OnProgress, signal?: Abort
       ).catch((e: unknown) => {
         throw e instanceof Error && e.name === "FileStreamError" ? new FileReadError(file.name) : e;
       });
-      attachments.push({ name: clip(file.name, 255), type: clip(file.type, 255), size: uploaded.size, sha256: uploaded.sha256 });
+      attachments.push({ name: clip(file.name, 255), type: clip(file.type, 255), size: uploaded.size, sha256_pieces: uploaded.sha256Pieces });
       uploadIds.push(uploaded.uploadId);
       done += 2 * weight;
       continue;

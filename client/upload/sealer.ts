@@ -1,40 +1,33 @@
 // Sealing a file's age STREAM on every core (docs/FORMAT.md, "Large attachments (streamed)"): batches of
-// 64 KiB chunks go to a pool of Web Workers (seal-worker.ts) and come back in order, and the file's
-// SHA-256 runs on one more worker, so the main thread only reads, copies and sends. Without Worker (an
-// old browser, a worker blocked, or Node in the tests) the same code runs in this thread instead; the
-// bytes are the same either way (src/core/age-stream.ts).
-import { sha256 } from "@noble/hashes/sha2.js";
+// 64 KiB chunks go to a pool of Web Workers (seal-worker.ts) and come back in order. Each batch is also one
+// 1 MiB piece of the file's pieces digest (src/core/pieces.ts), hashed by the worker that seals it with
+// the browser's native SHA-256, so the main thread only reads, copies and sends. Without Worker (an old
+// browser, a worker blocked, or Node in the tests) the same code runs in this thread instead; the bytes
+// are the same either way (src/core/age-stream.ts).
 import { type AgeStreamStart, payloadSize, sealChunks, STREAM_CHUNK, startAgeStream } from "../../src/core/age-stream.js";
-import { toHex } from "../../src/core/bytes.js";
+import { DIGEST_PIECE, pieceDigest, piecesRoot } from "../../src/core/pieces.js";
 
-export type WorkerRequest =
-  | { type: "seal"; job: number; key: Uint8Array; firstIndex: number; plaintext: ArrayBuffer; final: boolean }
-  | { type: "hash"; bytes: ArrayBuffer }
-  | { type: "digest"; job: number };
+export type WorkerRequest = { type: "seal"; job: number; key: Uint8Array; firstIndex: number; plaintext: ArrayBuffer; final: boolean; hashBytes: number };
 export type WorkerReply =
-  | { type: "sealed"; job: number; ciphertext: ArrayBuffer }
-  | { type: "hashed"; bytes: number }
-  | { type: "digest"; job: number; digest: string }
+  | { type: "sealed"; job: number; ciphertext: ArrayBuffer; piece: Uint8Array | null }
   | { type: "failed"; job: number; message: string };
 
-/** Plaintext per job: 16 chunks. Big enough that messages cost little, small enough to spread a short file. */
+/** Plaintext per job: 16 chunks, one piece of the pieces digest. Big enough that messages cost little, small enough to spread a short file. */
 export const JOB_BYTES = 16 * STREAM_CHUNK;
-/** File bytes sent to the hashing worker and not hashed yet, at most. */
-const HASH_BACKLOG = 4 * JOB_BYTES;
+if (JOB_BYTES !== DIGEST_PIECE) throw new Error("a sealing job must be one digest piece");
 
-export interface Hasher {
-  /**
-   * `bytes` may be reused by the caller as soon as this returns; when the hash falls behind, the promise
-   * holds the reader back until it catches up (so copies waiting to be hashed never pile up in memory).
-   */
-  update(bytes: Uint8Array): Promise<void> | void;
-  digest(): Promise<string>;
+/** A sealed batch, and the digest of its first `hashBytes` bytes (null when there were none). */
+export interface SealedBatch {
+  ciphertext: Uint8Array;
+  piece: Uint8Array | null;
 }
 
 export interface Sealer {
-  /** Seals whole chunks from `firstIndex`; `plaintext`'s buffer is handed over (transferred). */
-  seal(firstIndex: number, plaintext: Uint8Array<ArrayBuffer>, final: boolean): Promise<Uint8Array>;
-  hasher: Hasher;
+  /**
+   * Seals whole chunks from `firstIndex` and hashes the batch's first `hashBytes` bytes (the file's; the
+   * rest is padding); `plaintext`'s buffer is handed over (transferred).
+   */
+  seal(firstIndex: number, plaintext: Uint8Array<ArrayBuffer>, final: boolean, hashBytes: number): Promise<SealedBatch>;
   /** How many jobs to keep in flight to keep every worker busy. */
   readonly depth: number;
   close(): void;
@@ -49,37 +42,35 @@ export interface SealerOptions {
 
 const defaultWorker = () => new Worker(new URL("./seal-worker.ts", import.meta.url), { type: "module" });
 
+/** Seals one batch and hashes its file bytes: what a worker does, and the fallback in this thread. */
+export async function sealBatch(key: Uint8Array, firstIndex: number, plaintext: Uint8Array<ArrayBuffer>, final: boolean, hashBytes: number): Promise<SealedBatch> {
+  // The digest is taken first: the native one copies the bytes it is given, and runs while this seals.
+  const hashing = hashBytes > 0 ? pieceDigest(plaintext.subarray(0, hashBytes)) : null;
+  const ciphertext = sealChunks(key, firstIndex, plaintext, final);
+  return { ciphertext, piece: hashing === null ? null : await hashing };
+}
+
 /** In this thread: the fallback, and what Node runs. */
 function inThreadSealer(key: Uint8Array): Sealer {
-  const hash = sha256.create();
-  return {
-    depth: 1,
-    seal: async (firstIndex, plaintext, final) => sealChunks(key, firstIndex, plaintext, final),
-    hasher: { update: (bytes) => void hash.update(bytes), digest: async () => toHex(hash.digest()) },
-    close: () => {},
-  };
+  return { depth: 1, seal: (firstIndex, plaintext, final, hashBytes) => sealBatch(key, firstIndex, plaintext, final, hashBytes), close: () => {} };
 }
 
 class WorkerSealer implements Sealer {
   readonly depth: number;
-  private readonly sealers: Worker[];
-  private readonly hashWorker: Worker;
+  private readonly workers: Worker[];
   private next = 0;
   private jobs = 0;
-  private readonly pending = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (v: SealedBatch) => void; reject: (e: Error) => void }>();
   private broken: Error | null = null;
-  private hashBacklog = 0;
-  private hashCaughtUp: (() => void) | null = null;
 
   constructor(
     private readonly key: Uint8Array,
     count: number,
     create: () => Worker,
   ) {
-    this.sealers = Array.from({ length: count }, create);
-    this.hashWorker = create();
+    this.workers = Array.from({ length: count }, create);
     this.depth = count * 2;
-    for (const w of [...this.sealers, this.hashWorker]) {
+    for (const w of this.workers) {
       w.onmessage = (e: MessageEvent<WorkerReply>) => this.reply(e.data);
       w.onerror = (e) => {
         e.preventDefault();
@@ -89,61 +80,33 @@ class WorkerSealer implements Sealer {
   }
 
   private reply(m: WorkerReply): void {
-    if (m.type === "hashed") {
-      this.hashBacklog -= m.bytes;
-      if (this.hashBacklog <= HASH_BACKLOG / 2) this.releaseReader();
-      return;
-    }
     const waiter = this.pending.get(m.job);
     if (!waiter) return;
     this.pending.delete(m.job);
     if (m.type === "failed") waiter.reject(new Error(m.message));
-    else if (m.type === "sealed") waiter.resolve(new Uint8Array(m.ciphertext) as never);
-    else waiter.resolve(m.digest as never);
-  }
-
-  private releaseReader(): void {
-    const wake = this.hashCaughtUp;
-    this.hashCaughtUp = null;
-    wake?.();
+    else waiter.resolve({ ciphertext: new Uint8Array(m.ciphertext), piece: m.piece });
   }
 
   private fail(error: Error): void {
     this.broken ??= error;
-    this.releaseReader();
     for (const w of this.pending.values()) w.reject(error);
     this.pending.clear();
   }
 
-  private ask<T>(worker: Worker, message: WorkerRequest, transfer: Transferable[] = []): Promise<T> {
+  seal(firstIndex: number, plaintext: Uint8Array<ArrayBuffer>, final: boolean, hashBytes: number): Promise<SealedBatch> {
     if (this.broken) return Promise.reject(this.broken);
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set((message as { job: number }).job, { resolve: resolve as (v: never) => void, reject });
-      worker.postMessage(message, transfer);
+    const worker = this.workers[this.next++ % this.workers.length]!;
+    // A view on part of a buffer cannot be transferred alone: hand over exactly its bytes.
+    const whole = plaintext.byteOffset === 0 && plaintext.byteLength === plaintext.buffer.byteLength ? plaintext : plaintext.slice();
+    const job = this.jobs++;
+    return new Promise<SealedBatch>((resolve, reject) => {
+      this.pending.set(job, { resolve, reject });
+      worker.postMessage({ type: "seal", job, key: this.key, firstIndex, plaintext: whole.buffer, final, hashBytes } satisfies WorkerRequest, [whole.buffer]);
     });
   }
 
-  seal(firstIndex: number, plaintext: Uint8Array<ArrayBuffer>, final: boolean): Promise<Uint8Array> {
-    const worker = this.sealers[this.next++ % this.sealers.length]!;
-    // A view on part of a buffer cannot be transferred alone: hand over exactly its bytes.
-    const whole = plaintext.byteOffset === 0 && plaintext.byteLength === plaintext.buffer.byteLength ? plaintext : plaintext.slice();
-    return this.ask(worker, { type: "seal", job: this.jobs++, key: this.key, firstIndex, plaintext: whole.buffer, final }, [whole.buffer]);
-  }
-
-  readonly hasher: Hasher = {
-    update: (bytes) => {
-      if (this.broken) return;
-      const copy = bytes.slice();
-      this.hashBacklog += copy.length;
-      this.hashWorker.postMessage({ type: "hash", bytes: copy.buffer } satisfies WorkerRequest, [copy.buffer]);
-      if (this.hashBacklog <= HASH_BACKLOG) return;
-      return new Promise<void>((resolve) => (this.hashCaughtUp = resolve));
-    },
-    digest: () => this.ask<string>(this.hashWorker, { type: "digest", job: this.jobs++ }),
-  };
-
   close(): void {
-    for (const w of [...this.sealers, this.hashWorker]) w.terminate();
+    for (const w of this.workers) w.terminate();
     this.fail(new Error("the sealer was closed"));
   }
 }
@@ -162,30 +125,46 @@ export function createSealer(key: Uint8Array, options: SealerOptions = {}): Seal
 /** A stream of ciphertext that also says how long it will be, like age-encryption's. */
 export type SizedStream = ReadableStream<Uint8Array> & { size(plaintextSize: number): number };
 
+/** A sealed file as it streams, and once it has ended, its plaintext's pieces digest (src/core/pieces.ts). */
+export interface SealedFile {
+  stream: SizedStream;
+  sealer: Sealer;
+  /** The hex pieces digest of the first `fileSize` plaintext bytes; only once the stream has ended. */
+  piecesDigest(): string;
+}
+
 /**
  * The age file of `plaintext` to `recipients`, sealed by `sealer` (made for the file's payload key by
  * `makeSealer`), in order: the header and nonce, then each batch as soon as it and those before it are done.
+ * The first `fileSize` bytes of `plaintext` are the file (the rest is its padding): each batch's share of
+ * them is hashed as one piece.
  */
 export async function sealedStream(
   plaintext: ReadableStream<Uint8Array>,
   recipients: readonly string[],
   makeSealer: (start: AgeStreamStart) => Sealer,
-): Promise<{ stream: SizedStream; sealer: Sealer }> {
+  fileSize: number,
+): Promise<SealedFile> {
   const start = await startAgeStream(recipients);
   const sealer = makeSealer(start);
   const reader = plaintext.getReader();
-  const inFlight: Promise<Uint8Array>[] = [];
+  const inFlight: Promise<SealedBatch>[] = [];
+  const pieces: Uint8Array[] = [];
   let nextIndex = 0;
+  let offset = 0;
   let buffer = new Uint8Array(JOB_BYTES);
   let filled = 0;
   let ended = false;
+  let finished = false;
   let prefixSent = false;
   const dispatch = (final: boolean) => {
     const batch = buffer.subarray(0, filled);
-    const job = sealer.seal(nextIndex, batch, final);
+    const hashBytes = Math.max(0, Math.min(filled, fileSize - offset));
+    const job = sealer.seal(nextIndex, batch, final, hashBytes);
     job.catch(() => {}); // awaited in order below; an early failure must not go unhandled meanwhile
     inFlight.push(job);
     nextIndex += Math.ceil(filled / STREAM_CHUNK);
+    offset += filled;
     buffer = new Uint8Array(JOB_BYTES);
     filled = 0;
   };
@@ -220,10 +199,13 @@ export async function sealedStream(
         await topUp();
         const head = inFlight.shift();
         if (head === undefined) {
+          finished = true;
           controller.close();
           return;
         }
-        controller.enqueue(await head);
+        const { ciphertext, piece } = await head;
+        if (piece !== null) pieces.push(piece);
+        controller.enqueue(ciphertext);
       },
       async cancel(reason) {
         sealer.close();
@@ -232,5 +214,9 @@ export async function sealedStream(
     },
     { highWaterMark: 0 },
   );
-  return { stream: Object.assign(stream, { size: (n: number) => start.prefix.length + payloadSize(n) }), sealer };
+  const piecesDigest = () => {
+    if (!finished) throw new Error("the file has not been sealed to its end yet");
+    return piecesRoot(pieces);
+  };
+  return { stream: Object.assign(stream, { size: (n: number) => start.prefix.length + payloadSize(n) }), sealer, piecesDigest };
 }

@@ -1,4 +1,4 @@
-// Streaming, resumable upload of one attachment. The file is read as a stream, hashed, padded exactly as
+// Streaming, resumable upload of one attachment. The file is read as a stream, padded exactly as
 // pad() would (src/core/padding.ts), encrypted with age's STREAM as it goes, and cut into parts that are
 // uploaded one after another while the next ones are encrypted (a bounded queue: memory stays a few parts
 // whatever the file's size). Ciphertext stays in the queue until the server acknowledges its part, so a
@@ -13,7 +13,7 @@
 // chunks, which the garbage collector frees as it goes.
 import { paddedSize, paddingPieces } from "../../src/core/padding.js";
 import type { UploadStatus } from "../../src/core/wire.js";
-import { createSealer, type Hasher, sealedStream, type SealerOptions } from "./sealer.js";
+import { createSealer, sealedStream, type SealerOptions } from "./sealer.js";
 
 /** The HTTP calls an upload makes; client/api.ts provides them (tests may wrap them). */
 export interface UploadApi {
@@ -67,9 +67,9 @@ export interface StreamUploadOptions {
 
 export interface UploadedAttachment {
   uploadId: string;
-  /** Plaintext size and SHA-256, for the envelope's manifest. */
+  /** Plaintext size and pieces digest (src/core/pieces.ts), for the envelope's manifest. */
   size: number;
-  sha256: string;
+  sha256Pieces: string;
   /** Ciphertext bytes stored. */
   ciphertextSize: number;
 }
@@ -87,8 +87,8 @@ export class ResumeError extends Error {
 /** Never split a part below this when a slow link keeps failing. */
 const MIN_PART = 256 << 10;
 
-/** file || 0x80 || zeros, as a stream, hashing the file's bytes on the way through. */
-function paddedPlaintext(file: StreamableFile, hash: Hasher, onRead: (size: number) => void): ReadableStream<Uint8Array> {
+/** file || 0x80 || zeros, as a stream (the sealer hashes the file's bytes: sealer.ts). */
+function paddedPlaintext(file: StreamableFile, onRead: (size: number) => void): ReadableStream<Uint8Array> {
   let size = 0;
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   let tail: Iterator<Uint8Array> | null = null;
@@ -104,7 +104,6 @@ function paddedPlaintext(file: StreamableFile, hash: Hasher, onRead: (size: numb
             throw new FileStreamError(e instanceof Error ? e.message : String(e));
           }
           if (!result.done) {
-            await hash.update(result.value);
             size += result.value.length;
             controller.enqueue(result.value);
             return;
@@ -151,16 +150,13 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
   const isTransient = options.isTransient ?? ((e: unknown) => e instanceof Error && (e.name === "NetworkError" || (e.name === "ApiError" && /^(http_5|upload_conflict|unavailable$|request_timeout$)/.test((e as { code?: string }).code ?? ""))));
 
   let plainSize = -1;
-  let hasher: Hasher | null = null;
-  const { stream: ciphertext, sealer } = await sealedStream(
-    paddedPlaintext(file, { update: (b) => hasher!.update(b), digest: () => hasher!.digest() }, (n) => (plainSize = n)),
+  const sealed = await sealedStream(
+    paddedPlaintext(file, (n) => (plainSize = n)),
     recipients,
-    (start) => {
-      const made = createSealer(start.key, options.sealer);
-      hasher = made.hasher;
-      return made;
-    },
+    (start) => createSealer(start.key, options.sealer),
+    file.size,
   );
+  const { stream: ciphertext, sealer } = sealed;
   const total = ciphertext.size(paddedSize(file.size));
   try {
     const upload = await api.createUpload();
@@ -286,7 +282,7 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
     }
     if (producerError) throw producerError;
     if (plainSize < 0 || acknowledgedBytes !== total) throw new ResumeError(`uploaded ${acknowledgedBytes} of ${total} bytes`);
-    return { uploadId: upload.id, size: plainSize, sha256: await sealer.hasher.digest(), ciphertextSize: total };
+    return { uploadId: upload.id, size: plainSize, sha256Pieces: sealed.piecesDigest(), ciphertextSize: total };
   } finally {
     sealer.close();
   }

@@ -3,6 +3,8 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { NotForThisKeyError } from "../core/age.js";
 import { toHex } from "../core/bytes.js";
 import { type AttachmentManifest, type Envelope, openBytes, openEnvelope } from "../core/envelope.js";
+import { piecesDigestOf } from "../core/pieces.js";
+import { digestMismatch } from "./stream/attachment.js";
 import type { VaultAttachment, VaultSubmission } from "./vault.js";
 
 export type Opened = { ok: true; envelope: Envelope } | { ok: false; reason: string };
@@ -17,7 +19,7 @@ export async function tryOpenEnvelope(s: VaultSubmission, identities: readonly s
 }
 
 export type CheckedAttachment =
-  | { ok: true; manifest: AttachmentManifest; plaintext: Uint8Array }
+  | { ok: true; manifest: AttachmentManifest; plaintext: Uint8Array; sha256: string }
   | { ok: false; manifest: AttachmentManifest; reason: string };
 
 /** Decrypts one attachment and checks it is exactly the file the envelope's manifest describes. */
@@ -30,6 +32,8 @@ export async function openAttachment(a: VaultAttachment | undefined, manifest: A
     return { ok: false, manifest, reason: `cannot decrypt: ${(e as Error).message}` };
   }
   if (plaintext.length !== manifest.size) return { ok: false, manifest, reason: `size ${plaintext.length} differs from the manifest's ${manifest.size}` };
-  if (toHex(sha256(plaintext)) !== manifest.sha256) return { ok: false, manifest, reason: "SHA-256 differs from the manifest's" };
-  return { ok: true, manifest, plaintext };
+  const digest = toHex(sha256(plaintext));
+  const mismatch = digestMismatch(manifest, digest, () => piecesDigestOf(plaintext));
+  if (mismatch !== null) return { ok: false, manifest, reason: mismatch };
+  return { ok: true, manifest, plaintext, sha256: digest };
 }

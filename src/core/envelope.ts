@@ -17,8 +17,11 @@ export const attachmentManifestSchema = z.object({
   name: text(255),
   type: text(255),
   size: z.number().check(z.int(), z.nonnegative()),
-  sha256: hex(32),
-});
+  /** SHA-256 of the file: files sealed whole, and the form without JavaScript. */
+  sha256: z.optional(hex(32)),
+  /** The pieces digest of the file (src/core/pieces.ts): files the page streams. */
+  sha256_pieces: z.optional(hex(32)),
+}).check(z.refine((m) => (m.sha256 === undefined) !== (m.sha256_pieces === undefined), "an attachment carries exactly one of sha256 and sha256_pieces"));
 
 export const replyChannelSchema = z.object({
   /** The source's reply recipient (age1… or age1pq1…): replies and follow-ups are encrypted to it. */

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { piecesDigestOf } from "../../src/core/pieces.js";
 import { Encrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toHex } from "../../src/core/bytes.js";
@@ -39,13 +40,15 @@ describe("decryptAttachmentToFile", () => {
     const plaintext = randomBytes(size);
     const sealed = await seal(plaintext);
     const out = join(dir, `out-${size}`);
-    expect(await decryptAttachmentToFile({ bytes: sealed }, [identity], manifest(plaintext), out)).toEqual({ ok: true });
+    expect(await decryptAttachmentToFile({ bytes: sealed }, [identity], manifest(plaintext), out)).toEqual({ ok: true, sha256: manifest(plaintext).sha256 });
     expect(Buffer.compare(await readFile(out), plaintext)).toBe(0);
     // From a file on disk, and against the reference tool (which sees the padded plaintext).
     const agePath = join(dir, `in-${size}.age`);
     await writeFile(agePath, sealed);
     const out2 = join(dir, `out2-${size}`);
-    expect(await decryptAttachmentToFile({ path: agePath, size: sealed.length }, [identity], manifest(plaintext), out2)).toEqual({ ok: true });
+    // The page's manifests give the pieces digest instead: checked, and the file's own SHA-256 reported.
+    const pieces = { size, sha256_pieces: piecesDigestOf(plaintext) };
+    expect(await decryptAttachmentToFile({ path: agePath, size: sealed.length }, [identity], pieces, out2)).toEqual({ ok: true, sha256: manifest(plaintext).sha256 });
     expect(Buffer.compare(await readFile(out2), plaintext)).toBe(0);
     const keyFile = join(dir, "key.txt");
     await writeFile(keyFile, `${identity}\n`);
@@ -58,13 +61,14 @@ describe("decryptAttachmentToFile", () => {
     const sealed = await seal(plaintext);
     const flipped = sealed.slice();
     flipped[sealed.length - 100_000]! ^= 1;
-    const cases: [string, Uint8Array, { size: number; sha256: string }, RegExp][] = [
+    const cases: [string, Uint8Array, { size: number; sha256?: string; sha256_pieces?: string }, RegExp][] = [
       ["truncated", sealed.subarray(0, sealed.length - 70_000), manifest(plaintext), /cannot decrypt/],
       ["truncated at a chunk edge", sealed.subarray(0, sealed.length - (sealed.length - 200) % 65_552), manifest(plaintext), /cannot decrypt/],
       ["extended", Buffer.concat([sealed, Buffer.from("x")]), manifest(plaintext), /cannot decrypt/],
       ["flipped", flipped, manifest(plaintext), /cannot decrypt/],
       ["another size", sealed, { ...manifest(plaintext), size: plaintext.length - 1 }, /padding|size/],
       ["another hash", sealed, { ...manifest(plaintext), sha256: "00".repeat(32) }, /SHA-256/],
+      ["another pieces digest", sealed, { size: plaintext.length, sha256_pieces: "00".repeat(32) }, /pieces digest/],
     ];
     // Padding that is not 0x80 then zeros, far from the data and right after it (sealed by the editor's own key: the AEAD holds).
     const tail = paddingTail(plaintext.length);
@@ -107,7 +111,7 @@ describe("SHA-256 on a second thread (large attachments)", () => {
     const sealed = await seal(plaintext);
     await writeFile(path, sealed);
     const good = join(dir, "large-out");
-    expect(await decryptAttachmentToFile({ path, size: sealed.length }, [identity], manifest(plaintext), good)).toEqual({ ok: true });
+    expect(await decryptAttachmentToFile({ path, size: sealed.length }, [identity], manifest(plaintext), good)).toEqual({ ok: true, sha256: manifest(plaintext).sha256 });
     expect(Buffer.compare(await readFile(good), plaintext)).toBe(0);
     const other = Buffer.from(plaintext);
     other[THREAD_HASH_FROM - 5]! ^= 1;

@@ -4,11 +4,10 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { sha256 } from "@noble/hashes/sha2.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uploadEncrypted, type UploadApi } from "../../client/upload/stream-upload.js";
-import { toHex } from "../../src/core/bytes.js";
 import { openBytes } from "../../src/core/envelope.js";
+import { piecesDigestOf } from "../../src/core/pieces.js";
 import { uploadStatus, type UploadStatus } from "../../src/core/wire.js";
 import { powFetch } from "../helpers/pow.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
@@ -62,7 +61,7 @@ describe("uploadEncrypted", () => {
       retryDelay: 1,
       onProgress: (p) => progress.push(p.sent / p.total),
     });
-    expect(result.sha256).toBe(toHex(sha256(file)));
+    expect(result.sha256Pieces).toBe(piecesDigestOf(file));
     expect(result.size).toBe(file.length);
     expect(client.calls.filter((c) => c === "status")).toHaveLength(2);
     // Part 2 was stored before its acknowledgement was lost: it is not sent again.
@@ -141,7 +140,7 @@ describe("uploadEncrypted's memory", () => {
 });
 
 /** Submits an envelope naming the streamed upload (what client/submit.ts does after uploading). */
-async function submitTipWithUpload(upload: { uploadId: string; size: number; sha256: string }) {
+async function submitTipWithUpload(upload: { uploadId: string; size: number; sha256Pieces: string }) {
   const { sealEnvelope } = await import("../../src/core/envelope.js");
   const { toBase64 } = await import("../../src/core/bytes.js");
   const envelope = await sealEnvelope(
@@ -151,7 +150,7 @@ async function submitTipWithUpload(upload: { uploadId: string; size: number; sha
       desk: "news",
       message: "streamed",
       fields: {},
-      attachments: [{ name: "video.mp4", type: "video/mp4", size: upload.size, sha256: upload.sha256 }],
+      attachments: [{ name: "video.mp4", type: "video/mp4", size: upload.size, sha256_pieces: upload.sha256Pieces }],
       reply: null,
       client: "sealdrop-test/0",
       lang: "en",

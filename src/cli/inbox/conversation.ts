@@ -10,7 +10,7 @@ import type { AttachmentRow, ConversationItem } from "./wire.js";
 export const PREVIEW_TYPES: Readonly<Record<string, string>> = { "image/png": "image/png", "image/jpeg": "image/jpeg", "image/gif": "image/gif", "image/webp": "image/webp" };
 
 export const attachmentRows = (s: OpenedSubmission): AttachmentRow[] =>
-  s.envelope.attachments.map((a, position) => ({ position, name: a.name, type: a.type, size: a.size, sha256: a.sha256, previewable: a.type.toLowerCase() in PREVIEW_TYPES }));
+  s.envelope.attachments.map((a, position) => ({ position, name: a.name, type: a.type, size: a.size, sha256: a.sha256 ?? null, previewable: a.type.toLowerCase() in PREVIEW_TYPES }));
 
 export function conversationOf(source: SourceView, pseudonymOf: (submissionId: string) => string | null): ConversationItem[] {
   const index = new Map(source.submissions.map((s, i) => [s.id, i]));

@@ -6,7 +6,8 @@ export interface AttachmentRow {
   name: string;
   type: string;
   size: number;
-  sha256: string;
+  /** The file's SHA-256 as the manifest gives it; null for a file the page streamed, whose manifest gives its pieces digest (src/core/pieces.ts) and whose SHA-256 `save` computes. */
+  sha256: string | null;
   /** Whether the page may offer a preview on request: a raster image type the preview route serves. */
   previewable: boolean;
 }

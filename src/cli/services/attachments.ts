@@ -19,14 +19,15 @@ import { noProgress, type ProgressSink, type UnlockedHome, withVault } from "./s
 const STREAM_FROM_BYTES = 16 << 20;
 
 /** A large attachment, already decrypted and checked into a temporary file in the output folder. */
-type Checked = CheckedAttachment | { ok: true; manifest: CheckedAttachment["manifest"]; tempFile: string };
+type Checked = CheckedAttachment | { ok: true; manifest: CheckedAttachment["manifest"]; tempFile: string; sha256: string };
 
 export interface SavedAttachment {
   position: number;
   name: string;
   type: string;
   size: number;
-  sha256: string;
+  /** SHA-256 of the saved file; of a file that failed its checks, the manifest's (null if it gave the pieces digest). */
+  sha256: string | null;
   savedAs: string | null;
   error?: string;
 }
@@ -69,7 +70,7 @@ export async function readSubmission({ home, editor }: UnlockedHome, idOrPrefix:
       const source = file ? { path: file.path, size: file.size } : { bytes: blob.data };
       const result = await decryptAttachmentToFile(source, identities, manifest, tempFile, { onProgress: (n) => bar.update(n) });
       bar.finish();
-      checked.push(result.ok ? { ok: true, manifest, tempFile } : { ok: false, manifest, reason: result.reason });
+      checked.push(result.ok ? { ok: true, manifest, tempFile, sha256: result.sha256 } : { ok: false, manifest, reason: result.reason });
     }
     if (stored.size > opened.envelope.attachments.length) {
       warnings.push(`the vault holds ${stored.size} attachments but the envelope lists ${opened.envelope.attachments.length}; the extra ones are ignored`);
@@ -86,12 +87,13 @@ async function saveAttachments(checked: Checked[], outDir: string): Promise<Save
   const existing = checked.some((c) => c.ok) ? await readdir(outDir) : [];
   const taken = new Set<string>();
   for (const [position, c] of checked.entries()) {
-    const { name, type, size, sha256: digest } = c.manifest;
-    const entry: SavedAttachment = { position, name, type, size, sha256: digest, savedAs: null };
+    const { name, type, size } = c.manifest;
+    const entry: SavedAttachment = { position, name, type, size, sha256: c.ok ? c.sha256 : (c.manifest.sha256 ?? null), savedAs: null };
     if (!c.ok) {
       result.push({ ...entry, error: c.reason });
       continue;
     }
+    const digest = c.sha256;
     let fileName = dedupeFileName(sanitizeFileName(name, `attachment-${position + 1}`), taken);
     let path = join(outDir, fileName);
     // Reading the same submission twice finds its files already saved; anything else is not replaced.

@@ -7,12 +7,15 @@ import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { StreamUnpadder } from "../../core/padding.js";
 import { decryptFile } from "./age-file.js";
+import { PiecesHasher } from "./pieces-hasher.js";
 import { Sha256Thread } from "./sha256-thread.js";
 import { AgeStreamError, decryptStream } from "./age-stream.js";
 
+/** What the envelope's manifest says of the file: its size and one of its two digests (src/core/pieces.ts). */
 export interface ExpectedPlaintext {
   size: number;
-  sha256: string;
+  sha256?: string | undefined;
+  sha256_pieces?: string | undefined;
 }
 
 export interface StreamDecryptOptions {
@@ -35,7 +38,8 @@ export function ciphertextStream(source: CiphertextSource): AsyncIterable<Uint8A
   return "path" in source ? (createReadStream(source.path, { highWaterMark: READ_SIZE }) as AsyncIterable<Uint8Array>) : fromBytes(source.bytes);
 }
 
-export type StreamedAttachment = { ok: true } | { ok: false; reason: string };
+/** On success, the SHA-256 of the file written (what an editor compares with `sha256sum`). */
+export type StreamedAttachment = { ok: true; sha256: string } | { ok: false; reason: string };
 
 /**
  * Decrypts `source` into the new file `temp` (created exclusively, mode 0600) and checks it against
@@ -53,6 +57,8 @@ export async function decryptAttachmentToFile(
   // Large attachments are hashed on a second thread while this one decrypts (sha256-thread.ts).
   const thread = total >= THREAD_HASH_FROM ? new Sha256Thread() : null;
   const hash = thread ? null : createHash("sha256");
+  // A file the page streamed carries the pieces digest instead; the file's own SHA-256 is still shown.
+  const pieces = expected.sha256_pieces !== undefined ? new PiecesHasher() : null;
   // Written synchronously from the decrypting thread, a chunk at a time while it is still in the CPU's
   // cache: measured on the 2-core build box, 1 GiB took a median 1.5 s this way and 2.8 s with the same
   // blocks written through libuv's thread pool (FileHandle.writev), whose copies run on the other core.
@@ -70,6 +76,7 @@ export async function decryptAttachmentToFile(
       for (const d of data) {
         if (thread) await thread.update(d);
         else hash!.update(d);
+        pieces?.update(d);
         write(d);
       }
     };
@@ -83,9 +90,10 @@ export async function decryptAttachmentToFile(
     if (unpadder.received < expected.size) return fail(`size ${unpadder.received} is smaller than the manifest's ${expected.size}`);
     if (!unpadder.complete) return fail(`size differs from the manifest's ${expected.size} (the padding does not match)`);
     const digest = thread ? await thread.digest() : hash!.digest("hex");
-    if (digest !== expected.sha256) return fail("SHA-256 differs from the manifest's");
+    const mismatch = digestMismatch(expected, digest, () => pieces!.digest());
+    if (mismatch !== null) return fail(mismatch);
     // No fsync: like \`age -d\`, a decrypted copy can always be made again from the vault.
-    return { ok: true };
+    return { ok: true, sha256: digest };
   } finally {
     closeSync(out);
     await thread?.close();
@@ -95,4 +103,10 @@ export async function decryptAttachmentToFile(
     await rm(temp, { force: true });
     return { ok: false, reason };
   }
+}
+
+/** Why the file's digests do not match the manifest's, or null when they do. */
+export function digestMismatch(expected: ExpectedPlaintext, sha256: string, pieces: () => string): string | null {
+  if (expected.sha256 !== undefined) return sha256 === expected.sha256 ? null : "SHA-256 differs from the manifest's";
+  return pieces() === expected.sha256_pieces ? null : "the pieces digest differs from the manifest's";
 }
