@@ -49,7 +49,7 @@ export interface GraphLabels {
   /**
    * An edge's name (drawn on claim links) and how it reads from each end, e.g. relays_for: { name: "relays
    * for", out: "relays for {node}", in: "carried by {node}" }. Undirected edges (same group, corroborates,
-   * contradicts) read as `out` from both ends.
+   * contradicts, related) read as `out` from both ends.
    */
   edges: Record<GraphEdgeKind, { name: string; out: string; in: string }>;
   /** Shown for a node with no reliability grade. */
@@ -125,6 +125,7 @@ const STYLE: StylesheetJson = [
   },
   { selector: "edge[kind = 'corroborates']", style: { "line-color": "#1b7837" } },
   { selector: "edge[kind = 'contradicts']", style: { "line-color": "#b2182b", "line-style": "dashed" } },
+  { selector: "edge[kind = 'related']", style: { "line-style": "dotted", "target-arrow-shape": "none" } },
 ];
 
 let dagreRegistered = false;

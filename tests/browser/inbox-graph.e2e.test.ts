@@ -36,6 +36,7 @@ const LABELS: GraphLabels = {
     same_group: { name: "same group", out: "same group as {node}", in: "same group as {node}" },
     corroborates: { name: "corroborates", out: "corroborates {node}", in: "corroborates {node}" },
     contradicts: { name: "contradicts", out: "contradicts {node}", in: "contradicts {node}" },
+    related: { name: "related", out: "related to {node}", in: "related to {node}" },
   },
   ungraded: "ungraded",
   spof: "single point of failure",

@@ -35,11 +35,11 @@ const submissions: ModelSubmission[] = [
   { id: S3, source: "Slate Crane", day: "2026-11-25", desk: "economy" },
 ];
 
-const graphOf = (events: ModelEvent[], filters = {}): GraphData => {
+const graphOf = (events: ModelEvent[], filters = {}, extra = {}): GraphData => {
   const authored: AuthoredEvent[] = events.map((event) => ({ event, author: "alice" }));
   const model = buildNetworkModel({ submissions, events: authored, today: "2026-12-01" });
   expect(model.problems).toEqual([]);
-  return buildGraph(model, filters);
+  return buildGraph(model, filters, extra);
 };
 const node = (data: GraphData, id: string) => data.nodes.find((n) => n.id === id);
 const ids = (data: GraphData) => data.nodes.map((n) => n.id).sort();
@@ -103,6 +103,23 @@ describe("layers and chains", () => {
     expect(data.edges.find((e) => e.kind === "introduced_by")).toMatchObject({ source: PINE, target: AMBER });
     expect(edge(data, "corroborates", AMBER, SLATE)).toBe(true);
     expect(edge(data, "contradicts", AMBER, PINE)).toBe(true);
+  });
+});
+
+describe("links from desk notes", () => {
+  it("draw an undirected edge between the two sources, once, and ignore a pseudonym the vault does not know", () => {
+    const data = graphOf([], {}, {
+      links: [
+        { from: "Amber Heron", to: "Slate Crane", relation: "corroborates" },
+        { from: "Slate Crane", to: "Amber Heron", relation: "corroborates" },
+        { from: "Quiet Pine", to: "Amber Heron", relation: "related" },
+        { from: "Quiet Pine", to: "Nobody Known", relation: "contradicts" },
+      ],
+    });
+    expect(data.edges.filter((e) => e.kind === "corroborates")).toEqual([{ id: `corroborates:${AMBER}→${SLATE}`, kind: "corroborates", source: AMBER, target: SLATE }]);
+    expect(edge(data, "related", PINE, AMBER)).toBe(true);
+    expect(data.edges.some((e) => e.kind === "contradicts")).toBe(false);
+    expect(data.nodes.some((n) => n.id === "source:Nobody Known")).toBe(false);
   });
 });
 

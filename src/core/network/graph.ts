@@ -2,12 +2,13 @@
 // view (client/inbox/graph.ts) and its text twin. No DOM; the CLI process, the browser and the tests share it.
 //
 // API
-// - buildGraph(model, filters?) → GraphData: what to draw, from buildNetworkModel's result. Nodes are the
+// - buildGraph(model, filters?, { links }?) → GraphData: what to draw, from buildNetworkModel's result. Nodes are the
 //   desk (the sink), one node per chain (the unit of independence: people who share a relay or a group
 //   reach the desk as one chain), relays and sources. Flow edges run from the desk down: desk → chain →
 //   first-hand person (one who reaches the desk without a relay) → … along `relays_for` (relay → whom it
 //   carries). Other edges: introduced_by (from → to), same_group, and corroborates / contradicts between
-//   two sources whose claims the desk related. Each node has its reliability grade (for colour), desks,
+//   two sources whose claims the desk related, or whose submissions a desk note links (`links`: the note's
+//   corroborates / contradicts / related, by pseudonym; "related" is its own undirected kind). Each node has its reliability grade (for colour), desks,
 //   regions (term ids of `region:` tags), day range and layer (0 the desk, 1 chains, 2 first-hand people,
 //   3 whom they carry, …). GraphData is plain JSON: the inbox may send it to its page.
 // - filterGraph(data, filters) → GraphData: the same filter in the page (setFilter) without the model.
@@ -25,11 +26,11 @@ import type { EntityRef } from "./events.js";
 
 export type Reliability = (typeof RELIABILITY)[number];
 export type GraphNodeKind = "desk" | "chain" | "relay" | "source";
-export type GraphEdgeKind = "desk" | "chain" | "relays_for" | "introduced_by" | "same_group" | "corroborates" | "contradicts";
+export type GraphEdgeKind = "desk" | "chain" | "relays_for" | "introduced_by" | "same_group" | "corroborates" | "contradicts" | "related";
 /** Edges along which information reaches the desk: the layered layout ranks by these alone. */
 export const FLOW_EDGE_KINDS: readonly GraphEdgeKind[] = ["desk", "chain", "relays_for"];
 /** Edges with no direction: their two ends are in id order, and they read the same from either end. */
-export const UNDIRECTED_EDGE_KINDS: readonly GraphEdgeKind[] = ["same_group", "corroborates", "contradicts"];
+export const UNDIRECTED_EDGE_KINDS: readonly GraphEdgeKind[] = ["same_group", "corroborates", "contradicts", "related"];
 
 export interface DayRange {
   from: string;
@@ -76,9 +77,21 @@ export interface GraphFilters {
   days?: { from?: string; to?: string };
 }
 
+/** A desk note's link from one source's submission to another's (messages.ts note `links`), by pseudonym. */
+export interface SourceLink {
+  from: string;
+  to: string;
+  relation: "corroborates" | "contradicts" | "related";
+}
+
 export const DESK_NODE = "desk";
 const REGION = "region:";
 
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 const spanOf = (ranges: Iterable<DayRange | null>): DayRange | null => {
   const present = [...ranges].filter((r): r is DayRange => r !== null);
@@ -95,13 +108,13 @@ function carrying(edges: readonly GraphEdge[]): { up: Map<string, string[]>; dow
   const down = new Map<string, string[]>();
   for (const e of edges) {
     if (e.kind !== "relays_for") continue;
-    up.set(e.target, [...(up.get(e.target) ?? []), e.source]);
-    down.set(e.source, [...(down.get(e.source) ?? []), e.target]);
+    pushTo(up, e.target, e.source);
+    pushTo(down, e.source, e.target);
   }
   return { up, down };
 }
 
-export function buildGraph(model: NetworkModel, filters: GraphFilters = {}): GraphData {
+export function buildGraph(model: NetworkModel, filters: GraphFilters = {}, extra: { links?: readonly SourceLink[] } = {}): GraphData {
   const people = new Map<string, GraphNode>();
   for (const s of model.sources.values()) {
     const key = `source:${s.pseudonym}`;
@@ -128,7 +141,7 @@ export function buildGraph(model: NetworkModel, filters: GraphFilters = {}): Gra
     const to = personKey(r.to);
     if (r.relation === "relays_for" && from && to) {
       addEdge("relays_for", from, to);
-      relayDays.set(from, [...(relayDays.get(from) ?? []), r.days ?? { from: r.day, to: r.day }]);
+      pushTo(relayDays, from, r.days ?? { from: r.day, to: r.day });
     } else if (r.relation === "introduced_by" && from && to) addEdge("introduced_by", from, to);
     else if (r.relation === "same_group" && from && to) addEdge("same_group", from, to, true);
     else if ((r.relation === "corroborates" || r.relation === "contradicts") && r.from.type === "claim" && r.to.type === "claim") {
@@ -138,20 +151,30 @@ export function buildGraph(model: NetworkModel, filters: GraphFilters = {}): Gra
     }
   }
 
+  for (const link of extra.links ?? []) {
+    const [a, b] = [`source:${link.from}`, `source:${link.to}`];
+    if (people.has(a) && people.has(b)) addEdge(link.relation, a, b, true);
+  }
+
   // Relays take the desks and days of everyone they carry, directly or through other relays.
   const { up, down } = carrying(edges);
-  const carried = (key: string, visiting: Set<string>): GraphNode[] => {
+  const carried = (key: string): GraphNode[] => {
+    const seen = new Set([key]);
+    const stack = [key];
     const out: GraphNode[] = [];
-    for (const next of down.get(key) ?? []) {
-      if (visiting.has(next)) continue;
-      visiting.add(next);
-      out.push(people.get(next)!, ...carried(next, visiting));
+    while (stack.length > 0) {
+      for (const next of down.get(stack.pop()!) ?? []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        out.push(people.get(next)!);
+        stack.push(next);
+      }
     }
     return out;
   };
   for (const node of people.values()) {
     if (node.kind !== "relay") continue;
-    const below = carried(node.id, new Set([node.id])).filter((n) => n.kind === "source");
+    const below = carried(node.id).filter((n) => n.kind === "source");
     node.desks = sortedUnique(below.flatMap((n) => n.desks));
     node.days = spanOf([...below.map((n) => n.days), ...(relayDays.get(node.id) ?? [])]);
   }
@@ -163,8 +186,8 @@ export function buildGraph(model: NetworkModel, filters: GraphFilters = {}): Gra
   const reach = (starts: string[]) => {
     const queue = [...starts];
     for (const s of starts) depth.set(s, 2);
-    while (queue.length > 0) {
-      const key = queue.shift()!;
+    for (let i = 0; i < queue.length; i++) {
+      const key = queue[i]!;
       for (const next of down.get(key) ?? []) {
         if (depth.has(next)) continue;
         depth.set(next, depth.get(key)! + 1);
@@ -194,7 +217,7 @@ export function buildGraph(model: NetworkModel, filters: GraphFilters = {}): Gra
     if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
   }
   const members = new Map<string, GraphNode[]>();
-  for (const key of keys) members.set(find(key), [...(members.get(find(key)) ?? []), people.get(key)!]);
+  for (const key of keys) pushTo(members, find(key), people.get(key)!);
   const chainList = [...members.values()]
     .map((list) => list.sort((a, b) => a.label.localeCompare(b.label) || a.id.localeCompare(b.id)))
     .sort((a, b) => a[0]!.label.localeCompare(b[0]!.label) || a[0]!.id.localeCompare(b[0]!.id));
@@ -235,7 +258,7 @@ function matches(node: GraphNode, filters: GraphFilters): boolean {
 export function filterGraph(data: GraphData, filters: GraphFilters): GraphData {
   const kept = new Set<string>();
   const upward = new Map<string, string[]>();
-  for (const e of data.edges) if (FLOW_EDGE_KINDS.includes(e.kind)) upward.set(e.target, [...(upward.get(e.target) ?? []), e.source]);
+  for (const e of data.edges) if (FLOW_EDGE_KINDS.includes(e.kind)) pushTo(upward, e.target, e.source);
   const keep = (id: string) => {
     if (kept.has(id)) return;
     kept.add(id);
@@ -276,7 +299,7 @@ export class SinglePointsOfFailure {
 
 export function singlePointsOfFailure(data: GraphData): SinglePointsOfFailure {
   const downward = new Map<string, string[]>();
-  for (const e of data.edges) if (FLOW_EDGE_KINDS.includes(e.kind)) downward.set(e.source, [...(downward.get(e.source) ?? []), e.target]);
+  for (const e of data.edges) if (FLOW_EDGE_KINDS.includes(e.kind)) pushTo(downward, e.source, e.target);
   const reachable = (without: string | null): Set<string> => {
     const seen = new Set<string>([DESK_NODE]);
     const stack = [DESK_NODE];
@@ -325,6 +348,12 @@ export interface TextTwinRow {
 }
 
 export function textTwin(data: GraphData): TextTwinRow[] {
+  const links = new Map<string, TextTwinLink[]>();
+  for (const e of data.edges) {
+    const both = UNDIRECTED_EDGE_KINDS.includes(e.kind);
+    pushTo(links, e.source, { kind: e.kind, node: e.target, direction: both ? "both" : "out" });
+    pushTo(links, e.target, { kind: e.kind, node: e.source, direction: both ? "both" : "in" });
+  }
   return data.nodes.map((n) => ({
     id: n.id,
     kind: n.kind,
@@ -336,11 +365,6 @@ export function textTwin(data: GraphData): TextTwinRow[] {
     desks: n.desks,
     regions: n.regions,
     days: n.days,
-    connects: data.edges.flatMap((e): TextTwinLink[] => {
-      const both = UNDIRECTED_EDGE_KINDS.includes(e.kind);
-      if (e.source === n.id) return [{ kind: e.kind, node: e.target, direction: both ? "both" : "out" }];
-      if (e.target === n.id) return [{ kind: e.kind, node: e.source, direction: both ? "both" : "in" }];
-      return [];
-    }),
+    connects: links.get(n.id) ?? [],
   }));
 }
