@@ -7,7 +7,8 @@
 //   Cytoscape looks for that id and, if absent, injects an inline <style>, which a strict CSP
 //   (style-src 'self') blocks; mountGraph refuses to start without it (graph_stylesheet_missing).
 // - mountGraph(container, data, { labels, language, onSelect }) draws into `container` (its children are
-//   replaced): the canvas (keyboard: Tab to it; arrows move between nodes in the table's order; Enter or
+//   replaced): a filter form (desk, region, from/to day; it filters the view only, nothing is sent), the
+//   canvas (keyboard: Tab to it; arrows move between nodes in the table's order; Enter or
 //   Space selects; + and - zoom; 0 fits; Escape clears), a live line naming the node in focus, and the
 //   table. Nodes are coloured by reliability and also differ by shape and by the grade in their label;
 //   single points of failure (computed here from `data`, never sent or stored) get a double border and
@@ -62,6 +63,8 @@ export interface GraphLabels {
   none: string;
   /** Shown when no node matches the filters. */
   empty: string;
+  /** The filter form above the graph: its legend, each control's label, and the "every desk/region" choice. */
+  filters: { legend: string; desk: string; region: string; from: string; to: string; all: string };
   columns: Record<"node" | "kind" | "grade" | "layer" | "chain" | "desks" | "regions" | "days" | "connects" | "spof", string>;
 }
 
@@ -149,11 +152,12 @@ export function mountGraph(container: HTMLElement, data: GraphData, options: Mou
   const gradeText = (n: GraphNode): string => (n.kind === "desk" || n.kind === "chain" ? "" : (n.grade ?? labels.ungraded));
   const spofText = (id: string): string => (spof.has(id) ? `${labels.spof}: ${format(labels.spofCuts, { n: spof.cutOff(id).length })}` : "");
 
+  const controls = filterForm(data, labels, language, prefix, (filters) => draw(filterGraph(data, filters)));
   const help = h("p", { id: `${prefix}-help`, class: "graph-help" }, labels.keyboardHelp);
   const canvas = h("div", { class: "graph-canvas", role: "group", tabindex: "0", "aria-label": labels.title, "aria-describedby": `${prefix}-help` });
   const status = h("p", { class: "graph-status", "aria-live": "polite" });
   const tableHolder = h("div", { class: "graph-table" });
-  container.replaceChildren(h("div", { class: "graph-view" }, canvas, help, status), tableHolder);
+  container.replaceChildren(controls.form, h("div", { class: "graph-view" }, canvas, help, status), tableHolder);
 
   const elementsOf = (shown: GraphData): ElementDefinition[] => [
     ...shown.nodes.map((n) => {
@@ -283,7 +287,10 @@ export function mountGraph(container: HTMLElement, data: GraphData, options: Mou
   draw(data);
 
   return {
-    setFilter: (filters) => draw(filterGraph(data, filters)),
+    setFilter: (filters) => {
+      controls.show(filters);
+      draw(filterGraph(data, filters));
+    },
     select,
     rendered: () => ({
       nodes: cy.nodes().map((n) => ({ id: n.id(), kind: n.data("kind"), label: name(byId.get(n.id())), grade: byId.get(n.id())?.grade ?? null, spof: Boolean(n.data("spof")) })),
@@ -293,6 +300,40 @@ export function mountGraph(container: HTMLElement, data: GraphData, options: Mou
       canvas.removeEventListener("keydown", onKey);
       cy.destroy();
       container.replaceChildren();
+    },
+  };
+}
+
+/** Desk, region and day range; every change redraws. The form only filters the view: nothing is sent. */
+function filterForm(data: GraphData, labels: GraphLabels, language: MountOptions["language"], prefix: string, onChange: (filters: GraphFilters) => void) {
+  const field = (name: string, text: string, control: HTMLElement) => h("label", { class: "graph-filter", for: `${prefix}-${name}` }, text, control);
+  const choice = (name: string, values: string[], text: (v: string) => string) =>
+    h("select", { id: `${prefix}-${name}` }, h("option", { value: "" }, labels.filters.all), ...values.map((v) => h("option", { value: v }, text(v))));
+  const desk = choice("desk", data.desks, (d) => d);
+  const region = choice("region", data.regions, (r) => tagLabel(`region:${r}`, language));
+  const day = (name: string) => h("input", { id: `${prefix}-${name}`, type: "date", min: data.days?.from, max: data.days?.to });
+  const from = day("from");
+  const to = day("to");
+  const current = (): GraphFilters => ({
+    ...(desk.value ? { desks: [desk.value] } : {}),
+    ...(region.value ? { regions: [region.value] } : {}),
+    ...(from.value || to.value ? { days: { ...(from.value ? { from: from.value } : {}), ...(to.value ? { to: to.value } : {}) } } : {}),
+  });
+  const form = h(
+    "form",
+    { class: "graph-filters" },
+    h("fieldset", {}, h("legend", {}, labels.filters.legend), field("desk", labels.filters.desk, desk), field("region", labels.filters.region, region), field("from", labels.filters.from, from), field("to", labels.filters.to, to)),
+  );
+  form.addEventListener("submit", (event) => event.preventDefault());
+  form.addEventListener("change", () => onChange(current()));
+  return {
+    form,
+    /** Shows filters set from code (the first desk and region of each list). */
+    show(filters: GraphFilters) {
+      desk.value = filters.desks?.[0] ?? "";
+      region.value = filters.regions?.[0] ?? "";
+      from.value = filters.days?.from ?? "";
+      to.value = filters.days?.to ?? "";
     },
   };
 }

@@ -43,6 +43,7 @@ const LABELS: GraphLabels = {
   spofCuts: "cuts off {n} sources",
   none: "—",
   empty: "Nothing matches these filters.",
+  filters: { legend: "Show", desk: "Desk", region: "Region", from: "From", to: "To", all: "All" },
   columns: { node: "Node", kind: "Kind", grade: "Reliability", layer: "Layer", chain: "Chain", desks: "Desks", regions: "Regions", days: "Days", connects: "Connects to", spof: "Single point of failure" },
 };
 
@@ -200,8 +201,9 @@ describe("the inbox's network graph", () => {
 
   it("is reachable and usable by keyboard", async () => {
     const page = recorded.page;
-    await page.locator("body").focus();
-    await page.keyboard.press("Tab");
+    // The canvas sits in the tab order between the filter form and the table.
+    await page.locator(".graph-node-button").first().focus();
+    await page.keyboard.press("Shift+Tab");
     expect(await page.evaluate(() => document.activeElement?.className)).toContain("graph-canvas");
     await page.keyboard.press("ArrowRight");
     expect(await page.locator(".graph-status").textContent()).toBe("The desk, desk");
@@ -223,8 +225,22 @@ describe("the inbox's network graph", () => {
     expect(shown.nodes.filter((x) => x.kind === "source").map((x) => x.label)).toEqual(["Slate Crane"]);
     expect(shown.nodes.some((x) => x.kind === "relay")).toBe(false);
     expect(await page.locator(".graph-table tbody tr").count()).toBe(shown.nodes.length);
+    expect(await page.locator(".graph-filters select").first().inputValue()).toBe("economy");
     await page.evaluate(() => (window as unknown as Hooked).__graph.setFilter({}));
     expect((await rendered()).nodes).toHaveLength(data.nodes.length);
+  });
+
+  it("filters from its own form by region and by days", async () => {
+    const page = recorded.page;
+    await page.getByLabel("Region").selectOption({ label: "Ryanggang" });
+    await page.waitForFunction(() => (window as unknown as Hooked).__graph.rendered().nodes.filter((x) => x.kind === "source").length === 1);
+    expect((await rendered()).nodes.filter((x) => x.kind !== "desk" && x.kind !== "chain").map((x) => x.label).sort()).toEqual(["Amber Heron", "the trader"]);
+    await page.getByLabel("Region").selectOption("");
+    await page.getByLabel("From").fill("2026-11-04");
+    await page.waitForFunction(() => (window as unknown as Hooked).__graph.rendered().nodes.filter((x) => x.kind === "source").length === 1);
+    expect((await rendered()).nodes.filter((x) => x.kind === "source").map((x) => x.label)).toEqual(["Slate Crane"]);
+    await page.getByLabel("From").fill("");
+    await page.waitForFunction(() => (window as unknown as Hooked).__graph.rendered().nodes.filter((x) => x.kind === "source").length === 3);
   });
 
   it("refuses to mount without the linked stylesheet Cytoscape looks for, instead of injecting a style", async () => {
