@@ -5,14 +5,16 @@ import type { Language } from "../src/i18n/index.js";
 
 type Wordlist = readonly string[];
 
-const LOADERS: Readonly<Record<Language, () => Promise<Wordlist>>> = {
-  en: () => import("@scure/bip39/wordlists/english.js").then((m) => m.wordlist),
-  ko: () => import("@scure/bip39/wordlists/korean.js").then((m) => m.wordlist),
-  zh: () => import("@scure/bip39/wordlists/simplified-chinese.js").then((m) => m.wordlist),
+/** Per language, the lists a typed phrase may be in; the first is the one new codenames are shown in. */
+const LOADERS: Readonly<Record<Language, () => Promise<readonly Wordlist[]>>> = {
+  en: () => import("@scure/bip39/wordlists/english.js").then((m) => [m.wordlist]),
+  // Korean: the list both Koreas share, and BIP39's, which earlier codenames were given in (src/core/wordlists/korean.ts).
+  ko: () => import("../src/core/wordlists/korean.js").then((m) => m.koreanLists),
+  zh: () => import("@scure/bip39/wordlists/simplified-chinese.js").then((m) => [m.wordlist]),
 };
 
 /** The word list a codename is shown in on a page of language `lang`. */
-export const loadWordlist = (lang: Language): Promise<Wordlist> => LOADERS[lang]();
+export const loadWordlist = async (lang: Language): Promise<Wordlist> => (await LOADERS[lang]())[0]!;
 
 const SCRIPTS: readonly [Language, RegExp][] = [
   ["ko", /\p{Script=Hangul}/u],
@@ -39,7 +41,7 @@ export function languageOfPhrase(phrase: string): Language | null {
 /** Decodes a typed phrase, loading only the word list its script calls for. Throws `CodenameError`. */
 export async function decodePhrase(phrase: string): Promise<Uint8Array> {
   const lang = languageOfPhrase(phrase);
-  return phraseToCodename(phrase, lang === null ? [] : [await loadWordlist(lang)]);
+  return phraseToCodename(phrase, lang === null ? [] : await LOADERS[lang]());
 }
 
 export { CodenameError };

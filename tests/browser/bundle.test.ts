@@ -13,8 +13,11 @@ let CLIENT_DIST: string;
  * page in reasonable time. Word lists and the return flow are separate chunks loaded on demand. Raised
  * from 100 KB for issue 13: verifying the signed roster in the page (Ed25519, the roster's schemas and
  * rules, signed replies) costs about 11 KB in every flow, the price of the server not choosing who reads.
+ * Raised to 116 KB for issue 16: the Korean list both Koreas share (src/core/wordlists/korean.ts) is built
+ * from BIP39's, and a returning Korean source needs both, about 3.3 KB more in that one flow; the entry,
+ * what a slow link waits for before the form shows, has its own budget below and did not grow.
  */
-const JS_BUDGET_GZIP = 112 * 1024;
+const JS_BUDGET_GZIP = 116 * 1024;
 
 interface ManifestChunk {
   file: string;
@@ -25,7 +28,7 @@ interface ManifestChunk {
 }
 type Manifest = Record<string, ManifestChunk>;
 
-const WORDLISTS = { en: "wordlists/english.js", ko: "wordlists/korean.js", zh: "wordlists/simplified-chinese.js" } as const;
+const WORDLISTS = { en: "wordlists/english.js", ko: "core/wordlists/korean.ts", zh: "wordlists/simplified-chinese.js" } as const;
 
 /**
  * What each flow loads after the entry, by source: the roster verifier (authority.ts) and the encryption

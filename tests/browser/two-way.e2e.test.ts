@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { readdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { wordlist as korean } from "@scure/bip39/wordlists/korean.js";
+import { koreanLists, sharedKorean } from "../../src/core/wordlists/korean.js";
 import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,7 +25,8 @@ import { buildClient } from "./build.js";
 import { startNewsroom, type Newsroom } from "./newsroom.js";
 
 const NO_TRACES = { cookies: 0, localStorage: 0, sessionStorage: 0, indexedDB: [], serviceWorkers: 0, cacheStorage: [] };
-const KOREAN_WORDS = new Set(korean.map((w) => w.normalize("NFC")));
+// New codenames are shown in the list both Koreas share (src/core/wordlists/korean.ts).
+const KOREAN_WORDS = new Set(sharedKorean.map((w) => w.normalize("NFC")));
 const FILE_BYTES = 50_000;
 
 let browser: Browser;
@@ -88,7 +89,7 @@ async function sendTip(r: RecordedPage, labels: Catalogue, message: string, file
 const swapsOf = (words: string[]) => words.slice(1).map((_, i) => [...words.slice(0, i), words[i + 1]!, words[i]!, ...words.slice(i + 2)]);
 function checksumFails(words: string[]): boolean {
   try {
-    phraseToCodename(words.join(" "), [korean]);
+    phraseToCodename(words.join(" "), koreanLists);
     return false;
   } catch (e) {
     return e instanceof CodenameError && e.reason === "checksum";
@@ -129,7 +130,7 @@ describe("the two-way channel, from the source's page to the editor's vault", ()
       await r.context.close();
     }
     // The words decode, outside the browser, to the keys the editor will see as A.
-    run.keys = await deriveSourceKeys(phraseToCodename(run.words.join(" "), [korean]), "pq");
+    run.keys = await deriveSourceKeys(phraseToCodename(run.words.join(" "), koreanLists), "pq");
   }, 240_000);
 
   it("lets the editor see A as a pseudonym and reply with `sealdrop reply`", async () => {

@@ -7,8 +7,8 @@
 // (src/server/nojs/challenge.ts) and a budget of its own stand in for the proof of work a page without
 // a script cannot do.
 import { wordlist as english } from "@scure/bip39/wordlists/english.js";
-import { wordlist as korean } from "@scure/bip39/wordlists/korean.js";
 import { wordlist as chinese } from "@scure/bip39/wordlists/simplified-chinese.js";
+import { bip39Korean, sharedKorean } from "../../core/wordlists/korean.js";
 import type { Context, Hono } from "hono";
 import { fileSize } from "../../../client/format.js";
 import { fromBase64, toBase64 } from "../../core/bytes.js";
@@ -56,9 +56,11 @@ export interface NoJsOptions {
   config: NoJsConfig;
 }
 
-const WORDLISTS: Record<Language, readonly string[]> = { en: english, ko: korean, zh: chinese };
+const WORDLISTS: Record<Language, readonly string[]> = { en: english, ko: sharedKorean, zh: chinese };
+/** What a typed phrase may be in: the lists codenames are given in, and BIP39's Korean of earlier codenames. */
+const DECODE_LISTS: readonly (readonly string[])[] = [...Object.values(WORDLISTS), bip39Korean];
 /** Each list's words as typed input is compared (NFKD), to tell which list a phrase is in. */
-const WORD_SETS = Object.values(WORDLISTS).map((list) => ({ list, words: new Set(list.map((w) => w.normalize("NFKD"))) }));
+const WORD_SETS = DECODE_LISTS.map((list) => ({ list, words: new Set(list.map((w) => w.normalize("NFKD"))) }));
 const isLanguage = (s: string): s is Language => (LANGUAGES as readonly string[]).includes(s);
 
 /** The page language: the form's `lang` field, else `?lang=`, else Accept-Language, else English. */
@@ -250,7 +252,7 @@ export function installNoJs(app: Hono, options: NoJsOptions): void {
 
   /** Decodes a typed codename in any of the lists and derives its keys (of the newsroom's kind). */
   async function keysOf(phrase: string, ctx: PageContext): Promise<Keys> {
-    const entropy = phraseToCodename(phrase, Object.values(WORDLISTS));
+    const entropy = phraseToCodename(phrase, DECODE_LISTS);
     try {
       const words = phraseWords(phrase);
       const list = WORD_SETS.find((s) => words.every((w) => s.words.has(w)))?.list ?? WORDLISTS[ctx.lang];
