@@ -31,6 +31,8 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   export: { load: async () => (await import("./commands/bundle.js")).exportCommand, summary: "write the vault's ciphertext to a bundle file" },
   import: { load: async () => (await import("./commands/bundle.js")).importCommand, summary: "load a bundle into your vault" },
   home: { load: async () => (await import("./commands/home.js")).homeCommand, summary: "split your home: an online half that signs, a reading half that alone decrypts" },
+  release: { load: async () => (await import("./commands/release.js")).releaseCommand, summary: "sign the source page's build as the newsroom's release" },
+  verify: { load: async () => (await import("./commands/verify.js")).verifyCommand, summary: "check that a tip line serves the page its newsroom signed (for watchdogs)" },
   identity: { load: async () => (await import("./commands/identity.js")).identityCommand, summary: "export your age identity for the age tool" },
 };
 

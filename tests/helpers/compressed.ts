@@ -52,18 +52,5 @@ export async function entryFiles(clientDir: string): Promise<{ script: string; s
   return { script, style };
 }
 
-/**
- * Whether a served `/` is the built index.html apart from its <noscript>, which the server fills with the
- * form for browsers without JavaScript (src/server/routes/nojs.ts): the same bytes before and after it, and
- * inside it no script and no second <noscript> that could end it early.
- */
-export function isBuiltPage(served: Buffer, built: Buffer): boolean {
-  const [s, b] = [served.toString("utf8"), built.toString("utf8")];
-  const open = b.indexOf("<noscript>");
-  const close = b.lastIndexOf("</noscript>");
-  if (open < 0 || close < 0) return served.equals(built);
-  const tail = b.slice(close);
-  if (!s.startsWith(b.slice(0, open + "<noscript>".length)) || !s.endsWith(tail)) return false;
-  const inside = s.slice(open + "<noscript>".length, s.length - tail.length);
-  return !/<\/?(no)?script/i.test(inside);
-}
+/** Whether a served `/` is the built index.html apart from the form in its <noscript> (core/release-manifest.ts). */
+export { isBuiltPage } from "../../src/core/release-manifest.js";
