@@ -39,7 +39,7 @@ function print(io: Io, report: VerifyReport): void {
   io.out(`Newsroom: ${inlineSafe(report.newsroom)} at ${report.server}`);
   io.out(`Fingerprint: ${report.fingerprint}${report.pinned ? " (matches the one given)" : " (NOT CHECKED: compare it with the newsroom's published fingerprint)"}`);
   io.out(`Release: ${report.release.files} files, signed by ${inlineSafe(report.release.signerName)} at roster entry ${report.release.rosterSeq}`);
-  for (const f of report.files) io.out(`${f.ok ? "ok  " : "FAIL"}  ${f.path}  (${f.served.join(", ") || "not served"})`);
+  for (const f of report.files) io.out(`${f.ok ? "ok  " : "FAIL"}  ${f.path}  (served as ${f.served.join(", ") || "nothing"} for identity, gzip, br)`);
   for (const d of report.differences) io.out(`difference: ${d.path}: ${d.message} (${d.code})`);
 }
 
