@@ -88,3 +88,7 @@ const keyFiles = await keyFileVectors();
 print("root-key-file", keyFiles.rootKeyFile);
 print("editor-key-file", keyFiles.editorKeyFile);
 print("join-request", keyFiles.joinRequest);
+
+const { deskNoteVectors } = await import("./desk-note-vectors.js");
+const deskNotes = await deskNoteVectors();
+print("signed-triage", deskNotes.signedTriage);

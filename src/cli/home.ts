@@ -22,6 +22,8 @@ export interface EditorHome {
   outboxDir: string;
   /** The online half's record of outbox items it has posted, so posting twice posts once. */
   postedFile: string;
+  /** Triage changes not yet sent, sealed to the editor's own key (services/triage.ts). */
+  triageQueueFile: string;
 }
 
 export function editorHome(dir: string): EditorHome {
@@ -35,6 +37,7 @@ export function editorHome(dir: string): EditorHome {
     splitFile: join(dir, "split.json"),
     outboxDir: join(dir, "outbox"),
     postedFile: join(dir, "posted.json"),
+    triageQueueFile: join(dir, "triage-queue.age"),
   };
 }
 

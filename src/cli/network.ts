@@ -9,7 +9,8 @@ import { openBytes } from "../core/envelope.js";
 import type { Note, Reply } from "../core/messages.js";
 import { pseudonymFor } from "../core/pseudonym.js";
 import type { VerifiedRoster } from "../core/roster.js";
-import { type MessageVerification, parseMessage, type UnverifiedReason, verifyMessage } from "../core/signed-message.js";
+import { type DeskMessage, type MessageVerification, parseMessage, type UnverifiedReason, verifyMessage } from "../core/signed-message.js";
+import type { TriageNote } from "../core/triage.js";
 import { tryOpenEnvelope } from "./decrypt.js";
 import type { Vault, VaultSubmission } from "./vault.js";
 
@@ -48,11 +49,21 @@ export interface OpenedNote {
   signature: Signature;
 }
 
+/** A triage note (core/triage.ts): the desk's read marks, stars, statuses and assignees; never shown as a note. */
+export interface OpenedTriage {
+  id: string;
+  day: string;
+  triage: TriageNote;
+  signature: Signature;
+}
+
 export interface DeskPicture {
   submissions: OpenedSubmission[];
   replies: OpenedReply[];
   /** In the order they combine: by day, then by the author's time inside the note, then as they reached the vault. */
   notes: OpenedNote[];
+  /** Triage notes, verified or not, as the vault holds them (services/triage.ts reduces the verified ones). */
+  triage: OpenedTriage[];
   /** Every submission id in the vault, readable or not (notes may name any of them). */
   submissionIds: string[];
   /** Items this editor's key cannot open: sealed before the editor was added, or damaged. */
@@ -72,7 +83,7 @@ export const signatureOf = (v: MessageVerification): Signature =>
 export const counts = (item: { signature: Signature }): boolean => item.signature.verified;
 
 /** Decrypts a reply or note and verifies it; null when it does not open or is not a message of `kind`. */
-async function openMessage(data: Uint8Array, kind: "note" | "reply", reader: DeskReader): Promise<{ message: Note | Reply; signature: Signature } | null> {
+async function openMessage(data: Uint8Array, kind: "note" | "reply" | readonly DeskMessage["kind"][], reader: DeskReader): Promise<{ message: DeskMessage; signature: Signature } | null> {
   let raw: unknown;
   try {
     raw = JSON.parse(fromUtf8(await openBytes(data, reader.identities)));
@@ -80,7 +91,7 @@ async function openMessage(data: Uint8Array, kind: "note" | "reply", reader: Des
     return null;
   }
   const message = parseMessage(raw);
-  if (!message || message.kind !== kind) return null;
+  if (!message || !(typeof kind === "string" ? message.kind === kind : kind.includes(message.kind))) return null;
   if (!reader.roster) return { message, signature: { verified: false, reason: "no_roster" } };
   return { message, signature: signatureOf(verifyMessage(raw, reader.roster, { reader: reader.recipients })) };
 }
@@ -111,14 +122,17 @@ export async function openDesk(vault: Vault, reader: DeskReader): Promise<DeskPi
     } else unreadable.replies++;
   }
   const notes: OpenedNote[] = [];
+  const triage: OpenedTriage[] = [];
+  // Triage notes are stored, fetched and padded like every note; only their plaintext tells them apart.
   for (const item of await vault.items("notes")) {
-    const opened = await openMessage(item.data, "note", reader);
-    if (opened) notes.push({ id: item.id, day: item.day, note: opened.message as Note, signature: opened.signature });
+    const opened = await openMessage(item.data, ["note", "triage"], reader);
+    if (opened?.message.kind === "triage") triage.push({ id: item.id, day: item.day, triage: opened.message, signature: opened.signature });
+    else if (opened) notes.push({ id: item.id, day: item.day, note: opened.message as Note, signature: opened.signature });
     else unreadable.notes++;
   }
   // Same-day notes reach vaults in different orders; the author's time inside the note settles it.
   notes.sort((a, b) => a.day.localeCompare(b.day) || (a.note.written ?? "").localeCompare(b.note.written ?? ""));
-  return { submissions, replies, notes, submissionIds: stored.map((s) => s.id), unreadable };
+  return { submissions, replies, notes, triage, submissionIds: stored.map((s) => s.id), unreadable };
 }
 
 export interface SourceView {

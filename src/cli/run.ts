@@ -27,6 +27,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   reply: { load: async () => (await import("./commands/reply.js")).replyCommand, summary: "send a reply to a source who kept a codename" },
   note: { load: async () => (await import("./commands/note.js")).noteCommand, summary: "add a desk note: tags, grades, text, links" },
   notes: { load: async () => (await import("./commands/note.js")).notesCommand, summary: "list the desk's notes" },
+  triage: { load: async () => (await import("./commands/triage.js")).triageCommand, summary: "star, set status, assign, mark read: shared with the desk" },
   delete: { load: async () => (await import("./commands/delete.js")).deleteCommand, summary: "delete a submission, reply, note or a whole source from the server" },
   export: { load: async () => (await import("./commands/bundle.js")).exportCommand, summary: "write the vault's ciphertext to a bundle file" },
   import: { load: async () => (await import("./commands/bundle.js")).importCommand, summary: "load a bundle into your vault" },

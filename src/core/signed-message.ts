@@ -10,6 +10,7 @@ import { canonicalBytes } from "./canonical.js";
 import { sealBytes } from "./envelope.js";
 import { type Note, noteSchema, type Reply, replySchema } from "./messages.js";
 import type { VerifiedRoster } from "./roster.js";
+import { type TriageNote, triageNoteSchema } from "./triage.js";
 import { editorAt, findEditor, type RosterEditor, rosterDeskId, type RosterHead, type SignFn } from "./roster.js";
 
 export const SIGNED_MESSAGE_DOMAIN = "sealdrop-signed-message-v1\n";
@@ -26,6 +27,9 @@ export const messageSignature = z.strictObject({
 export type MessageSignature = z.infer<typeof messageSignature>;
 export type SignedNote = Note & { sig: MessageSignature };
 export type SignedReply = Reply & { sig: MessageSignature };
+export type SignedTriage = TriageNote & { sig: MessageSignature };
+/** What an editor signs: a desk note, a reply, or a triage note (core/triage.ts). */
+export type DeskMessage = Note | Reply | TriageNote;
 
 export interface SigningContext {
   /** The author's editor id in the roster. */
@@ -47,9 +51,9 @@ export function messageSignedBytes(message: object): Uint8Array {
   return concatBytes(utf8(SIGNED_MESSAGE_DOMAIN), canonicalBytes({ ...rest, sig: unsignedSig }));
 }
 
-const schemaFor = (kind: unknown) => (kind === "note" ? noteSchema : kind === "reply" ? replySchema : null);
+const schemaFor = (kind: unknown) => (kind === "note" ? noteSchema : kind === "reply" ? replySchema : kind === "triage" ? triageNoteSchema : null);
 
-export async function signMessage<M extends Note | Reply>(message: M, context: SigningContext, sign: SignFn): Promise<M & { sig: MessageSignature }> {
+export async function signMessage<M extends DeskMessage>(message: M, context: SigningContext, sign: SignFn): Promise<M & { sig: MessageSignature }> {
   const parsed = (schemaFor(message.kind) ?? noteSchema).parse(message) as M;
   const sig = { v: 1 as const, author: context.author, desk: context.desk, recipients: sortedUnique(context.recipients), roster: { ...context.roster } };
   const signature = toBase64Url(await sign(messageSignedBytes({ ...parsed, sig })));
@@ -57,10 +61,10 @@ export async function signMessage<M extends Note | Reply>(message: M, context: S
 }
 
 /** Seals a signed note or reply to exactly the recipients its signature names. */
-export const sealSigned = (signed: SignedNote | SignedReply): Promise<Uint8Array> => sealBytes(utf8(JSON.stringify(signed)), signed.sig.recipients);
+export const sealSigned = (signed: SignedNote | SignedReply | SignedTriage): Promise<Uint8Array> => sealBytes(utf8(JSON.stringify(signed)), signed.sig.recipients);
 
 /** Signs a note or reply and seals it to exactly the recipients the signature names. */
-export async function sealSignedMessage(message: Note | Reply, context: SigningContext, sign: SignFn): Promise<Uint8Array> {
+export async function sealSignedMessage(message: DeskMessage, context: SigningContext, sign: SignFn): Promise<Uint8Array> {
   return sealSigned(await signMessage(message, context, sign));
 }
 
@@ -81,8 +85,8 @@ export const UNVERIFIED_REASONS = [
 export type UnverifiedReason = (typeof UNVERIFIED_REASONS)[number];
 
 export type MessageVerification =
-  | { status: "verified"; message: Note | Reply; author: RosterEditor; desk: string; recipients: string[]; rosterSeq: number; authorRevokedSince: boolean }
-  | { status: "unverified"; reason: UnverifiedReason; message: Note | Reply | null; claimedAuthor: string | null };
+  | { status: "verified"; message: DeskMessage; author: RosterEditor; desk: string; recipients: string[]; rosterSeq: number; authorRevokedSince: boolean }
+  | { status: "unverified"; reason: UnverifiedReason; message: DeskMessage | null; claimedAuthor: string | null };
 
 export interface VerifyOptions {
   /**
@@ -92,11 +96,11 @@ export interface VerifyOptions {
   reader?: string | readonly string[];
 }
 
-/** The note or reply a decrypted message holds, without verifying anything; null if it is neither. */
-export function parseMessage(raw: unknown): Note | Reply | null {
+/** The note, reply or triage note a decrypted message holds, without verifying anything; null if it is none. */
+export function parseMessage(raw: unknown): DeskMessage | null {
   const kind = typeof raw === "object" && raw !== null ? (raw as { kind?: unknown }).kind : undefined;
   const parsed = schemaFor(kind)?.safeParse(raw);
-  return parsed?.success ? (parsed.data as Note | Reply) : null;
+  return parsed?.success ? (parsed.data as DeskMessage) : null;
 }
 
 /** Verifies a decrypted note or reply (its parsed JSON) against the reader's verified roster. */

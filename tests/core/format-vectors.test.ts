@@ -100,3 +100,23 @@ describe("docs/FORMAT.md roster and signed-note vectors", () => {
     expect(verifyMessage(v.note, roster)).toMatchObject({ status: "verified", desk: "inv", author: { name: "Alice" } });
   });
 });
+
+describe("docs/FORMAT.md triage-note vector", () => {
+  it("signed bytes, signature, verification, padding and the reduced state", async () => {
+    const { verifyRoster } = await import("../../src/core/roster.js");
+    const { messageSignedBytes, verifyMessage } = await import("../../src/core/signed-message.js");
+    const { reduceTriage, triageNoteSchema } = await import("../../src/core/triage.js");
+    const v = vector("signed-triage");
+    const roster = verifyRoster(vector("roster").rootPublicKey, vector("roster").entries.map((e: { entry: unknown }) => e.entry));
+    if (!roster.ok) throw roster.error;
+    const bytes = messageSignedBytes(v.note);
+    expect(new TextDecoder().decode(bytes)).toBe(v.signedText);
+    expect(toBase64Url(ed25519.sign(bytes, fromHex(vector("roster").editors.alice.seedHex)))).toBe(v.note.sig.signature);
+    const verified = verifyMessage(v.note, roster);
+    expect(verified).toMatchObject({ status: "verified", desk: "inv", author: { name: "Alice" }, message: { kind: "triage" } });
+    expect(paddedSize(utf8(JSON.stringify(v.note)).length)).toBe(v.paddedLength);
+    const note = triageNoteSchema.parse(v.note);
+    const { state } = reduceTriage([{ noteId: "f".repeat(32), author: v.note.sig.author, desk: v.note.sig.desk, note }]);
+    expect(Object.fromEntries(state)).toEqual(v.state);
+  });
+});

@@ -45,7 +45,7 @@ function resolveLink(text: string, desk: DeskPicture): string {
 }
 
 /** Picks the subject's desk: the only one its submissions are on, or the one the editor named among them. */
-function deskOf(desks: string[], given: string | undefined, what: string): string {
+export function deskOf(desks: string[], given: string | undefined, what: string): string {
   const unique = [...new Set(desks)];
   if (given !== undefined) {
     if (unique.length > 0 && !unique.includes(given)) throw new CliError(`${what} is on desk ${unique.join(", ")}, not ${given}`);

@@ -1,4 +1,4 @@
-// Sealing a note or reply (docs/FORMAT.md "Signed notes and replies"): the one place where the CLI signs
+// Sealing a note, reply or triage note (docs/FORMAT.md "Signed notes and replies"): the one place where the CLI signs
 // what an editor writes and encrypts it. It takes a roster the caller has verified and the author's signing
 // key, nothing else, so it serves the online `note` and `reply` commands (roster fetched and checked this
 // session) and an offline reading machine alike (the roster its home pinned or its bundle carried). The
@@ -6,9 +6,8 @@
 // the file is encrypted to exactly them; the result is checked against the same roster before it is
 // handed back, so nothing leaves that a colleague's reader would show as unverified.
 import sodium from "libsodium-wrappers-sumo";
-import type { Note, Reply } from "../../core/messages.js";
 import { findEditor, type RosterHead, type SignFn, type VerifiedRoster } from "../../core/roster.js";
-import { type MessageSignature, sealSigned, signMessage, verifyMessage } from "../../core/signed-message.js";
+import { type DeskMessage, type MessageSignature, sealSigned, signMessage, verifyMessage } from "../../core/signed-message.js";
 import type { SigningEditor } from "../editor.js";
 import { CliError } from "../errors.js";
 import { messageAudience } from "./recipients.js";
@@ -45,10 +44,10 @@ export interface SealedMessage {
  * author who is not an active editor of the desk (services/recipients.ts), and a signing key that is not
  * the one the roster names for them (`sign_key_mismatch`: a stale key file, or a rotation not yet applied).
  */
-export async function sealMessage(roster: VerifiedRoster, author: MessageAuthor, message: Note | Reply, desk: string): Promise<SealedMessage> {
+export async function sealMessage(roster: VerifiedRoster, author: MessageAuthor, message: DeskMessage, desk: string): Promise<SealedMessage> {
   const audience = messageAudience(roster, author.editorId, desk, message.kind === "reply" ? message.to : undefined);
   const named = findEditor(roster.state, author.editorId)!;
-  const body: Note | Reply = message.kind === "note" ? { ...message, author: named.name } : message;
+  const body: DeskMessage = message.kind === "note" ? { ...message, author: named.name } : message;
   const signed = await signMessage(body, { author: author.editorId, desk, recipients: audience.recipients, roster: audience.roster }, sodiumSigner(author.signSecretKey));
   const check = verifyMessage(signed, roster);
   if (check.status !== "verified") {
