@@ -92,3 +92,16 @@ print("join-request", keyFiles.joinRequest);
 const { deskNoteVectors } = await import("./desk-note-vectors.js");
 const deskNotes = await deskNoteVectors();
 print("signed-triage", deskNotes.signedTriage);
+const { indexKey, identitiesDigest, sealIndex } = await import("../src/cli/index/index-file.js");
+const indexIdentity = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+const indexLines = [
+  { v: 1, identities: await identitiesDigest([indexIdentity]) },
+  { kind: "reply", id: "0123456789abcdef0123456789abcdef", seq: 2, day: "2026-11-30", desk: "", size: 1234, raw: null },
+];
+print("vault-index", {
+  identity: indexIdentity,
+  indexKeyHex: toHex(await indexKey(indexIdentity)),
+  identitiesDigest: await identitiesDigest([indexIdentity]),
+  lines: indexLines,
+  fileBase64: toBase64(await sealIndex(await indexKey(indexIdentity), indexLines)),
+});

@@ -11,6 +11,8 @@ export interface EditorHome {
   dir: string;
   keyFile: string;
   vaultFile: string;
+  /** The vault's local index: decrypted metadata sealed under the editor's key (index/store.ts). */
+  indexFile: string;
   attachmentsDir: string;
   /** The roster as last verified, and the root it is pinned to (roster-pin.ts). */
   rosterFile: string;
@@ -31,6 +33,7 @@ export function editorHome(dir: string): EditorHome {
     dir,
     keyFile: join(dir, "editor.key"),
     vaultFile: join(dir, "vault.sqlite"),
+    indexFile: join(dir, "vault.index"),
     attachmentsDir: join(dir, "attachments"),
     rosterFile: join(dir, "roster.json"),
     rootKeyFile: join(dir, "root.key"),

@@ -9,6 +9,8 @@ export interface Io {
   cwd: string;
   /** Whether a person is at a terminal that can be prompted (stdin and stderr are TTYs). */
   interactive: boolean;
+  /** All of standard input, for `--message-file -`; absent where there is none to read. */
+  readStdin?: () => Promise<Uint8Array>;
 }
 
 /**
@@ -34,5 +36,10 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return new Uint8Array(Buffer.concat(chunks));
+    },
   };
 }

@@ -3,16 +3,15 @@
 // submissions, follow-ups and the replies to it share the reply recipient inside the ciphertext.
 // Every reply and note is verified against the reader's verified roster (core/signed-message.ts): one that
 // does not verify is kept and shown as unverified, but never counts towards grades, tags or links.
-import { fromUtf8 } from "../core/bytes.js";
 import type { Envelope } from "../core/envelope.js";
-import { openBytes } from "../core/envelope.js";
 import type { Note, Reply } from "../core/messages.js";
 import { pseudonymFor } from "../core/pseudonym.js";
 import type { VerifiedRoster } from "../core/roster.js";
 import { type DeskMessage, type MessageVerification, parseMessage, type UnverifiedReason, verifyMessage } from "../core/signed-message.js";
 import type { TriageNote } from "../core/triage.js";
-import { tryOpenEnvelope } from "./decrypt.js";
-import type { Vault, VaultSubmission } from "./vault.js";
+import { decryptPool } from "./index/decrypt-pool.js";
+import { type IndexRecord, recordOf } from "./index/records.js";
+import type { Vault } from "./vault.js";
 
 /** Who signed a reply or note, as the reader's roster tells; stable in `--json` as `signature`. */
 export type Signature =
@@ -28,21 +27,25 @@ export interface DeskReader {
   roster: VerifiedRoster | null;
 }
 
-export interface OpenedSubmission {
+/** The local arrival number (vault.ts): orders items within a day. Local only: never shown, sent or exported. */
+interface Arrival {
+  seq?: number;
+}
+export interface OpenedSubmission extends Arrival {
   id: string;
   day: string;
   desk: string;
   envelope: Envelope;
   pseudonym: string;
 }
-export interface OpenedReply {
+export interface OpenedReply extends Arrival {
   id: string;
   day: string;
   reply: Reply;
   pseudonym: string;
   signature: Signature;
 }
-export interface OpenedNote {
+export interface OpenedNote extends Arrival {
   id: string;
   day: string;
   note: Note;
@@ -68,6 +71,15 @@ export interface DeskPicture {
   submissionIds: string[];
   /** Items this editor's key cannot open: sealed before the editor was added, or damaged. */
   unreadable: { submissions: number; replies: number; notes: number };
+  /** The submissions among them, and why each does not open (`list` shows them). */
+  unreadableSubmissions?: UnreadableSubmission[];
+}
+
+export interface UnreadableSubmission {
+  id: string;
+  day: string;
+  desk: string;
+  reason: string;
 }
 
 /** A submission without a reply channel is its own source: it cannot be linked to anything. */
@@ -82,57 +94,84 @@ export const signatureOf = (v: MessageVerification): Signature =>
 /** Whether a reply or note counts towards grades, tags and links: only one that verified (core's countsTowardsGrades). */
 export const counts = (item: { signature: Signature }): boolean => item.signature.verified;
 
-/** Decrypts a reply or note and verifies it; null when it does not open or is not a message of `kind`. */
-async function openMessage(data: Uint8Array, kind: "note" | "reply" | readonly DeskMessage["kind"][], reader: DeskReader): Promise<{ message: DeskMessage; signature: Signature } | null> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fromUtf8(await openBytes(data, reader.identities)));
-  } catch {
-    return null;
-  }
+/** Checks a decrypted reply or note and verifies it; null when it did not open or is not a message of `kind`. */
+function readMessage(raw: unknown, kind: "note" | "reply" | readonly DeskMessage["kind"][], reader: DeskReader): { message: DeskMessage; signature: Signature } | null {
+  if (raw === null) return null;
   const message = parseMessage(raw);
   if (!message || !(typeof kind === "string" ? message.kind === kind : kind.includes(message.kind))) return null;
   if (!reader.roster) return { message, signature: { verified: false, reason: "no_roster" } };
   return { message, signature: signatureOf(verifyMessage(raw, reader.roster, { reader: reader.recipients })) };
 }
 
-/** Decrypts the whole vault with the reader's identities and verifies every reply and note. Plaintext stays in memory. */
-export async function openDesk(vault: Vault, reader: DeskReader): Promise<DeskPicture> {
+/**
+ * The desk from what the vault's items decrypted to (../index/records.ts), in arrival order: every reply
+ * and note verified against the reader's roster now. Within a day, the vault's arrival order is the order
+ * things happened here (docs/FORMAT.md "Vault index"): a follow-up pulled after a reply was written comes after it.
+ */
+export function deskFromRecords(records: readonly IndexRecord[], reader: DeskReader): DeskPicture {
   const unreadable = { submissions: 0, replies: 0, notes: 0 };
-  const stored: VaultSubmission[] = await vault.submissions();
   const submissions: OpenedSubmission[] = [];
-  for (const s of stored) {
-    const opened = await tryOpenEnvelope(s, reader.identities);
-    if (!opened.ok) {
-      unreadable.submissions++;
-      continue;
-    }
-    submissions.push({ id: s.id, day: s.day, desk: s.desk, envelope: opened.envelope, pseudonym: pseudonymOf({ id: s.id, envelope: opened.envelope }) });
-  }
-  // Days are all the server keeps; within one, a follow-up came after the submission it follows.
-  const rank = (s: OpenedSubmission) => (s.envelope.kind === "followup" ? 1 : 0);
-  submissions.sort((a, b) => a.day.localeCompare(b.day) || rank(a) - rank(b) || a.id.localeCompare(b.id));
-
+  const unreadableSubmissions: UnreadableSubmission[] = [];
   const replies: OpenedReply[] = [];
-  for (const item of await vault.items("replies")) {
-    const opened = await openMessage(item.data, "reply", reader);
-    if (opened) {
-      const reply = opened.message as Reply;
-      replies.push({ id: item.id, day: item.day, reply, pseudonym: pseudonymFor(reply.to), signature: opened.signature });
-    } else unreadable.replies++;
-  }
   const notes: OpenedNote[] = [];
   const triage: OpenedTriage[] = [];
-  // Triage notes are stored, fetched and padded like every note; only their plaintext tells them apart.
-  for (const item of await vault.items("notes")) {
-    const opened = await openMessage(item.data, ["note", "triage"], reader);
-    if (opened?.message.kind === "triage") triage.push({ id: item.id, day: item.day, triage: opened.message, signature: opened.signature });
-    else if (opened) notes.push({ id: item.id, day: item.day, note: opened.message as Note, signature: opened.signature });
-    else unreadable.notes++;
+  const ordered = [...records].sort((a, b) => a.seq - b.seq);
+  for (const r of ordered) {
+    if (r.kind === "submission") {
+      if ("error" in r) {
+        unreadable.submissions++;
+        unreadableSubmissions.push({ id: r.id, day: r.day, desk: r.desk, reason: r.error });
+      } else submissions.push({ id: r.id, day: r.day, desk: r.desk, seq: r.seq, envelope: r.envelope, pseudonym: pseudonymOf({ id: r.id, envelope: r.envelope }) });
+      continue;
+    }
+    // Triage notes are stored, fetched and padded like every note; only their plaintext tells them apart.
+    const opened = readMessage(r.raw, r.kind === "reply" ? "reply" : ["note", "triage"], reader);
+    if (!opened) unreadable[r.kind === "reply" ? "replies" : "notes"]++;
+    else if (opened.message.kind === "triage") triage.push({ id: r.id, day: r.day, triage: opened.message, signature: opened.signature });
+    else if (r.kind === "reply") {
+      const reply = opened.message as Reply;
+      replies.push({ id: r.id, day: r.day, seq: r.seq, reply, pseudonym: pseudonymFor(reply.to), signature: opened.signature });
+    } else notes.push({ id: r.id, day: r.day, seq: r.seq, note: opened.message as Note, signature: opened.signature });
   }
+  // Days are all the server keeps; within one, the order items reached this vault (a stable sort keeps it).
+  followupsAfterFirsts(submissions);
+  submissions.sort((a, b) => a.day.localeCompare(b.day) || (a.seq ?? 0) - (b.seq ?? 0));
+  replies.sort((a, b) => a.day.localeCompare(b.day));
   // Same-day notes reach vaults in different orders; the author's time inside the note settles it.
   notes.sort((a, b) => a.day.localeCompare(b.day) || (a.note.written ?? "").localeCompare(b.note.written ?? ""));
-  return { submissions, replies, notes, triage, submissionIds: stored.map((s) => s.id), unreadable };
+  const submissionIds = ordered.filter((r) => r.kind === "submission").map((r) => r.id);
+  return { submissions, replies, notes, triage, submissionIds, unreadable, unreadableSubmissions };
+}
+
+/**
+ * One pull brings a day's submission and follow-up in the server's order, which says nothing of theirs
+ * (the server keeps no order). A follow-up always came after a first submission, so within a day the
+ * source's first submissions take its earliest arrival numbers of that day and the follow-ups the later ones; replies
+ * and notes keep theirs, so a follow-up pulled after a reply was written still comes after it.
+ */
+function followupsAfterFirsts(submissions: readonly OpenedSubmission[]): void {
+  const rank = (s: OpenedSubmission) => (s.envelope.kind === "followup" ? 1 : 0);
+  const groups = new Map<string, OpenedSubmission[]>();
+  for (const s of submissions) {
+    const key = `${s.day}\n${s.pseudonym}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  for (const day of groups.values()) {
+    if (day.length < 2) continue;
+    const seqs = day.map((s) => s.seq ?? 0).sort((a, b) => a - b);
+    [...day].sort((a, b) => rank(a) - rank(b) || (a.seq ?? 0) - (b.seq ?? 0)).forEach((s, i) => (s.seq = seqs[i]!));
+  }
+}
+
+/** Decrypts the whole vault on this thread, without the index: what the index saves (and the benchmark's baseline). */
+export async function openDesk(vault: Vault, reader: DeskReader): Promise<DeskPicture> {
+  const pool = decryptPool(reader.identities, 0);
+  const records: IndexRecord[] = [];
+  for (const e of await vault.entries()) {
+    const data = (await vault.ciphertexts(e.kind, [e.id])).get(e.id)!;
+    records.push(recordOf(e, await pool.decrypt(data)));
+  }
+  return deskFromRecords(records, reader);
 }
 
 export interface SourceView {

@@ -4,10 +4,10 @@
 import { chmod, mkdir, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect, sql } from "kysely";
+import { type Generated, Kysely, SqliteDialect, sql } from "kysely";
 import { CliError } from "./errors.js";
 
-export const VAULT_VERSION = 3;
+export const VAULT_VERSION = 4;
 /** SQLite's default limit on one BLOB. Larger attachments need file storage (a later vault version). */
 export const MAX_VAULT_BLOB_BYTES = 1_000_000_000;
 /** Attachments larger than this are kept as age files beside the vault (`vault-files/`), not as BLOBs. */
@@ -42,12 +42,35 @@ interface VaultAttachmentFileTable {
   size: number;
   file: string;
 }
+/** Version 4: the local order in which items reached this vault (pulled, imported or written here). */
+interface VaultArrivalTable {
+  seq: Generated<number>;
+  kind: ArrivalKind;
+  id: string;
+}
 interface VaultDatabase {
+  arrivals: VaultArrivalTable;
   attachment_files: VaultAttachmentFileTable;
   submissions: VaultSubmissionTable;
   attachments: VaultAttachmentTable;
   replies: VaultItemTable;
   notes: VaultItemTable;
+}
+
+/** What the arrival sequence numbers: submissions (follow-ups included), replies and desk notes. */
+export type ArrivalKind = "submission" | "reply" | "note";
+const ARRIVAL_KIND: Record<VaultItemKind, ArrivalKind> = { replies: "reply", notes: "note" };
+
+/** One item as the vault lists it without its ciphertext: enough to tell whether an index entry is still this item. */
+export interface VaultEntry {
+  kind: ArrivalKind;
+  id: string;
+  /** Local arrival sequence: increases with every item this vault gains, never reused, never sent anywhere. */
+  seq: number;
+  day: string;
+  /** The server's desk, for submissions; "" for replies and notes. */
+  desk: string;
+  size: number;
 }
 
 /** The vault's tables of editors' items: replies sent to sources, and desk notes. */
@@ -122,8 +145,26 @@ const SCHEMA_V3 = [
   )`,
 ];
 
+// Version 4: one local arrival sequence over submissions, replies and notes (issue 15): the only order finer
+// than a day, kept on this machine only. Items already in an older vault are numbered by day, then
+// submissions before replies before notes, each in the order the vault had.
+const SCHEMA_V4 = [
+  `CREATE TABLE arrivals (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    UNIQUE (kind, id)
+  )`,
+  `INSERT INTO arrivals (kind, id)
+    SELECT kind, id FROM (
+      SELECT 'submission' AS kind, id, day, 0 AS k, 0 AS s FROM submissions
+      UNION ALL SELECT 'reply', id, day, 1, seq FROM replies
+      UNION ALL SELECT 'note', id, day, 2, seq FROM notes
+    ) ORDER BY day, k, s, id`,
+];
+
 /** The statements that bring a vault from version n - 1 to version n. */
-const UPGRADES: Record<number, string[]> = { 1: SCHEMA, 2: SCHEMA_V2, 3: SCHEMA_V3 };
+const UPGRADES: Record<number, string[]> = { 1: SCHEMA, 2: SCHEMA_V2, 3: SCHEMA_V3, 4: SCHEMA_V4 };
 
 // better-sqlite3 returns Buffers; hand out plain Uint8Arrays so callers never depend on Node's Buffer.
 const bytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -134,6 +175,16 @@ export class Vault {
     /** Where large attachments' age files live: `vault-files/` beside the vault file. */
     readonly filesDir: string,
   ) {}
+
+  /** The vault's local index beside it (home.ts indexFile): removed with every local deletion. */
+  static indexFileOf(file: string): string {
+    return join(dirname(file), "vault.index");
+  }
+
+  /** A deleted item's plaintext must not outlive it in the index: the next command that reads rebuilds the index. */
+  private async dropIndex(): Promise<void> {
+    await rm(Vault.indexFileOf(this.filesDir), { force: true }); // filesDir sits beside the vault file too
+  }
 
   /** Where the vault in `file` keeps large attachments' age files, whether or not the vault exists yet. */
   static filesDirOf(file: string): string {
@@ -206,6 +257,8 @@ export class Vault {
 
   /** Stores a submission's envelope; storing one that is already there changes nothing. */
   async putSubmission(s: VaultSubmission): Promise<void> {
+    // The arrival first: a crash in between leaves a number with no item (skipped), never an item with none.
+    await this.arrive("submission", s.id);
     await this.db
       .insertInto("submissions")
       .values({ id: s.id, desk: s.desk, day: s.day, envelope_size: s.envelopeSize, envelope: s.envelope })
@@ -280,7 +333,10 @@ export class Vault {
   async deleteSubmission(id: string): Promise<boolean> {
     const files = await this.attachmentFiles(id);
     const result = await this.db.deleteFrom("submissions").where("id", "=", id).executeTakeFirst();
+    // Fetched again later, it arrives again: a new number, so no index mistakes it for the old one.
+    await this.db.deleteFrom("arrivals").where("kind", "=", "submission").where("id", "=", id).execute();
     for (const f of files) await rm(f.path, { force: true });
+    await this.dropIndex();
     return Number(result.numDeletedRows) > 0;
   }
 
@@ -290,6 +346,7 @@ export class Vault {
 
   /** Stores a reply or note; storing one that is already there changes nothing. */
   async putItem(kind: VaultItemKind, item: VaultItem): Promise<void> {
+    await this.arrive(ARRIVAL_KIND[kind], item.id);
     await this.db
       .insertInto(kind)
       .values({ id: item.id, day: item.day, size: item.size, data: item.data })
@@ -299,12 +356,42 @@ export class Vault {
 
   /** Removes a reply or note; returns whether it was there. */
   async deleteItem(kind: VaultItemKind, id: string): Promise<boolean> {
-    return Number((await this.db.deleteFrom(kind).where("id", "=", id).executeTakeFirst()).numDeletedRows) > 0;
+    const deleted = Number((await this.db.deleteFrom(kind).where("id", "=", id).executeTakeFirst()).numDeletedRows) > 0;
+    await this.db.deleteFrom("arrivals").where("kind", "=", ARRIVAL_KIND[kind]).where("id", "=", id).execute();
+    await this.dropIndex();
+    return deleted;
   }
 
   /** Replies or notes by day, then in the order they reached this vault. */
   async items(kind: VaultItemKind): Promise<VaultItem[]> {
     const rows = await this.db.selectFrom(kind).select(["id", "day", "size", "data"]).orderBy("day").orderBy(sql`seq`).execute();
     return rows.map((r) => ({ id: r.id, day: r.day, size: r.size, data: bytes(r.data) }));
+  }
+
+  /** Gives `id` the next arrival number unless it has one. */
+  private async arrive(kind: ArrivalKind, id: string): Promise<void> {
+    await this.db.insertInto("arrivals").values({ kind, id }).onConflict((oc) => oc.columns(["kind", "id"]).doNothing()).execute();
+  }
+
+  /** Every submission, reply and note without its ciphertext, in arrival order. */
+  async entries(): Promise<VaultEntry[]> {
+    const arrival = (kind: ArrivalKind, table: string, desk: string, size: string) =>
+      sql<VaultEntry>`SELECT ${kind} AS kind, t.id AS id, a.seq AS seq, t.day AS day, ${sql.raw(desk)} AS desk, ${sql.raw(size)} AS size
+        FROM ${sql.table(table)} t JOIN arrivals a ON a.kind = ${kind} AND a.id = t.id`;
+    const { rows } = await sql<VaultEntry>`${arrival("submission", "submissions", "t.desk", "t.envelope_size")}
+      UNION ALL ${arrival("reply", "replies", "''", "t.size")}
+      UNION ALL ${arrival("note", "notes", "''", "t.size")}
+      ORDER BY seq`.execute(this.db);
+    return rows;
+  }
+
+  /** The ciphertexts of some items, by id (envelopes for submissions). */
+  async ciphertexts(kind: ArrivalKind, ids: readonly string[]): Promise<Map<string, Uint8Array>> {
+    if (ids.length === 0) return new Map();
+    const rows =
+      kind === "submission"
+        ? (await this.db.selectFrom("submissions").select(["id", "envelope as data"]).where("id", "in", ids).execute())
+        : await this.db.selectFrom(kind === "reply" ? "replies" : "notes").select(["id", "data"]).where("id", "in", ids).execute();
+    return new Map(rows.map((r) => [r.id, bytes(r.data)]));
   }
 }

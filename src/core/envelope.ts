@@ -69,7 +69,11 @@ export class EnvelopeError extends Error {
 }
 
 export async function openEnvelope(ciphertext: Uint8Array, identities: readonly string[]): Promise<Envelope> {
-  const plaintext = await openBytes(ciphertext, identities);
+  return envelopeFromPlaintext(await openBytes(ciphertext, identities));
+}
+
+/** Parses an envelope's unpadded plaintext; EnvelopeError if it is not one. */
+export function envelopeFromPlaintext(plaintext: Uint8Array): Envelope {
   let json: unknown;
   try {
     json = JSON.parse(fromUtf8(plaintext));

@@ -177,7 +177,7 @@ describe("the source network, editor side", () => {
       [["note", pseudonymA, "--credibility", "7"], 2, /--credibility is a digit 1 to 6/],
       [["note", pseudonymA, "--tag", "Region:x"], 2, /a tag is KEY:VALUE/],
       [["note", pseudonymA, "--related", "ffffffff"], 1, /no submission ffffffff in the vault/],
-      [["reply", pseudonymA], 2, /exactly one of --message and --message-file/],
+      [["reply", pseudonymA], 2, /give the reply with --message or --message-file/],
       [["reply", pseudonymA, "--message", "  "], 1, /the reply is empty/],
     ];
     for (const [args, code, message] of cases) {

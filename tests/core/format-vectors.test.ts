@@ -120,3 +120,15 @@ describe("docs/FORMAT.md triage-note vector", () => {
     expect(Object.fromEntries(state)).toEqual(v.state);
   });
 });
+
+describe("docs/FORMAT.md vault index vector", () => {
+  it("key derivation, identities digest and a sealed index file", async () => {
+    const { indexKey, identitiesDigest, openIndex, sealIndex } = await import("../../src/cli/index/index-file.js");
+    const v = vector("vault-index");
+    const key = await indexKey(v.identity);
+    expect(toHex(key)).toBe(v.indexKeyHex);
+    expect(await identitiesDigest([v.identity])).toBe(v.identitiesDigest);
+    expect(await openIndex(key, fromBase64(v.fileBase64))).toEqual(v.lines);
+    expect(await openIndex(key, await sealIndex(key, v.lines))).toEqual(v.lines);
+  });
+});

@@ -8,11 +8,14 @@ import { printJson } from "../present/json.js";
 import { printUnreadable } from "../present/sources.js";
 import { openDeskView } from "../services/desk.js";
 import { checkReplyMessage, sendReply } from "../services/replies.js";
+import { fromUtf8 } from "../../core/bytes.js";
+import { composeInEditor } from "../compose.js";
+import { resolveHome } from "../home.js";
 import { inlineSafe } from "../text.js";
 import { printOutboxed } from "../present/outbox.js";
 import { connect, unlockHome } from "../unlock.js";
 
-export const REPLY_HELP = `Usage: sealdrop reply (SUBMISSION_ID | PSEUDONYM) (--message TEXT | --message-file FILE) [options]
+export const REPLY_HELP = `Usage: sealdrop reply (SUBMISSION_ID | PSEUDONYM) [--message TEXT | --message-file FILE|-] [options]
 
 Sends a reply the source reads when they come back with their codename. Given a pseudonym (or a
 unique prefix, any case), answers that source's latest submission that carries a reply channel;
@@ -20,8 +23,10 @@ given a submission id (or unique prefix), answers that submission. Signed with y
 encrypted to the source and to the editors of the submission's desk; the server stores it under the source's mailbox without being
 able to read it or link it to the submission. Run \`sealdrop pull\` first so the vault is current.
 
-  --message TEXT          the reply
-  --message-file FILE     read the reply from FILE (UTF-8)
+  --message TEXT          the reply (it stays in your shell's history: prefer the editor or a file)
+  --message-file FILE     read the reply from FILE (UTF-8); - reads standard input
+                          with neither, $VISUAL (else $EDITOR) opens on a private file in your home,
+                          removed afterwards; an empty reply sends nothing (reply_empty)
   --home DIR              editor home (default: $SEALDROP_HOME or ~/.sealdrop)
   --passphrase-file FILE  your key's passphrase (else $SEALDROP_PASSPHRASE, else asked)
   --server URL            talk to this server instead of the one in your key
@@ -33,12 +38,18 @@ for the online half to post (\`sealdrop export --outbox\`).
 
 const OPTIONS = { ...HOME_OPTIONS, server: { type: "string" }, message: { type: "string" }, "message-file": { type: "string" }, json: { type: "boolean" } } as const;
 
-async function replyText(io: Io, values: { message?: string | undefined; "message-file"?: string | undefined }): Promise<string> {
-  if ((values.message === undefined) === (values["message-file"] === undefined)) {
-    throw new UsageError("sealdrop reply: give exactly one of --message and --message-file\nRun `sealdrop reply --help` for usage.");
+async function replyText(io: Io, values: { home?: string | undefined; message?: string | undefined; "message-file"?: string | undefined }): Promise<string> {
+  if (values.message !== undefined && values["message-file"] !== undefined) {
+    throw new UsageError("sealdrop reply: give at most one of --message and --message-file\nRun `sealdrop reply --help` for usage.");
   }
   if (values.message !== undefined) return values.message;
-  const file = resolve(io.cwd, values["message-file"]!);
+  const given = values["message-file"];
+  if (given === undefined) return composeInEditor(io, resolveHome(values.home, io), "reply");
+  if (given === "-") {
+    if (!io.readStdin) throw new CliError("there is no standard input to read the reply from", 1, "no_stdin");
+    return fromUtf8(await io.readStdin());
+  }
+  const file = resolve(io.cwd, given);
   try {
     return await readFile(file, "utf8");
   } catch (e) {

@@ -15,8 +15,9 @@ const noteAuthor = (n: NoteRow): string => (n.signature.verified ? inlineSafe(n.
 
 export const grade = (s: { reliability: string | null; credibility: number | null }): string => `${s.reliability ?? "-"}${s.credibility ?? "-"}`;
 
-/** Says on stderr how much of the vault this key cannot read. */
-export function printUnreadable(io: Io, { desk }: DeskView): void {
+/** Says on stderr how the view was made (an index rebuilt) and how much of the vault this key cannot read. */
+export function printUnreadable(io: Io, { desk, notices }: DeskView): void {
+  for (const n of notices ?? []) io.err(`warning: ${inlineSafe(n)}`);
   const { submissions, replies, notes } = desk.unreadable;
   if (submissions + replies + notes > 0) {
     io.err(`note: ${submissions} submission(s), ${replies} reply(s) and ${notes} note(s) in the vault are not encrypted to your key (sent before you were added?); they are left out`);

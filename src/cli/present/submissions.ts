@@ -4,7 +4,7 @@ import type { Envelope } from "../../core/envelope.js";
 import { pseudonymFor } from "../../core/pseudonym.js";
 import type { Io } from "../io.js";
 import type { ReadSubmission, SavedAttachment } from "../services/attachments.js";
-import type { SubmissionRow } from "../services/submissions.js";
+import type { SubmissionRow } from "../index/query.js";
 import { inlineSafe, terminalSafe } from "../text.js";
 
 export function printSubmissionList(io: Io, rows: SubmissionRow[]): void {

@@ -4,7 +4,8 @@
 import { identityToRecipient } from "age-encryption";
 import { editorIdentities } from "../editor.js";
 import { CliError } from "../errors.js";
-import { counts, type DeskPicture, type DeskReader, findSubject, noteSourceOf, type OpenedNote, openDesk, type SourceView, sourcesOf, type Subject } from "../network.js";
+import { syncIndex } from "../index/store.js";
+import { counts, deskFromRecords, type DeskPicture, type DeskReader, findSubject, noteSourceOf, type OpenedNote, type SourceView, sourcesOf, type Subject } from "../network.js";
 import { readPin } from "../roster-pin.js";
 import { firstLine } from "../text.js";
 import { type UnlockedHome, withVault } from "./session.js";
@@ -12,6 +13,8 @@ import { type UnlockedHome, withVault } from "./session.js";
 export interface DeskView {
   desk: DeskPicture;
   sources: SourceView[];
+  /** What the reader should be told about how the view was made (the index was rebuilt, and why). */
+  notices?: string[];
 }
 
 /**
@@ -25,11 +28,17 @@ export async function deskReader({ home, editor }: UnlockedHome): Promise<DeskRe
   return { identities, recipients, roster: (await readPin(home))?.roster ?? null };
 }
 
-/** Decrypts the whole vault and verifies its replies and notes; `desk.unreadable` counts what this key cannot open. */
+/**
+ * The desk from the vault's index (../index/store.ts), which decrypts only what reached the vault since the
+ * last command, then verifies every reply and note against the roster; `desk.unreadable` counts what this
+ * key cannot open. `notices` says when the index had to be rebuilt and why (printUnreadable prints it).
+ */
 export async function openDeskView(unlocked: UnlockedHome): Promise<DeskView> {
   const reader = await deskReader(unlocked);
-  const desk = await withVault(unlocked.home, (vault) => openDesk(vault, reader));
-  return { desk, sources: sourcesOf(desk) };
+  const synced = await withVault(unlocked.home, (vault) => syncIndex(unlocked.home, unlocked.editor, reader.identities, vault));
+  const desk = deskFromRecords(synced.records, reader);
+  const notices = synced.rebuiltBecause === null ? [] : [`the vault's index ${unlocked.home.indexFile} could not be used (${synced.rebuiltBecause}); rebuilt it from the vault`];
+  return { desk, sources: sourcesOf(desk), notices };
 }
 
 /** The source or submission an editor named (pseudonym or its prefix, submission id or its prefix). */
@@ -115,8 +124,12 @@ export function timelineOf(source: SourceView, desk: DeskPicture) {
     ...source.replies.map((r) => ({ type: "reply" as const, id: r.id, day: r.day, from: r.reply.from, inReplyTo: r.reply.inReplyTo, message: r.reply.message, signature: r.signature })),
     ...source.notes.map((n) => ({ type: "note" as const, ...noteRow(n, pseudonymOf) })),
   ];
-  // A stable sort keeps, within one day, submissions before replies before notes, each in its own order.
-  return entries.sort((a, b) => a.day.localeCompare(b.day));
+  // By day, then in the order items reached this vault (the local arrival number, never shown); items
+  // without one keep, within a day, submissions before replies before notes (a stable sort).
+  const seq = new Map<string, number>();
+  for (const x of [...source.submissions, ...source.replies, ...source.notes]) if (x.seq !== undefined) seq.set(x.id, x.seq);
+  const order = (e: { id: string }) => seq.get(e.id) ?? Number.MAX_SAFE_INTEGER;
+  return entries.sort((a, b) => a.day.localeCompare(b.day) || order(a) - order(b));
 }
 
 /** One source's summary and timeline; a submission id names the source that sent it. */

@@ -19,7 +19,7 @@ export const NO_CODENAME = "this source did not keep a codename; they cannot rec
 
 /** Refuses a reply the source's page could not show: empty, or longer than a reply holds. */
 export function checkReplyMessage(message: string): void {
-  if (message.trim() === "") throw new CliError("the reply is empty");
+  if (message.trim() === "") throw new CliError("the reply is empty; nothing was sent", 1, "reply_empty");
   if (message.length > MESSAGE_LIMITS.maxReplyChars) throw new CliError(`the reply is ${message.length} characters; at most ${MESSAGE_LIMITS.maxReplyChars} fit`);
 }
 
