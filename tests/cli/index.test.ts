@@ -96,7 +96,7 @@ describe("the vault index", () => {
   });
 
   for (const [what, damage] of [
-    ["a flipped byte", (b: Buffer) => (b[b.length - 40] ^= 1, b)],
+    ["a flipped byte", (b: Buffer) => (b.writeUInt8(b.readUInt8(b.length - 40) ^ 1, b.length - 40), b)],
     ["a cut-off file", (b: Buffer) => b.subarray(0, b.length - 100)],
     ["garbage", () => Buffer.from("not an index at all")],
   ] as const) {
