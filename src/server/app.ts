@@ -4,9 +4,8 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { POW_PATH } from "../core/pow.js";
 import { type NewsroomResponse, type RosterResponse, setupRequest, type SetupResponse } from "../core/wire.js";
 import { BodyGate, bodyLimits, bodyPolicy, readJson } from "./body.js";
-import { committer, type Deps } from "./deps.js";
+import { type Deps, uploadLocks } from "./deps.js";
 import { errorResponse, handleError, HttpError } from "./http-error.js";
-import { KeyedLock } from "./keyed-lock.js";
 import { anonymousWriteGuards } from "./middleware/anonymous-writes.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { initializeNewsroom, publicNewsroom } from "./newsroom.js";
@@ -36,8 +35,8 @@ export interface AppOptions {
 
 export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   const app = new Hono();
-  const locks = new KeyedLock();
-  const submissions = new SubmissionStore({ db: deps.db, blobs: deps.blobs, now: deps.now, commit: committer(deps), locks });
+  const locks = uploadLocks(deps);
+  const submissions = new SubmissionStore({ db: deps.db, blobs: deps.blobs, now: deps.now, locks });
 
   app.use("*", securityHeaders({ hsts: deps.config.https }));
   const bodies = bodyLimits(deps.config.bodies);

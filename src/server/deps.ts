@@ -7,6 +7,7 @@ import type { RateLimitOptions } from "./middleware/rate-limit.js";
 import type { BodyLimits } from "./body.js";
 import type { RetentionPolicy } from "./retention.js";
 import type { UploadQuotas } from "./upload-quotas.js";
+import { inProcessLocks, type UploadLocks } from "./upload-locks.js";
 import type { NoJsConfig } from "./routes/nojs.js";
 
 export interface ServerConfig {
@@ -47,7 +48,15 @@ export interface Deps {
    * PostgreSQL and D1 have none (docs/THREAT-MODEL.md, "Retention and deletion").
    */
   scrub?: (() => Promise<void>) | undefined;
+  /**
+   * How work on one upload is serialised (upload-locks.ts): default an in-process lock, right while one
+   * process owns the store; PostgreSQL's nodes share advisory locks instead (postgres/advisory-locks.ts).
+   */
+  locks?: UploadLocks | undefined;
 }
 
 /** The deployment's committer for write transactions. */
 export const committer = (deps: Deps): Committer => deps.commit ?? eachAlone(deps.db);
+
+/** The deployment's upload locks; the app makes them once and shares them between its routes. */
+export const uploadLocks = (deps: Deps): UploadLocks => deps.locks ?? inProcessLocks({ db: deps.db, blobs: deps.blobs, commit: committer(deps) });

@@ -10,17 +10,17 @@ import type { BlobStore } from "./blobs.js";
 import type { Database } from "./db/schema.js";
 import { DomainError } from "./domain-error.js";
 import { requireDesk } from "./middleware/editor-rights.js";
-import type { Committer } from "./group-commit.js";
-import type { KeyedLock } from "./keyed-lock.js";
+import type { UploadLocks } from "./upload-locks.js";
 
 export interface SubmissionStoreOptions {
   db: Kysely<Database>;
   blobs: BlobStore;
   now: () => Date;
-  /** How the submission's rows commit (group-commit.ts). */
-  commit: Committer;
-  /** Held on each attached upload while it is consumed, shared with the upload routes. */
-  locks: KeyedLock;
+  /**
+   * Held on each attached upload while it is consumed, shared with the upload routes; the submission's
+   * blobs and rows are written through the stores they hand out, and commit as they say.
+   */
+  locks: UploadLocks;
 }
 
 export interface NewSubmission {
@@ -39,14 +39,14 @@ export class SubmissionStore {
   constructor(private readonly options: SubmissionStoreOptions) {}
 
   async store(submission: NewSubmission): Promise<Receipt> {
-    const { db, blobs, now, commit, locks } = this.options;
+    const { db, now, locks } = this.options;
     const { attachments } = submission;
     if (new Set(attachments).size !== attachments.length) throw new DomainError("invalid_body", "An upload can be attached only once.");
     // A desk the roster no longer names (listed = 0) takes no new tips: nobody reads it.
     const desk = await db.selectFrom("desks").select("id").where("id", "=", submission.desk).where("listed", "=", 1).executeTakeFirst();
     if (!desk) throw new DomainError("unknown_desk", "There is no such desk.");
 
-    return locks.runAll(attachments, async () => {
+    return locks.run(attachments, async ({ db, blobs, commit }) => {
       const uploads = attachments.length
         ? await db
             .selectFrom("uploads")

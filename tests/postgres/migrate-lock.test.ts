@@ -17,7 +17,7 @@ it("lets four concurrent migrate() calls on one fresh database all succeed, each
   const name = await cluster.createDatabase();
   const opened = await Promise.all([1, 2, 3, 4].map(() => openPostgresDatabase(cluster.urlFor(name))));
   try {
-    const migrations = await loadMigrations();
+    const migrations = await loadMigrations("postgres");
     // Once migrated, another run applies nothing.
     expect(await migrate(opened[0]!, migrations)).toEqual([]);
     const client = new pg.Client({ connectionString: cluster.urlFor(name) });

@@ -1,6 +1,7 @@
 // One schema: migrations/*.sql applied to SQLite (migrate.ts), to D1 (`wrangler d1 migrations apply
 // --local`) and to PostgreSQL (migrate.ts) must give the same tables, columns, types, defaults, keys and
-// indexes. Bookkeeping tables (sealdrop_migrations, d1_migrations) and engine internals are ignored.
+// indexes. Bookkeeping tables (sealdrop_migrations, d1_migrations) and engine internals are ignored; so are
+// the tables of migrations/postgres/ (PostgreSQL's blob store), which PostgreSQL alone has.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openNodeDatabase, SQLITE_FILE } from "../../src/server/node/database.js";
 import { openPostgresDatabase } from "../../src/server/postgres/database.js";
+import { POSTGRES_ONLY_TABLES } from "../../src/server/postgres/pg-blob-store.js";
 import { acquireCluster, applyD1Migrations, d1DatabaseFile, type PostgresCluster, releaseCluster } from "../helpers/backends.js";
 
 interface Column {
@@ -138,5 +140,11 @@ it("migrations/ gives the same schema on SQLite, D1 and PostgreSQL", async () =>
 
   expect(Object.keys(sqlite.tables).length).toBeGreaterThanOrEqual(8);
   expect(d1).toEqual(sqlite);
+  // PostgreSQL's own tables are there, and only there.
+  for (const table of POSTGRES_ONLY_TABLES) {
+    expect(postgres.tables[table], table).toBeDefined();
+    expect(sqlite.tables[table], table).toBeUndefined();
+    delete postgres.tables[table];
+  }
   expect(postgres).toEqual(sqlite);
 });

@@ -5,6 +5,7 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import pg from "pg";
 import { ERROR_CODES } from "../../src/core/errors.js";
 import { uploadQuotasFromEnv } from "../../src/server/upload-quotas.js";
 import { powFetch } from "../helpers/pow.js";
@@ -43,10 +44,18 @@ async function storedBytes(s: TestServer, id: string): Promise<number> {
   return ((await res.json()) as { bytes: number }).bytes;
 }
 
-/** On the Node entries the upload's file holds exactly what the server acknowledged. */
-function expectFileSize(s: TestServer, id: string, size: number): void {
+/** On the Node entries the upload's file (SQLite) or chunk rows (PostgreSQL) hold exactly what the server acknowledged. */
+async function expectFileSize(s: TestServer, id: string, size: number): Promise<void> {
   if (s.backend === "workerd") return; // R2 objects live inside miniflare's store; the status above speaks for them
-  expect(statSync(join(s.dataDir, "blobs", "uploads", id)).size).toBe(size);
+  if (s.backend === "sqlite") return void expect(statSync(join(s.dataDir, "blobs", "uploads", id)).size).toBe(size);
+  const client = new pg.Client({ connectionString: s.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT coalesce(sum(octet_length(data)), 0)::int AS bytes FROM blob_chunks WHERE kind = 'uploads' AND id = $1", [id]);
+    expect(rows[0].bytes).toBe(size);
+  } finally {
+    await client.end();
+  }
 }
 
 async function expectRefusal(res: Response, status: number, code: string): Promise<string> {
@@ -78,7 +87,7 @@ describe("quotas for unfinished uploads", () => {
     expect((await putPart(server, b, 0, ageLike(1400))).status).toBe(200);
     await expectRefusal(await putPart(server, b, 1, ageLike(200)), 429, "upload_quota_exceeded");
     expect(await storedBytes(server, b)).toBe(1400);
-    expectFileSize(server, b, 1400);
+    await expectFileSize(server, b, 1400);
     // What still fits is taken: 1500 + 1400 + 100 = 3000.
     expect((await putPart(server, b, 1, ageLike(100))).status).toBe(200);
     expect(await storedBytes(server, b)).toBe(1500);
@@ -94,7 +103,7 @@ describe("quotas for unfinished uploads", () => {
     expect((await putPart(server, id, 0, ageLike(2000))).status).toBe(200);
     await expectRefusal(await putPart(server, id, 1, ageLike(49)), 413, "payload_too_large");
     expect(await storedBytes(server, id)).toBe(2000);
-    expectFileSize(server, id, 2000);
+    await expectFileSize(server, id, 2000);
     expect((await putPart(server, id, 1, ageLike(48))).status).toBe(200);
   });
 });

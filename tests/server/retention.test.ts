@@ -154,7 +154,10 @@ async function nodeHarness(backend: "sqlite" | "postgres"): Promise<Harness> {
       return secondRunAfter(reports.length);
     },
     ids: async (table) => (await query<{ id: string }>(`SELECT id FROM ${table}`)).map((r) => r.id).sort(),
-    blobKeys: () => blobKeysUnder(join(dataDir, "blobs")),
+    blobKeys: async () =>
+      backend === "postgres"
+        ? (await query<{ key: string }>("SELECT DISTINCT kind || '/' || id AS key FROM blob_chunks")).map((r) => r.key)
+        : blobKeysUnder(join(dataDir, "blobs")),
     databaseFiles:
       backend === "sqlite"
         ? async () => {

@@ -1,4 +1,6 @@
-// The Node entry: embedded SQLite and files on disk under one data directory. It only wires deps.
+// The Node entry: embedded SQLite and files on disk under one data directory, or, with a postgres:// URL,
+// everything in PostgreSQL (rows, blobs, upload locks) and nothing on this machine, so that any number of
+// these nodes can serve one newsroom behind a load balancer. It only wires deps.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -12,7 +14,9 @@ import { groupCommit } from "../group-commit.js";
 import { openServerDatabase } from "./database.js";
 import { FsBlobStore } from "./fs-blob-store.js";
 import { Maintenance, type MaintenanceReport } from "../maintenance.js";
+import { advisoryLocks } from "../postgres/advisory-locks.js";
 import { isPostgresUrl, openPostgresDatabase } from "../postgres/database.js";
+import { PostgresBlobStore } from "../postgres/pg-blob-store.js";
 import { runEvery } from "./periodic.js";
 import { startRestamping } from "./timestamps.js";
 
@@ -24,13 +28,14 @@ function requirePostgresUrl(database: string): string {
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL("../../../dist/client/", import.meta.url));
 
 export interface NodeServerOptions {
+  /** SQLite's database and blob files; unused (nothing is written there) with `database`. */
   dataDir: string;
   port: number;
   host: string;
   clientDir?: string;
   setupToken?: string;
   https?: boolean;
-  /** A `postgres://…` URL: rows go to PostgreSQL instead of SQLite in `dataDir`; blobs stay in `dataDir`. */
+  /** A `postgres://…` URL: rows, blobs and upload locks live in PostgreSQL, and nothing in `dataDir`. */
   database?: string;
   /** Proof of work and budgets for anonymous writes: on by default (docs/SECURITY.md). */
   pow?: ServerConfig["pow"];
@@ -63,10 +68,15 @@ export async function createNodeDeps(
   dataDir: string,
   options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits" | "retention" | "uploads" | "nojs" | "now"> = {},
 ): Promise<Deps> {
-  const { db, durable, scrub } = options.database
-    ? { db: await openPostgresDatabase(requirePostgresUrl(options.database)), durable: undefined, scrub: undefined }
-    : await openServerDatabase(dataDir);
   const now = options.now ?? (() => new Date());
+  const config: ServerConfig = { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits, retention: options.retention, uploads: options.uploads, nojs: options.nojs };
+  if (options.database) {
+    // PostgreSQL commits each transaction durably itself (synchronous_commit), one per request.
+    const db = await openPostgresDatabase(requirePostgresUrl(options.database));
+    const blobs = new PostgresBlobStore(db);
+    return { db, blobs, now, locks: advisoryLocks(db, blobs), config };
+  }
+  const { db, durable, scrub } = await openServerDatabase(dataDir);
   const blobs = await new FsBlobStore(join(dataDir, "blobs"), now).init();
   return {
     db,
@@ -74,8 +84,10 @@ export async function createNodeDeps(
     now,
     // SQLite commits one transaction at a time: submissions arriving together share one, and requests
     // answered together share one fsync of its log (database.ts).
-    ...(options.database ? {} : { commit: groupCommit(db), durable, scrub }),
-    config: { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits, retention: options.retention, uploads: options.uploads, nojs: options.nojs },
+    commit: groupCommit(db),
+    durable,
+    scrub,
+    config,
   };
 }
 
@@ -97,12 +109,14 @@ function staticClient(root: string): MiddlewareHandler {
 
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const deps = await createNodeDeps(options.dataDir, options);
-  // Before the app serves, nothing is being written: orphans left by a crash go at once.
+  // Before the app serves, nothing is being written: orphans left by a crash go at once. Not on
+  // PostgreSQL, where other nodes may be writing right now: its orphans wait out the grace like any.
   const maintenance = new Maintenance({ db: deps.db, blobs: deps.blobs, now: deps.now, retention: deps.config.retention, scrub: deps.scrub });
   const report = (r: MaintenanceReport) => options.onMaintenance?.(r);
-  report(await maintenance.run({ quiescent: true }));
+  report(await maintenance.run({ quiescent: !options.database }));
   const periodic = runEvery(options.maintenanceMinutes ?? 60, "maintenance", async () => report(await maintenance.run()));
-  const restamper = await startRestamping(options.dataDir, options.restampMinutes ?? 60, deps.now);
+  // File times exist only where there are files.
+  const restamper = options.database ? { stop: async () => {} } : await startRestamping(options.dataDir, options.restampMinutes ?? 60, deps.now);
   const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
   const hasClient = existsSync(join(clientDir, "index.html"));
   if (!hasClient) console.warn(`sealdrop: no built source page in ${clientDir}; run "npm run build" to serve it.`);

@@ -1,5 +1,6 @@
 // The PostgreSQL entry's database: a pg pool behind Kysely's PostgreSQL dialect, migrated from the same
-// migrations/*.sql files as SQLite and D1. Blobs stay on disk (the Node entry's FsBlobStore).
+// migrations/*.sql files as SQLite and D1, plus its own migrations/postgres/*.sql (the blob store's table,
+// pg-blob-store.ts).
 //
 // PostgreSQL restarts (upgrades, failovers, `pg_ctl restart`) must not take the tip line down with them:
 // the pool survives errors on idle and checked-out connections, and every failure that means "the
@@ -113,10 +114,15 @@ function unavailableAware(pool: pg.Pool): PostgresPool {
   };
 }
 
+/** The database as it is, not migrated (`sealdrop backup` reads a running server's database). */
+export function connectPostgresDatabase(connectionString: string): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: unavailableAware(createPostgresPool(connectionString)) }) });
+}
+
 export async function openPostgresDatabase(connectionString: string): Promise<Kysely<Database>> {
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: unavailableAware(createPostgresPool(connectionString)) }) });
+  const db = connectPostgresDatabase(connectionString);
   try {
-    await migrate(db, await loadMigrations());
+    await migrate(db, await loadMigrations("postgres"));
   } catch (e) {
     await db.destroy();
     throw e;

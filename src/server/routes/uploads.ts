@@ -3,13 +3,15 @@
 // checked against them under its upload's lock; parts of different uploads run in parallel, so the total
 // can pass its quota by at most the parts in flight at that moment.
 import { Hono } from "hono";
+import type { Kysely } from "kysely";
 import { randomId } from "../../core/bytes.js";
 import { coarseDay } from "../../core/time.js";
 import { createUploadRequest, id as idSchema, LIMITS, type UploadStatus } from "../../core/wire.js";
 import { readBinary, readJson, requireAgeFile } from "../body.js";
+import type { Database } from "../db/schema.js";
 import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
-import type { KeyedLock } from "../keyed-lock.js";
+import type { UploadLocks } from "../upload-locks.js";
 import { resolveUploadQuotas } from "../upload-quotas.js";
 
 const addDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000);
@@ -30,23 +32,23 @@ const quotaExceeded = () =>
     { "Retry-After": String(QUOTA_RETRY_AFTER_SECONDS) },
   );
 
-export function uploadRoutes(deps: Deps, locks: KeyedLock): Hono {
+export function uploadRoutes(deps: Deps, locks: UploadLocks): Hono {
   const app = new Hono();
   const quotas = resolveUploadQuotas(deps.config.uploads);
   /** Every unfinished upload's count and bytes, expired ones included: they hold disk until swept. */
-  const pending = async () => {
-    const row = await deps.db
+  const pending = async (db: Kysely<Database> = deps.db) => {
+    const row = await db
       .selectFrom("uploads")
       .select((eb) => [eb.fn.countAll().as("uploads"), eb.fn.coalesce(eb.fn.sum("bytes"), eb.lit(0)).as("bytes")])
       .executeTakeFirstOrThrow();
     return { uploads: Number(row.uploads), bytes: Number(row.bytes) };
   };
   /** Refuses `adding` more bytes to an upload holding `bytes`, against both quotas. */
-  const checkRoom = async (bytes: number, adding: number) => {
+  const checkRoom = async (db: Kysely<Database>, bytes: number, adding: number) => {
     if (bytes + adding > quotas.maxUploadBytes) {
       throw new HttpError(413, "payload_too_large", `An attachment may hold at most ${quotas.maxUploadBytes} bytes.`);
     }
-    if ((await pending()).bytes + adding > quotas.maxPendingBytes) throw quotaExceeded();
+    if ((await pending(db)).bytes + adding > quotas.maxPendingBytes) throw quotaExceeded();
   };
   const status = (row: { id: string; parts: number; bytes: number }): UploadStatus => ({
     id: row.id,
@@ -54,8 +56,8 @@ export function uploadRoutes(deps: Deps, locks: KeyedLock): Hono {
     bytes: Number(row.bytes),
     partSize: LIMITS.maxPartBytes,
   });
-  const find = async (uploadId: string) => {
-    const row = await deps.db
+  const find = async (uploadId: string, db: Kysely<Database> = deps.db) => {
+    const row = await db
       .selectFrom("uploads")
       .select(["id", "parts", "bytes"])
       .where("id", "=", uploadId)
@@ -83,8 +85,8 @@ export function uploadRoutes(deps: Deps, locks: KeyedLock): Hono {
     const part = Number(partText);
     const data = await readBinary(c, LIMITS.maxPartBytes);
     if (data.length === 0) throw new HttpError(400, "bad_request", "A part cannot be empty.");
-    return locks.run(uploadId, async () => {
-      const row = await find(uploadId);
+    return locks.run([uploadId], async ({ db, blobs }) => {
+      const row = await find(uploadId, db);
       const parts = Number(row.parts);
       const bytes = Number(row.bytes);
       if (part !== parts) {
@@ -92,9 +94,9 @@ export function uploadRoutes(deps: Deps, locks: KeyedLock): Hono {
         throw new HttpError(409, "upload_conflict", `Parts must arrive in order: ${why}. GET the upload to resume.`);
       }
       if (part === 0) requireAgeFile(data, "The first part");
-      await checkRoom(bytes, data.length);
-      await deps.blobs.writeUploadPart(uploadId, bytes, data);
-      await deps.db
+      await checkRoom(db, bytes, data.length);
+      await blobs.writeUploadPart(uploadId, bytes, data);
+      await db
         .updateTable("uploads")
         .set({ parts: parts + 1, bytes: bytes + data.length })
         .where("id", "=", uploadId)

@@ -4,11 +4,15 @@
 // only deleted after them). A blob gone by the time it is copied was deleted after the snapshot: its
 // rows are left out too, so the backup never holds a submission, reply or note it cannot restore whole.
 // Unfinished uploads, spent proofs of work and request nonces are not backed up: they expire anyway.
+// On PostgreSQL the blobs are in the database too (its blob_chunks table is read as blobs, not as rows).
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { link, open, rm, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { coarseDay } from "../../../core/time.js";
+import type { BlobStore } from "../../blobs.js";
+import { connectPostgresDatabase } from "../../postgres/database.js";
+import { PostgresBlobStore, POSTGRES_ONLY_TABLES } from "../../postgres/pg-blob-store.js";
 import { FsBlobStore } from "../fs-blob-store.js";
 import { fsyncPath } from "../fsync.js";
 import { BackupError } from "./errors.js";
@@ -16,7 +20,7 @@ import { type BlobRecord, BackupReader, BackupWriter, MAGIC, type Manifest, read
 import { postgresSnapshot, type Snapshot, sqliteSnapshot } from "./snapshot.js";
 
 /** Tables whose rows are not worth restoring: the runner's bookkeeping and short-lived abuse state. */
-export const NOT_BACKED_UP = new Set(["sealdrop_migrations", "d1_migrations", "uploads", "request_nonces", "pow_spent"]);
+export const NOT_BACKED_UP = new Set(["sealdrop_migrations", "d1_migrations", "uploads", "request_nonces", "pow_spent", ...POSTGRES_ONLY_TABLES]);
 
 export interface BackupOptions {
   dataDir: string;
@@ -97,10 +101,14 @@ export async function createBackup(options: BackupOptions): Promise<BackupSummar
       await snapshot.close();
     }
 
-    // 2. The blobs those rows name, copied after the snapshot. Read-only: the store is not init()ed,
+    // 2. The blobs those rows name, copied after the snapshot. Read-only: the file store is not init()ed,
     // which would clear the running server's temporary files.
-    const blobs = new FsBlobStore(join(options.dataDir, "blobs"));
-    const out = await open(partial, "wx", 0o600);
+    const pgBlobs = options.database ? connectPostgresDatabase(options.database) : null;
+    const blobs: BlobStore = pgBlobs ? new PostgresBlobStore(pgBlobs) : new FsBlobStore(join(options.dataDir, "blobs"));
+    const out = await open(partial, "wx", 0o600).catch(async (e: unknown) => {
+      await pgBlobs?.destroy();
+      throw e;
+    });
     let written = 0;
     let copiedBlobs = 0;
     const gone = new Set<string>();
@@ -173,6 +181,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupSummar
       await out.sync();
     } finally {
       await out.close();
+      await pgBlobs?.destroy();
     }
     // Check what was written, then give it its name (never replacing a file) and make the name durable.
     const check = await open(partial, "r");

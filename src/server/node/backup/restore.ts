@@ -1,13 +1,17 @@
 // `sealdrop restore`: a backup (format.ts) into an empty data directory and, with --database, an empty
 // PostgreSQL database. The whole file is checked first (structure and digest), so a cut or damaged
 // backup writes nothing. Then, as the server itself does, files first and rows last: the rows go in one
-// transaction, so a failure leaves no row, and the files written before it are removed again.
+// transaction, so a failure leaves no row, and the files written before it are removed again. Into
+// PostgreSQL the blobs go into its blob store inside that same transaction, and nothing into DIR.
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, open, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import { openNodeDatabase } from "../database.js";
+import type { BlobStore } from "../../blobs.js";
+import type { Database } from "../../db/schema.js";
+import { PostgresBlobStore } from "../../postgres/pg-blob-store.js";
 import { FsBlobStore } from "../fs-blob-store.js";
 import { loadMigrations } from "../migrations.js";
 import { openPostgresDatabase } from "../../postgres/database.js";
@@ -59,7 +63,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     // 1. The whole file holds together, and this sealdrop knows its schema.
     progress("checking the backup");
     const { manifest } = await readBackup(file);
-    const known = new Set((await loadMigrations()).map((m) => m.name));
+    const known = new Set((await loadMigrations("postgres")).map((m) => m.name));
     const unknown = manifest.migrations.filter((m) => !known.has(m));
     if (unknown.length > 0) throw new BackupError("backup_newer_schema", `the backup was made by a newer sealdrop (migrations ${unknown.join(", ")}); upgrade, then restore`);
 
@@ -80,13 +84,14 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     try {
       const tables = (await db.introspection.getTables()).map((t) => t.name).filter((n) => n !== "sealdrop_migrations");
       if ((await rowsIn(db, tables)) > 0) throw new BackupError("target_not_empty", "the target database already holds sealdrop data; restore writes only into an empty one");
-      blobsDir = join(options.dataDir, "blobs");
-      const blobs = await new FsBlobStore(blobsDir).init();
+      if (!options.database) blobsDir = join(options.dataDir, "blobs");
+      const fileStore: BlobStore | null = blobsDir ? await new FsBlobStore(blobsDir).init() : null;
 
       // 3. Files, then every row in one transaction.
       const rows: Record<string, number> = {};
       let files = 0;
       await db.transaction().execute(async (tx) => {
+        const blobs: BlobStore = fileStore ?? new PostgresBlobStore(tx as Kysely<Database>);
         await readBackup(file, {
           async blob(record, read) {
             if (record.size === 0) {
