@@ -3,7 +3,8 @@
 // the upload locks. The source page in Chromium uploads a ~100 MiB attachment whose parts alternate
 // between the nodes; once four parts are acknowledged one node is killed (SIGKILL, by pid), the proxy
 // drops it from the rotation, and the upload finishes through the other. The editor reads the file byte
-// for byte, and neither node wrote a single file under its data folder.
+// for byte, and neither node wrote a single file under its data folder. Before that, the same part of
+// one upload sent to both nodes at the same instant is accepted exactly once (the advisory lock).
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -14,6 +15,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { acquireCluster, type PostgresCluster, releaseCluster, ROOT } from "../helpers/backends.js";
 import { launchChromium, openRecordedPage } from "../helpers/browser.js";
 import { type RoundRobinProxy, type Served as Answer, startRoundRobinProxy } from "../helpers/round-robin-proxy.js";
+import pg from "pg";
+import { proofOfWorkHeaders } from "../../src/core/pow.js";
+import { freshFetch } from "../helpers/http.js";
+import { powFetch } from "../helpers/pow.js";
 import { runCli } from "../cli/helpers.js";
 import { initRemote, serve, type Served } from "./serve.js";
 
@@ -47,6 +52,41 @@ afterAll(async () => {
   if (database) await cluster.dropDatabase(database);
   await releaseCluster();
   if (root) await rm(root, { recursive: true, force: true });
+});
+
+/** A first part the server takes (it checks only the age header), `size` bytes, marked with `mark`. */
+function agePart(size: number): Uint8Array<ArrayBuffer> {
+  const head = Buffer.from("age-encryption.org/v1\n-> X25519 test\n");
+  return new Uint8Array(Buffer.concat([head, randomBytes(size - head.length)]));
+}
+
+it("accepts the same part of one upload exactly once when both nodes get it at the same instant", async () => {
+  const client = new pg.Client({ connectionString: cluster.urlFor(database) });
+  await client.connect();
+  try {
+    for (let round = 0; round < 6; round++) {
+      const created = await powFetch(`${nodes[round % 2]!.url}/api/uploads`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      // Two different bodies of several chunks each, proofs of work solved first, then sent together.
+      const bodies = [agePart(2_500_000 + round), agePart(3_100_000 + round)];
+      const path = `/api/uploads/${id}/parts/0`;
+      const headers = await Promise.all(bodies.map((b, i) => proofOfWorkHeaders(nodes[i]!.url, "PUT", path, b, { fetch: freshFetch })));
+      const answers = await Promise.all(
+        bodies.map((body, i) => freshFetch(`${nodes[i]!.url}${path}`, { method: "PUT", headers: { ...headers[i], "content-type": "application/octet-stream" }, body })),
+      );
+      const statuses = answers.map((a) => a.status);
+      expect([...statuses].sort(), `round ${round}`).toEqual([200, 409]);
+      const winner = bodies[statuses.indexOf(200)]!;
+      const status = (await (await freshFetch(`${nodes[1 - (round % 2)]!.url}/api/uploads/${id}`)).json()) as { parts: number; bytes: number };
+      expect(status).toMatchObject({ parts: 1, bytes: winner.length });
+      // The stored bytes are the winner's, whole, and nothing of the other.
+      const { rows } = await client.query<{ data: Buffer }>("SELECT data FROM blob_chunks WHERE kind = 'uploads' AND id = $1 ORDER BY start", [id]);
+      expect(Buffer.concat(rows.map((r) => r.data)).equals(Buffer.from(winner))).toBe(true);
+    }
+  } finally {
+    await client.end();
+  }
 });
 
 const isPart = (s: Answer) => s.method === "PUT" && /\/api\/uploads\/[0-9a-f]{32}\/parts\/\d+$/.test(s.path);
