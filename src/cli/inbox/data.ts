@@ -1,6 +1,8 @@
 // What the inbox shows, computed from the vault decrypted in this process (services/desk.ts) and the
 // source-network model (core/network/analyze.ts). Plaintext stays in memory; nothing here is written.
-import { buildNetworkModel, claimBoard, modelEventsOf, type NetworkModel, singlePointsOfFailure } from "../../core/network/analyze.js";
+import { buildNetworkModel, claimBoard, modelEventsOf, type NetworkModel } from "../../core/network/analyze.js";
+import { RELIABILITY } from "../../core/grades.js";
+import { buildGraph, type Reliability, type SourceLink } from "../../core/network/graph.js";
 import { activeEditors, localName, type VerifiedRoster } from "../../core/roster.js";
 import { coarseDay } from "../../core/time.js";
 import { counts, type SourceView } from "../network.js";
@@ -53,7 +55,7 @@ export class InboxData {
     return this.roster;
   }
 
-  summary(): Omit<InboxSummary, "rosterAlert" | "outbox"> {
+  summary(): Omit<InboxSummary, "rosterAlert" | "outbox" | "drawing"> {
     const { editor } = this.unlocked;
     const state = this.roster?.state;
     return {
@@ -146,16 +148,15 @@ export class InboxData {
       .sort((a, b) => a.day.localeCompare(b.day));
     const label = (ref: { type: string; pseudonym?: string; id?: string }) => (ref.type === "source" ? ref.pseudonym! : (model.relays.get(ref.id!)?.label ?? ref.id!));
     const introductions = model.relations.filter((r) => r.relation === "introduced_by").map((r) => ({ who: label(r.from), introducedBy: label(r.to), day: r.day }));
-    return { claims, graph: this.graph(), timeline, introductions, problems: model.problems };
+    return { claims, graph: this.graph(), layered: this.layered(), timeline, introductions, problems: model.problems };
   }
 
   /** Sources and relays, and who is tied to whom: relations of the model, and desk notes' links between sources. */
   graph(): GraphData {
     const { model } = this;
-    const spof = new Set([...singlePointsOfFailure(model).values()].flat());
     const nodes: GraphData["nodes"] = [
-      ...this.view.sources.map((s) => ({ id: `source:${s.pseudonym}`, kind: "source" as const, label: s.pseudonym, reliability: this.row(s).reliability, desks: this.row(s).desks, singlePointOfFailure: false })),
-      ...[...model.relays.values()].map((r) => ({ id: `relay:${r.id}`, kind: "relay" as const, label: r.label, reliability: r.reliability?.grade ?? null, desks: [], singlePointOfFailure: spof.has(r.id) })),
+      ...this.view.sources.map((s) => ({ id: `source:${s.pseudonym}`, kind: "source" as const, label: s.pseudonym, reliability: this.row(s).reliability, desks: this.row(s).desks })),
+      ...[...model.relays.values()].map((r) => ({ id: `relay:${r.id}`, kind: "relay" as const, label: r.label, reliability: r.reliability?.grade ?? null, desks: [] })),
     ];
     const known = new Set(nodes.map((n) => n.id));
     const edges = new Map<string, GraphData["edges"][number]>();
@@ -176,17 +177,38 @@ export class InboxData {
       const to = person(r.to);
       if (from && to) add(from, to, r.relation);
     }
+    for (const l of this.sourceLinks()) add(`source:${l.from}`, `source:${l.to}`, l.relation);
+    return { nodes, edges: [...edges.values()] };
+  }
+
+  /**
+   * The network in layers for the drawing (core/network/graph.ts). A source the model has no reliability
+   * event for shows the grade its verified desk notes give, as the tables do.
+   */
+  private layered(): NetworkAnswer["layered"] {
+    const graph = buildGraph(this.model, {}, { links: this.sourceLinks() });
+    const rows = new Map(this.view.sources.map((s) => [`source:${s.pseudonym}`, this.row(s)]));
+    for (const n of graph.nodes) {
+      const reliability = rows.get(n.id)?.reliability;
+      if (n.kind === "source" && n.grade === null && (RELIABILITY as readonly string[]).includes(reliability ?? "")) n.grade = reliability as Reliability;
+    }
+    return graph;
+  }
+
+  /** Verified desk notes' links from one source's submission to another's, by pseudonym. */
+  private sourceLinks(): SourceLink[] {
     const bySubmission = new Map(this.view.desk.submissions.map((s) => [s.id, s.pseudonym]));
+    const links: SourceLink[] = [];
     for (const s of this.view.sources) {
       for (const n of s.notes) {
         if (!counts(n)) continue;
         for (const l of n.note.links) {
           const other = bySubmission.get(l.submission);
-          if (other) add(`source:${s.pseudonym}`, `source:${other}`, l.relation);
+          if (other && other !== s.pseudonym) links.push({ from: s.pseudonym, to: other, relation: l.relation });
         }
       }
     }
-    return { nodes, edges: [...edges.values()] };
+    return links;
   }
 
   /** Full-text search over what the desk decrypted: messages, fields, file names, replies, note texts. */

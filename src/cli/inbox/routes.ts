@@ -1,6 +1,7 @@
 // The inbox's routes: the page and its assets from the build, and the JSON the page draws from. Every
 // body is parsed by a schema; what a route cannot do is a CliError with a stable code (server.ts).
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Hono } from "hono";
@@ -79,6 +80,8 @@ export function inboxRoutes(context: InboxContext): Mount {
       // The token is base64url: it goes into the asset addresses as it is.
       return c.html(html.replaceAll("__SEALDROP_TOKEN__", token));
     });
+    // No icon: an empty answer, so the browser does not ask again without the token.
+    app.get("/favicon.ico", (c) => c.body(null, 204));
     app.get("/assets/:file", async (c) => {
       const file = c.req.param("file");
       const m = ASSET.exec(file);
@@ -94,7 +97,8 @@ export function inboxRoutes(context: InboxContext): Mount {
 
     app.get("/api/summary", async (c) => {
       const session = unlocked();
-      return c.json({ ...data.summary(), outbox: session.outbox === true, rosterAlert: await rosterAlert(session.home, data.verifiedRoster) });
+      const drawing = existsSync(join(context.assetsDir, "assets", "graph.js"));
+      return c.json({ ...data.summary(), outbox: session.outbox === true, drawing, rosterAlert: await rosterAlert(session.home, data.verifiedRoster) });
     });
     app.post("/api/refresh", async (c) => {
       await data.refresh();

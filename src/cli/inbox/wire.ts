@@ -1,6 +1,8 @@
 // The shapes the inbox's JSON routes answer with (routes.ts), shared as types with the page (client/inbox).
 // Everything a source wrote is in here as plain strings: the page puts it on screen as text only.
 
+import type { GraphData as LayeredGraph } from "../../core/network/graph.js";
+
 export interface AttachmentRow {
   position: number;
   name: string;
@@ -45,6 +47,8 @@ export interface InboxSummary {
   sources: SourceRow[];
   rosterAlert: RosterAlert | null;
   unreadable: { submissions: number; replies: number; notes: number };
+  /** Whether this build has the graph view's drawing (assets/graph.js); the text twin is always there. */
+  drawing: boolean;
   /** What the triage controls can do here: false until desk triage notes exist in this build. */
   triage: boolean;
 }
@@ -95,8 +99,6 @@ export interface GraphNode {
   label: string;
   reliability: string | null;
   desks: string[];
-  /** Highlighted on screen only: every path of some source goes through this relay. */
-  singlePointOfFailure: boolean;
 }
 export interface GraphEdge {
   id: string;
@@ -126,7 +128,13 @@ export interface IntroductionRow {
 
 export interface NetworkAnswer {
   claims: ClaimRow[];
+  /** Who is tied to whom, for the tables. */
   graph: GraphData;
+  /**
+   * The same network laid out in layers for the drawing (src/core/network/graph.ts buildGraph). Single
+   * points of failure are not in it: the page computes them for the screen only (client/inbox/graph.ts).
+   */
+  layered: LayeredGraph;
   timeline: TimelineRow[];
   introductions: IntroductionRow[];
   problems: { event: string; code: string; message: string }[];
