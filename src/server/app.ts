@@ -92,7 +92,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
 
   // Anonymous writes pass proof of work and budgets first (docs/SECURITY.md).
   const anonymousGate = new BodyGate(bodies.anonymousRequests, bodies.anonymousBytes, "The tip line is receiving as much as it can take right now; your browser will send this again.");
-  const guards = anonymousWriteGuards({ db: deps.db, now: deps.now, gate: anonymousGate, pow: deps.config.pow, rateLimits: deps.config.rateLimits });
+  const guards = anonymousWriteGuards({ db: deps.db, now: deps.now, gate: anonymousGate, pow: deps.config.pow, rateLimits: deps.config.rateLimits, budgets: deps.budgets });
   app.get(POW_PATH, guards.challenge);
   app.post("/api/uploads", guards.upload);
   app.put("/api/uploads/:id/parts/:part", guards.part);

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { BlobStore } from "./blobs.js";
 import type { Database } from "./db/schema.js";
 import { eachAlone, type Committer } from "./group-commit.js";
+import type { BudgetStores } from "./middleware/budget-store.js";
 import type { PowConfig } from "./middleware/pow.js";
 import type { RateLimitOptions } from "./middleware/rate-limit.js";
 import type { BodyLimits } from "./body.js";
@@ -17,7 +18,7 @@ export interface ServerConfig {
   https: boolean;
   /** Proof of work for anonymous writes (docs/SECURITY.md); on unless `false` or `{ enabled: false }`. */
   pow?: Partial<PowConfig> | false | undefined;
-  /** In-process request budgets (docs/SECURITY.md); on unless `false`. */
+  /** Request budgets (docs/SECURITY.md), counted in `Deps.budgets`; on unless `false`. */
   rateLimits?: RateLimitOptions | false | undefined;
   /** What expires, and when (retention.ts); unset: nothing does. Told to sources in GET /api/newsroom. */
   retention?: RetentionPolicy | undefined;
@@ -53,6 +54,12 @@ export interface Deps {
    * process owns the store; PostgreSQL's nodes share advisory locks instead (postgres/advisory-locks.ts).
    */
   locks?: UploadLocks | undefined;
+  /**
+   * Where request budgets, the difficulty's loads and mailbox fetches' spent seeds are counted
+   * (middleware/budget-store.ts); default this process's memory, right while one process serves.
+   * PostgreSQL's nodes share tables (postgres/pg-budgets.ts), Workers isolates a Durable Object.
+   */
+  budgets?: BudgetStores | undefined;
 }
 
 /** The deployment's committer for write transactions. */

@@ -16,9 +16,11 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnServer(dataDir: string, options: { clientDir?: string } = {}): Promise<ServerProcess> {
+/** `serverOptions`: more startNodeServer options, as JSON (server-process.ts), e.g. `{ database: "postgres://…" }`. */
+export function spawnServer(dataDir: string, options: { clientDir?: string; serverOptions?: Record<string, unknown> } = {}): Promise<ServerProcess> {
   const args = ["--import", TSX_LOADER, SERVER_SCRIPT, dataDir, ...(options.clientDir ? [options.clientDir] : [])];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const env = options.serverOptions ? { ...process.env, SEALDROP_TEST_SERVER_OPTIONS: JSON.stringify(options.serverOptions) } : process.env;
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env });
   const chunks: Buffer[] = [];
   const output = () => Buffer.concat(chunks);
   const kill = (signal: NodeJS.Signals = "SIGKILL") =>

@@ -1,9 +1,13 @@
 // Runs a sealdrop server in its own process, for tests that kill it or read all it prints:
 // `node --import tsx server-process.ts DATA_DIR [CLIENT_DIR]`. Prints "listening URL" once ready.
+// SEALDROP_TEST_SERVER_OPTIONS (JSON) adds startNodeServer options (a database URL, budgets, proof of work),
+// and its `clock` (an ISO time) freezes the server's clock there.
 import { startNodeServer } from "../../src/server/node/serve.js";
 
 const [dataDir, clientDir] = process.argv.slice(2);
 if (!dataDir) throw new Error("usage: server-process.ts DATA_DIR [CLIENT_DIR]");
-const server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", ...(clientDir ? { clientDir } : {}) });
+const { clock, ...extra } = JSON.parse(process.env.SEALDROP_TEST_SERVER_OPTIONS ?? "{}") as { clock?: string } & Record<string, unknown>;
+const frozen = clock === undefined ? {} : { now: () => new Date(clock) };
+const server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", ...(clientDir ? { clientDir } : {}), ...extra, ...frozen });
 process.stdout.write(`listening ${server.url}\n`);
 process.once("SIGTERM", () => void server.close().then(() => process.exit(0)));

@@ -91,6 +91,11 @@ export interface PowSpentTable {
   seed: string;
   expires_at: number;
 }
+export interface BudgetWindowTable {
+  budget: string;
+  window_end: number;
+  used: number;
+}
 export interface ServerSecretTable {
   name: string;
   value: string;
@@ -111,6 +116,7 @@ export interface Database {
   pow_spent: PowSpentTable;
   server_secrets: ServerSecretTable;
   roster_entries: RosterEntryTable;
+  budget_windows: BudgetWindowTable;
 }
 
 /** How a column is declared in migrations/: its SQL type, whether it may hold NULL, whether it has a DEFAULT. */
@@ -146,6 +152,7 @@ export const COLUMNS = {
   pow_spent: { seed: text, expires_at: bigint },
   server_secrets: { name: text, value: text },
   roster_entries: { seq: integer, hash: text, entry: text },
+  budget_windows: { budget: text, window_end: bigint, used: integer },
 } as const satisfies { [T in keyof Database]: { [C in keyof Database[T]]-?: ColumnDeclaration } };
 
 type TypeOf<D> = (D extends { sql: "TEXT" } ? string : number) | (D extends { nullable: true } ? null : never);

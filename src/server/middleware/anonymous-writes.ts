@@ -10,6 +10,7 @@ import type { Kysely } from "kysely";
 import { id as idSchema, LIMITS } from "../../core/wire.js";
 import { type BodyGate, readBody } from "../body.js";
 import type { Database } from "../db/schema.js";
+import { type BudgetStores, memoryBudgets } from "./budget-store.js";
 import { type PowConfig, powGuard } from "./pow.js";
 import { budget, rateLimitConfig, type RateLimitOptions } from "./rate-limit.js";
 
@@ -22,6 +23,8 @@ export interface AnonymousWriteOptions {
   pow?: Partial<PowConfig> | false | undefined;
   /** Budgets; on unless `false`. */
   rateLimits?: RateLimitOptions | false | undefined;
+  /** Where budgets, loads and mailbox fetches' spent seeds are counted (budget-store.ts); default this process. */
+  budgets?: BudgetStores | undefined;
 }
 
 export interface AnonymousWriteGuards {
@@ -46,21 +49,22 @@ async function mailboxOf(c: Context): Promise<string | null> {
 const MAILBOX_BODY_BYTES = 1024;
 
 export function anonymousWriteGuards(options: AnonymousWriteOptions): AnonymousWriteGuards {
-  const { db, now, gate } = options;
+  const { db, now, gate, budgets = memoryBudgets() } = options;
   const limits = options.rateLimits === false ? null : rateLimitConfig(options.rateLimits);
-  const pow = powGuard({ db, now, capChallenges: limits !== null, ...(options.pow === false ? { enabled: false } : options.pow) });
+  const pow = powGuard({ db, now, budgets, capChallenges: limits !== null, ...(options.pow === false ? { enabled: false } : options.pow) });
   const busy = "The tip line is receiving more than it can take right now.";
-  const perMinute = (limit: number) => (limits ? [budget({ limit, windowSeconds: 60, now, message: busy })] : []);
-  const uploads = perMinute(limits?.uploadWritesPerMinute ?? 0);
-  const submissions = perMinute(limits?.submissionsPerMinute ?? 0);
+  const perMinute = (name: string, limit: number) => (limits ? [budget({ name, counters: budgets.writes, limit, windowSeconds: 60, now, message: busy })] : []);
+  const uploads = perMinute("uploads", limits?.uploadWritesPerMinute ?? 0);
+  const submissions = perMinute("submissions", limits?.submissionsPerMinute ?? 0);
+  // Mailbox fetches are counted in the reads tier, which stores nothing (budget-store.ts).
   const mailbox = limits
     ? [
-        budget({ limit: limits.mailboxFetchesPerMinute, windowSeconds: 60, now, message: "Mailboxes are being checked more often than the tip line can take right now." }),
-        budget({ limit: limits.mailboxFetchesPerHour, windowSeconds: 3600, now, key: mailboxOf, message: "This mailbox was checked too often." }),
+        budget({ name: "mailbox-fetches", counters: budgets.reads, limit: limits.mailboxFetchesPerMinute, windowSeconds: 60, now, message: "Mailboxes are being checked more often than the tip line can take right now." }),
+        budget({ name: "mailbox-fetches-per-mailbox", counters: budgets.reads, limit: limits.mailboxFetchesPerHour, windowSeconds: 3600, now, key: mailboxOf, message: "This mailbox was checked too often." }),
       ]
     : [];
   const guard = (maxBodyBytes: number, budgets: MiddlewareHandler[], spentIn: "database" | "memory" = "database") =>
-    every(pow.header(spentIn), gate.admit(maxBodyBytes), pow.body(maxBodyBytes), ...budgets, pow.admitted);
+    every(pow.header(spentIn), gate.admit(maxBodyBytes), pow.body(maxBodyBytes), ...budgets, pow.admitted(spentIn === "memory" ? "reads" : "writes"));
   return {
     challenge: pow.challenge,
     // The upload and every part draw on one budget: never-finished uploads cannot use up the submissions'.
@@ -68,7 +72,7 @@ export function anonymousWriteGuards(options: AnonymousWriteOptions): AnonymousW
     // A part plus nothing: the route refuses anything larger anyway.
     part: guard(LIMITS.maxPartBytes, uploads),
     submission: guard(LIMITS.maxJsonBodyBytes, submissions),
-    // A mailbox fetch stores nothing, not even its spent proof of work (pow.ts, SpentInMemory).
+    // A mailbox fetch stores nothing, not even its spent proof of work (budget-store.ts, SpentInMemory).
     mailbox: guard(MAILBOX_BODY_BYTES, mailbox, "memory"),
   };
 }

@@ -1,6 +1,7 @@
 // Proof of work for anonymous writes (docs/SECURITY.md, "Proof of work"): bound to the request, single use
 // across processes (spent seeds live in the database), difficulty rising with the recent rate of *valid*
-// writes and of challenges issued, and a token good only at the difficulty in force when it is spent.
+// writes and of challenges issued (counted in the deployment's BudgetStores, budget-store.ts), and a token
+// good only at the difficulty in force when it is spent.
 // No account, no IP address, no client fingerprint. The budgets are a separate middleware
 // (rate-limit.ts); anonymous-writes.ts chains them in the order SECURITY.md gives.
 import { hmac } from "@noble/hashes/hmac.js";
@@ -14,6 +15,7 @@ import type { Database } from "../db/schema.js";
 import { serverSecret } from "../db/server-secrets.js";
 import { HttpError } from "../http-error.js";
 import { readBody } from "../body.js";
+import { type BudgetStores, memoryBudgets } from "./budget-store.js";
 import { rateLimited } from "./rate-limit.js";
 
 export interface PowConfig {
@@ -58,6 +60,8 @@ export interface PowGuardOptions extends Partial<PowConfig> {
   now?: () => Date;
   /** Answer `GET /api/pow` 429 past its ceiling (default); off when the app's budgets are off. */
   capChallenges?: boolean;
+  /** Where the loads and mailbox fetches' spent seeds are counted; default this process's memory. */
+  budgets?: BudgetStores | undefined;
 }
 
 export interface PowGuard {
@@ -67,15 +71,18 @@ export interface PowGuard {
    * Middleware, before any byte of the body: refuses a request whose header is missing, malformed, not
    * issued here, expired, below the difficulty in force, not solved for this method, path and announced
    * body hash, or already spent; and spends the token's seed, in the database, or with `spentIn:
-   * "memory"` in this process only (see `SpentInMemory`).
+   * "memory"` in the `reads` tier of the budget stores, never stored (see `SpentInMemory`).
    */
   header(spentIn?: "database" | "memory"): MiddlewareHandler;
   /** Middleware: reads at most `maxBodyBytes` of the body and refuses it unless it is the body the header announced. */
   body(maxBodyBytes: number): MiddlewareHandler;
-  /** Middleware, last before the route: counts a write that passed every check into the difficulty. */
-  admitted: MiddlewareHandler;
+  /**
+   * Middleware, last before the route: counts a request that passed every check into the difficulty, in
+   * the tier that may store it ("reads" for a mailbox fetch, which must leave no stored byte: budget-store.ts).
+   */
+  admitted(tier?: "writes" | "reads"): MiddlewareHandler;
   /** Difficulty a challenge issued now would carry. */
-  currentBits(): number;
+  currentBits(): Promise<number>;
 }
 
 
@@ -86,58 +93,7 @@ const powRequired = (why: string) =>
     `${why} Get a challenge with GET ${POW_PATH}, solve it for this request, and send it in the ${POW_HEADER} header (docs/SECURITY.md).`,
   );
 
-/** Sliding count of events over the last minute in ten-second buckets: the load that sets the difficulty. */
-export class RecentRate {
-  private readonly buckets = new Array<number>(6).fill(0);
-  private bucketStart = 0;
-
-  private roll(nowMs: number): void {
-    const slot = Math.floor(nowMs / 10_000);
-    if (slot === this.bucketStart) return;
-    const steps = Math.min(6, Math.max(0, slot - this.bucketStart));
-    for (let i = 0; i < steps; i++) {
-      this.buckets.pop();
-      this.buckets.unshift(0);
-    }
-    this.bucketStart = slot;
-  }
-
-  record(nowMs: number): void {
-    this.roll(nowMs);
-    this.buckets[0]!++;
-  }
-
-  /** Events in roughly the last minute. */
-  perMinute(nowMs: number): number {
-    this.roll(nowMs);
-    return this.buckets.reduce((a, b) => a + b, 0);
-  }
-}
-
-/**
- * Spent seeds of requests that store nothing (mailbox fetches), kept in this process's memory: a database
- * row would be the one write a mailbox check leaves, and a check just before a tip would mark the tip as a
- * follow-up (docs/INVARIANTS.md, invariant 3). Each process or Workers isolate refuses a seed it has seen;
- * another one may accept it once more, which costs one more read of a mailbox the sender can read anyway.
- */
-export class SpentInMemory {
-  private readonly spent = new Map<string, number>();
-  private lastSweep = 0;
-
-  constructor(private readonly maxSeeds = 200_000) {}
-
-  /** Marks `seed` (valid until `expires`, in seconds) spent: "spent" if it was already, "full" if no room is left. */
-  spend(seed: string, expires: number, nowSeconds: number): "fresh" | "spent" | "full" {
-    if (nowSeconds - this.lastSweep >= 60 || this.spent.size >= this.maxSeeds) {
-      this.lastSweep = nowSeconds;
-      for (const [s, e] of this.spent) if (e < nowSeconds) this.spent.delete(s);
-    }
-    if (this.spent.has(seed)) return "spent";
-    if (this.spent.size >= this.maxSeeds) return "full";
-    this.spent.set(seed, expires);
-    return "fresh";
-  }
-}
+export { RecentRate, SpentInMemory } from "./budget-store.js";
 
 /**
  * Spent seeds in the database (pow_spent), so every process and Workers isolate of a deployment refuses a
@@ -164,12 +120,15 @@ export class SpentInDatabase {
   }
 }
 
+// The two loads' names in the budget stores: valid writes (a write stores rows anyway, so its count may
+// live in the database) and challenges issued (a mailbox fetch asks for one too: memory only).
+const WRITES = "pow-writes";
+const CHALLENGES = "pow-challenges";
+
 export function powGuard(options: PowGuardOptions): PowGuard {
-  const { db, now = () => new Date(), capChallenges = true, ...overrides } = options;
+  const { db, now = () => new Date(), capChallenges = true, budgets = memoryBudgets(), ...overrides } = options;
   const pow: PowConfig = { ...DEFAULT_POW, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
   const maxBits = Math.min(pow.maxBits, MAX_POW_BITS);
-  const recent = new RecentRate();
-  const spentInMemory = new SpentInMemory();
   const spentInDatabase = new SpentInDatabase(db);
   let keyPromise: Promise<Uint8Array> | undefined;
 
@@ -181,26 +140,32 @@ export function powGuard(options: PowGuardOptions): PowGuard {
   const mac = async (signed: string) => hmac(sha256, await key(), utf8(signed));
   const nowSeconds = () => Math.floor(now().getTime() / 1000);
 
-  const issued = new RecentRate();
   // The most challenges one minute may see: the normal rate at the highest difficulty.
   const challengeCeiling = pow.normalChallengesPerMinute * 2 ** Math.max(0, maxBits - pow.baseBits);
 
   /** Base plus one bit per doubling of the heavier of the two loads over their normal rates, capped. */
-  const currentBits = () => {
+  const currentBits = async () => {
     if (!pow.enabled) return 0;
     const nowMs = now().getTime();
-    const load = Math.max(recent.perMinute(nowMs) / pow.normalWritesPerMinute, issued.perMinute(nowMs) / pow.normalChallengesPerMinute);
+    // Mailbox fetches count in the reads tier; where both tiers are one (this process's memory), once.
+    const [stored, unstored, challenges] = await Promise.all([
+      budgets.writes.perMinute(WRITES, nowMs),
+      budgets.reads === budgets.writes ? 0 : budgets.reads.perMinute(WRITES, nowMs),
+      budgets.reads.perMinute(CHALLENGES, nowMs),
+    ]);
+    const writes = stored + unstored;
+    const load = Math.max(writes / pow.normalWritesPerMinute, challenges / pow.normalChallengesPerMinute);
     const extra = load <= 1 ? 0 : Math.ceil(Math.log2(load));
     return Math.min(maxBits, pow.baseBits + extra);
   };
 
   const challenge: Handler = async (c) => {
     const nowMs = now().getTime();
-    if (pow.enabled && capChallenges && issued.perMinute(nowMs) >= challengeCeiling) {
+    if (pow.enabled && capChallenges && (await budgets.reads.perMinute(CHALLENGES, nowMs)) >= challengeCeiling) {
       throw rateLimited({ retryAfterSeconds: 10 }, "The tip line is handing out more challenges than it can take right now.");
     }
-    if (pow.enabled) issued.record(nowMs);
-    const bits = currentBits();
+    if (pow.enabled) await budgets.reads.record(CHALLENGES, nowMs);
+    const bits = await currentBits();
     const expires = nowSeconds() + pow.tokenLifetimeSeconds;
     const signed = `v1.${toBase64Url(randomBytes(16))}.${bits}.${expires}`;
     return c.json({ token: `${signed}.${toBase64Url(await mac(signed))}`, bits, expires } satisfies PowChallenge);
@@ -224,7 +189,7 @@ export function powGuard(options: PowGuardOptions): PowGuard {
     if (token.bits < Math.min(pow.baseBits, maxBits)) throw powRequired("The challenge is easier than this server accepts.");
     // A token is good at the difficulty in force when it is spent, not when it was issued: a stockpile
     // gathered in quiet times is worthless once a flood has raised the price.
-    const inForce = currentBits();
+    const inForce = await currentBits();
     if (token.bits < inForce - pow.graceBits) {
       throw powRequired(`The challenge is for ${token.bits} bits but ${inForce} are in force now: get a new one.`);
     }
@@ -237,7 +202,7 @@ export function powGuard(options: PowGuardOptions): PowGuard {
     }
     // Spent before the body is read: one solved token buys at most one body read, and a replayed solution
     // never reaches the budgets real sources share.
-    const outcome = spentIn === "memory" ? spentInMemory.spend(token.seed, token.expires, nowSeconds()) : (await spentInDatabase.spend(token.seed, token.expires, nowSeconds())) ? "fresh" : "spent";
+    const outcome = spentIn === "memory" ? await budgets.reads.spend(token.seed, token.expires, nowSeconds()) : (await spentInDatabase.spend(token.seed, token.expires, nowSeconds())) ? "fresh" : "spent";
     if (outcome === "full") throw rateLimited({ retryAfterSeconds: 60 }, "The tip line is receiving more than it can take right now.");
     if (outcome === "spent") throw powRequired("This proof of work was already used.");
     checked.set(c, parsed);
@@ -255,8 +220,8 @@ export function powGuard(options: PowGuardOptions): PowGuard {
     await next();
   };
 
-  const admitted: MiddlewareHandler = async (_c, next) => {
-    recent.record(now().getTime());
+  const admitted = (tier: "writes" | "reads" = "writes"): MiddlewareHandler => async (_c, next) => {
+    await budgets[tier].record(WRITES, now().getTime());
     await next();
   };
 

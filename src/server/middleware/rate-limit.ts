@@ -1,8 +1,10 @@
 // Request budgets that need no IP address (docs/SECURITY.md, "Rate limits"): `budget()` is a middleware
 // counting requests in fixed windows, for all requests it guards together or per key (a mailbox id).
-// Counted in this process: one box, one process: exact. Several processes or Workers isolates: each
-// keeps its own counters, so the effective budget is the configured one times the number of instances.
+// Counted where the deployment's BudgetStores say (budget-store.ts): this process (the single box), the
+// PostgreSQL every node shares, or the Durable Object every Workers isolate asks, so a flood split over
+// nodes or isolates is limited as if it hit one (docs/SCALING.md).
 import type { Context, MiddlewareHandler } from "hono";
+import { type BudgetCounters, MemoryBudgets } from "./budget-store.js";
 import { HttpError } from "../http-error.js";
 
 // Separate budgets, so that mailbox polls and never-finished uploads cannot use up the room for a
@@ -34,39 +36,13 @@ export function rateLimitConfig(options: RateLimitOptions | undefined): RateLimi
   return { ...DEFAULT_RATE_LIMITS, ...perMinute, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
 }
 
-export type Admission = { ok: true } | { ok: false; retryAfterSeconds: number };
-
-/**
- * Fixed-window counters per key. Windows are aligned to the clock, so counters for a past window are
- * dropped wholesale and memory stays bounded by the keys seen in one window (and by `maxKeys`).
- */
-export class RateLimiter {
-  private windowStart = 0;
-  private readonly counts = new Map<string, number>();
-
-  constructor(
-    readonly limit: number,
-    readonly windowSeconds: number,
-    private readonly maxKeys = 100_000,
-  ) {}
-
-  /** Counts one request for `key` if the budget allows it. */
-  take(key: string, nowMs: number): Admission {
-    const start = Math.floor(nowMs / 1000 / this.windowSeconds) * this.windowSeconds;
-    if (start !== this.windowStart) {
-      this.counts.clear();
-      this.windowStart = start;
-    }
-    const used = this.counts.get(key) ?? 0;
-    if (used >= this.limit || (used === 0 && this.counts.size >= this.maxKeys)) {
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(start + this.windowSeconds - nowMs / 1000)) };
-    }
-    this.counts.set(key, used + 1);
-    return { ok: true };
-  }
-}
+export { type Admission, RateLimiter } from "./budget-store.js";
 
 export interface BudgetOptions {
+  /** The budget's name in `counters`; unique per budget of one app. */
+  name: string;
+  /** Where the budget is counted; default a store of its own in this process. */
+  counters?: BudgetCounters | undefined;
   /** Requests admitted per window (per key, with `key`). */
   limit: number;
   windowSeconds: number;
@@ -82,12 +58,12 @@ export interface BudgetOptions {
 
 /** Middleware: 429 with Retry-After once the budget of the current window is used up. */
 export function budget(options: BudgetOptions): MiddlewareHandler {
-  const { limit, windowSeconds, message, key, now = () => new Date() } = options;
-  const limiter = new RateLimiter(limit, windowSeconds, options.maxKeys);
+  const { name, limit, windowSeconds, message, key, now = () => new Date(), maxKeys } = options;
+  const counters = options.counters ?? new MemoryBudgets();
   return async (c, next) => {
     const k = key ? await key(c) : "all";
     if (k !== null) {
-      const admitted = limiter.take(k, now().getTime());
+      const admitted = await counters.take({ budget: name, key: k, limit, windowSeconds, nowMs: now().getTime(), maxKeys });
       if (!admitted.ok) throw rateLimited(admitted, message);
     }
     await next();

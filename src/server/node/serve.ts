@@ -17,6 +17,7 @@ import { Maintenance, type MaintenanceReport } from "../maintenance.js";
 import { advisoryLocks } from "../postgres/advisory-locks.js";
 import { isPostgresUrl, openPostgresDatabase } from "../postgres/database.js";
 import { PostgresBlobStore } from "../postgres/pg-blob-store.js";
+import { postgresBudgets } from "../postgres/pg-budgets.js";
 import { runEvery } from "./periodic.js";
 import { startRestamping } from "./timestamps.js";
 
@@ -74,7 +75,9 @@ export async function createNodeDeps(
     // PostgreSQL commits each transaction durably itself (synchronous_commit), one per request.
     const db = await openPostgresDatabase(requirePostgresUrl(options.database));
     const blobs = new PostgresBlobStore(db);
-    return { db, blobs, now, locks: advisoryLocks(db, blobs), config };
+    // Nodes on one PostgreSQL count anonymous writes in its tables too (postgres/pg-budgets.ts); one SQLite
+    // process counts in its memory (the default).
+    return { db, blobs, now, locks: advisoryLocks(db, blobs), budgets: postgresBudgets(db), config };
   }
   const { db, durable, scrub } = await openServerDatabase(dataDir);
   const blobs = await new FsBlobStore(join(dataDir, "blobs"), now).init();

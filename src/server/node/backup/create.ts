@@ -20,7 +20,7 @@ import { type BlobRecord, BackupReader, BackupWriter, MAGIC, type Manifest, read
 import { postgresSnapshot, type Snapshot, sqliteSnapshot } from "./snapshot.js";
 
 /** Tables whose rows are not worth restoring: the runner's bookkeeping and short-lived abuse state. */
-export const NOT_BACKED_UP = new Set(["sealdrop_migrations", "d1_migrations", "uploads", "request_nonces", "pow_spent", ...POSTGRES_ONLY_TABLES]);
+export const NOT_BACKED_UP = new Set(["sealdrop_migrations", "d1_migrations", "uploads", "request_nonces", "pow_spent", "budget_windows", ...POSTGRES_ONLY_TABLES]);
 
 export interface BackupOptions {
   dataDir: string;
