@@ -105,3 +105,4 @@ print("vault-index", {
   lines: indexLines,
   fileBase64: toBase64(await sealIndex(await indexKey(indexIdentity), indexLines)),
 });
+print("cli-model-events", deskNotes.cliModelEvents);

@@ -132,3 +132,13 @@ describe("docs/FORMAT.md vault index vector", () => {
     expect(await openIndex(key, await sealIndex(key, v.lines))).toEqual(v.lines);
   });
 });
+
+describe("docs/FORMAT.md model events written by the CLI", () => {
+  it("sealdrop note builds exactly the documented events, and each is a valid model event", async () => {
+    const { cliModelEvents } = await import("../../scripts/desk-note-vectors.js");
+    const { modelEvent } = await import("../../src/core/network/events.js");
+    const v = vector("cli-model-events");
+    expect(cliModelEvents()).toEqual(v);
+    for (const { events } of v) for (const e of events) expect(modelEvent.parse(e)).toEqual(e);
+  });
+});

@@ -2,13 +2,16 @@
 // (services/desk.ts).
 import { CREDIBILITY, type Note, RELIABILITY } from "../../core/messages.js";
 import { HOME_OPTIONS, parseCommand } from "../args.js";
-import { UsageError } from "../errors.js";
+import { CliError, UsageError } from "../errors.js";
 import type { Io } from "../io.js";
 import { printJson } from "../present/json.js";
 import { printNotes, printUnreadable } from "../present/sources.js";
 import { listNotes, openDeskView } from "../services/desk.js";
 import { addNote, checkNoteInput, type NoteInput, RELATIONS } from "../services/notes.js";
 import { inlineSafe } from "../text.js";
+import { findSensitive, SensitiveTextError } from "../../core/network/sensitive-text.js";
+import { promptLine } from "../passphrase.js";
+import { modelTexts } from "../services/note-model.js";
 import { printOutboxed } from "../present/outbox.js";
 import { connect, unlockHome } from "../unlock.js";
 
@@ -29,10 +32,31 @@ a later grade replaces an earlier one, tags accumulate, texts are kept in order.
   --corroborates ID       a submission this one (or this source) corroborates (repeatable)
   --contradicts ID        a submission it contradicts (repeatable)
   --related ID            a related submission (repeatable)
+  --desk DESK             the desk, for a source who wrote to several
+
+Source-network model (docs/FORMAT.md "Source-network model"; ENTITY is source (the subject's),
+source:PSEUDONYM, relay:ID, claim:ID, or relay:new / claim:new for the one this note defines):
+  --new-relay LABEL       define a relay (an intermediary; a label, never a real name)
+  --new-claim LABEL       define a claim within the subject submission
+  --about DAY[..DAY]      the days the new claim is about (never after today)
+  --on ENTITY             what --reliability, --credibility, --tag, --untag and --relate are about
+                          (default: --credibility the new claim; --relate from the new relay, or
+                          the new claim for claim relations, else the source; the rest the source)
+  --reliability grades a source or relay only; --credibility a claim only (model_grade_target)
+  --tag region:ryanggang  a tag of the controlled vocabularies also enters the model
+  --untag TAG             withdraw a model tag (repeatable)
+  --relate RELATION:ENTITY  introduced_by, relays_for, same_group, corroborates, contradicts,
+                          derived_from, common_upstream (repeatable), e.g. relays_for:source
+  --basis BASIS           source_said, relay_said, document, editor_judgement (default), pattern
+  --days DAY[..DAY]       the days the relations hold (never after today)
+  --upstream LABEL        the common origin, with --relate common_upstream:claim:ID
+  --withdraw EVENT_ID     take back a relation (its event id from --json) (repeatable)
+  --confirm-sensitive     seal text that looks like a phone number, handle, account or time of day
+                          (asked on a terminal; refused otherwise)
   --home DIR              editor home (default: $SEALDROP_HOME or ~/.sealdrop)
   --passphrase-file FILE  your key's passphrase (else $SEALDROP_PASSPHRASE, else asked)
   --server URL            talk to this server instead of the one in your key
-  --json                  print {id, day, subject}
+  --json                  print {id, day, subject, model: {events, relay, claim, eventIds: [{op, id}]}}
 `;
 
 export const NOTES_HELP = `Usage: sealdrop notes [PSEUDONYM | SUBMISSION_ID] [--home DIR] [--json]
@@ -60,7 +84,37 @@ const NOTE_OPTIONS = {
   credibility: { type: "string" },
   text: { type: "string" },
   json: { type: "boolean" },
+  desk: { type: "string" },
+  on: { type: "string" },
+  "new-relay": { type: "string" },
+  "new-claim": { type: "string" },
+  about: { type: "string" },
+  untag: { type: "string", multiple: true },
+  relate: { type: "string", multiple: true },
+  basis: { type: "string" },
+  days: { type: "string" },
+  upstream: { type: "string" },
+  withdraw: { type: "string", multiple: true },
+  "confirm-sensitive": { type: "boolean" },
 } as const;
+
+/**
+ * The gate before sealing (core/network/sensitive-text.ts): free text that holds a phone number, handle,
+ * account, device id, address or time of day is sealed only after the editor confirms, on the terminal
+ * or with --confirm-sensitive; otherwise nothing is unlocked, sealed or sent.
+ */
+async function confirmSensitive(io: Io, texts: string[], confirmed: boolean): Promise<void> {
+  const found = texts.flatMap((t) => findSensitive(t).map((f) => ({ kind: f.kind, excerpt: t.slice(f.index, f.index + f.length) })));
+  if (found.length === 0 || confirmed) return;
+  io.err("warning: what you wrote may identify or locate a person; the desk's model should not keep it (docs/THREAT-MODEL.md):");
+  for (const f of found) io.err(`  ${f.kind}: ${inlineSafe(f.excerpt)}`);
+  if (io.interactive && (await promptLine("Type yes to seal it anyway: ")).trim().toLowerCase() === "yes") return;
+  throw new CliError(
+    io.interactive ? "nothing was sealed" : "nothing was sealed: remove it, or confirm with --confirm-sensitive that it must be kept",
+    1,
+    new SensitiveTextError(findSensitive(texts.join("\n"))).code,
+  );
+}
 
 function parseGrades(values: { reliability?: string | undefined; credibility?: string | undefined }): Pick<Note, "reliability" | "credibility"> {
   let reliability: Note["reliability"] = null;
@@ -89,6 +143,19 @@ export async function noteCommand(argv: string[], io: Io): Promise<void> {
     ...parseGrades(values),
     text: values.text ?? "",
     links: RELATIONS.flatMap((relation) => (values[relation] ?? []).map((submission) => ({ submission, relation }))),
+    desk: values.desk,
+    model: {
+      on: values.on,
+      newRelay: values["new-relay"],
+      newClaim: values["new-claim"],
+      about: values.about,
+      untags: values.untag ?? [],
+      relate: values.relate ?? [],
+      basis: values.basis,
+      days: values.days,
+      upstream: values.upstream,
+      withdraw: values.withdraw ?? [],
+    },
   };
   // Checked before the key is unlocked: a mistyped note costs no passphrase.
   try {
@@ -97,6 +164,7 @@ export async function noteCommand(argv: string[], io: Io): Promise<void> {
     if (e instanceof UsageError) throw new UsageError(`sealdrop note: ${e.message}\nRun \`sealdrop note --help\` for usage.`);
     throw e;
   }
+  await confirmSensitive(io, [input.text, ...modelTexts(input.model!)], values["confirm-sensitive"] === true);
   const unlocked = await unlockHome(io, values);
   const view = await openDeskView(unlocked);
   printUnreadable(io, view);
@@ -104,7 +172,9 @@ export async function noteCommand(argv: string[], io: Io): Promise<void> {
   const session = connect(io, unlocked, values.server);
   const added = await addNote(session, view, input);
 
-  if (values.json) return printJson(io, { id: added.id, day: added.day, subject: added.subject, ...(session.outbox ? { outbox: true } : {}) });
+  if (values.json) return printJson(io, { id: added.id, day: added.day, subject: added.subject, model: added.model, ...(session.outbox ? { outbox: true } : {}) });
+  if (added.model.relay) io.err(`New relay: relay:${added.model.relay}`);
+  if (added.model.claim) io.err(`New claim: claim:${added.model.claim}`);
   const about = added.subject.type === "source" ? inlineSafe(added.subject.pseudonym) : `submission ${added.subject.id}`;
   if (session.outbox) return printOutboxed(io, `note ${added.id} about ${about}, encrypted to ${added.recipients} editor key(s)`);
   io.out(`Added note ${added.id} about ${about}, encrypted to ${added.recipients} editor key(s).`);

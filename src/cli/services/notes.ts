@@ -11,6 +11,7 @@ import { type DeskView, resolveSubject } from "./desk.js";
 import { requireRoster } from "./recipients.js";
 import { messageAuthor, sealMessage } from "./seal-message.js";
 import { type EditorSession, withVault } from "./session.js";
+import { buildModelEvents, type ModelNoteInput } from "./note-model.js";
 
 export const RELATIONS = ["corroborates", "contradicts", "related"] as const;
 
@@ -24,6 +25,8 @@ export interface NoteInput {
   links: { submission: string; relation: Note["links"][number]["relation"] }[];
   /** The subject's desk, when the vault cannot tell (a source who wrote to several desks). */
   desk?: string | undefined;
+  /** Source-network model options (services/note-model.ts). */
+  model?: ModelNoteInput;
 }
 
 /** Refuses a note that says nothing or breaks a rule of the note format, before anything is decrypted. */
@@ -31,7 +34,8 @@ export function checkNoteInput(input: Omit<NoteInput, "about">): void {
   const bad = input.tags.find((t) => !NOTE_TAG.test(t));
   if (bad !== undefined) throw new UsageError(`a tag is KEY:VALUE with KEY in a-z and a value of 1 to 81 characters, like region:Hyesan; not ${JSON.stringify(bad)}`);
   if (input.text.length > MESSAGE_LIMITS.maxNoteTextChars) throw new UsageError(`a note's text holds at most ${MESSAGE_LIMITS.maxNoteTextChars} characters`);
-  if (input.tags.length === 0 && input.reliability === null && input.credibility === null && input.text.trim() === "" && input.links.length === 0) {
+  const model = input.model && (input.model.newRelay !== undefined || input.model.newClaim !== undefined || input.model.relate.length + input.model.untags.length + input.model.withdraw.length > 0);
+  if (!model && input.tags.length === 0 && input.reliability === null && input.credibility === null && input.text.trim() === "" && input.links.length === 0) {
     throw new UsageError("nothing to note; give a tag, a grade, a text or a link");
   }
 }
@@ -76,6 +80,8 @@ export interface AddedNote {
   recipients: number;
   /** The desk whose editors can read it. */
   desk: string;
+  /** The model events the note carries, and the ids of the relay and claim it defines. */
+  model: { events: number; relay: string | null; claim: string | null; eventIds: { op: string; id: string }[] };
 }
 
 /** Signs the note and seals it to its subject's desk's editors (roster), stores it on the server, and keeps it in the author's vault. */
@@ -86,11 +92,29 @@ export async function addNote(session: EditorSession, view: DeskView, input: Not
 
   const { api, editor } = session;
   const { roster } = await requireRoster(session);
-  const { reliability, credibility, text } = input;
+  const { text } = input;
+  let { reliability, credibility } = input;
   const tags = [...new Set(input.tags)];
-  const note: Note = { v: 1, kind: "note", subject, tags, reliability, credibility, text, links, author: editor.header.name, day: coarseDay(new Date()), written: new Date().toISOString() };
+  const day = coarseDay(new Date());
+  const submission = subject.type === "submission" ? view.desk.submissions.find((s) => s.id === subject.id) : undefined;
+  const built = buildModelEvents(input.model ?? { untags: [], relate: [], withdraw: [] }, { reliability, credibility }, tags, {
+    source: subject.type === "source" ? subject.pseudonym : (submission?.pseudonym ?? null),
+    submission: subject.type === "submission" ? subject.id : null,
+    resolveSource: (named) => {
+      const found = resolveSubject(named, view);
+      if (found.type !== "source") throw new UsageError(`source:${named} names a submission, not a source`);
+      return found.source.pseudonym;
+    },
+    today: day,
+  });
+  // Older readers see the note's own grades: keep only the reliability of the subject's source there, and a
+  // claim's credibility only in the model, so the two scales never land on one entity.
+  if (built.target && built.target.type !== "source") reliability = null;
+  if (built.target?.type === "claim") credibility = null;
+  const note: Note = { v: 1, kind: "note", subject, tags, reliability, credibility, text, links, author: editor.header.name, day, written: new Date().toISOString(), ...(built.events.length > 0 ? { model: built.events } : {}) };
   const { ciphertext, recipients } = await sealMessage(roster, messageAuthor(editor), note, desk);
   const stored = await api.post("/api/editor/notes", { ciphertext: toBase64(ciphertext), desk }, itemReceipt);
   await withVault(session.home, (vault) => vault.putItem("notes", { id: stored.id, day: stored.day, size: ciphertext.length, data: ciphertext }));
-  return { id: stored.id, day: stored.day, subject, recipients: recipients.length, desk };
+  const model = { events: built.events.length, relay: built.relay, claim: built.claim, eventIds: built.events.map((e) => ({ op: e.op, id: e.id })) };
+  return { id: stored.id, day: stored.day, subject, recipients: recipients.length, desk, model };
 }
