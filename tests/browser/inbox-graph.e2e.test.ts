@@ -3,6 +3,7 @@
 // No CSP violation (Cytoscape's inline style is avoided by the linked graph.css), the data is on the
 // canvas (both sources and their corroboration edge), the single point of failure is marked, the text
 // twin is a real table, the keyboard reaches it all, and axe-core finds nothing.
+import { GRAPH_LABELS } from "../../client/inbox/graph-labels.js";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -22,30 +23,8 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SCREENSHOT = "/tmp/sealdrop-inbox-graph.png";
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'";
 
-const LABELS: GraphLabels = {
-  title: "Source network",
-  keyboardHelp: "Tab to the graph, then use the arrow keys to move between nodes and Enter to open one. + and − zoom, 0 fits.",
-  desk: "The desk",
-  chain: "Chain {n}",
-  kinds: { desk: "desk", chain: "chain", relay: "relay", source: "source" },
-  edges: {
-    desk: { name: "reaches the desk", out: "reaches {node}", in: "reaches the desk" },
-    chain: { name: "chain", out: "first hand: {node}", in: "in {node}" },
-    relays_for: { name: "relays for", out: "relays for {node}", in: "carried by {node}" },
-    introduced_by: { name: "introduced by", out: "introduced by {node}", in: "introduced {node}" },
-    same_group: { name: "same group", out: "same group as {node}", in: "same group as {node}" },
-    corroborates: { name: "corroborates", out: "corroborates {node}", in: "corroborates {node}" },
-    contradicts: { name: "contradicts", out: "contradicts {node}", in: "contradicts {node}" },
-    related: { name: "related", out: "related to {node}", in: "related to {node}" },
-  },
-  ungraded: "ungraded",
-  spof: "single point of failure",
-  spofCuts: "cuts off {n} sources",
-  none: "—",
-  empty: "Nothing matches these filters.",
-  filters: { legend: "Show", desk: "Desk", region: "Region", from: "From", to: "To", all: "All" },
-  columns: { node: "Node", kind: "Kind", grade: "Reliability", layer: "Layer", chain: "Chain", desks: "Desks", regions: "Regions", days: "Days", connects: "Connects to", spof: "Single point of failure" },
-};
+// The view's English words, as the inbox gives them.
+const LABELS: GraphLabels = GRAPH_LABELS.en;
 
 // The page's script: reports CSP violations, fetches the graph data and mounts the view.
 const ENTRY = `

@@ -96,3 +96,18 @@ export async function storageTraces(recorded: RecordedPage): Promise<StorageTrac
   }));
   return { cookies: (await recorded.context.cookies()).length, ...inPage };
 }
+
+/**
+ * Sends a tip with files through the source page at `origin` (English), as a source does, and returns the
+ * receipt's id once the page shows it (within `timeoutMs`: large files take a while on a busy machine).
+ */
+export async function sendThroughPage(page: Page, origin: string, message: string, files: Parameters<Page["setInputFiles"]>[1], timeoutMs = 240_000): Promise<string> {
+  await page.goto(`${origin}/?lang=en`);
+  await page.locator("#fingerprint").waitFor();
+  await page.getByLabel("Message").fill(message);
+  await page.getByLabel("Files (optional)").setInputFiles(files);
+  await page.getByRole("button", { name: "Encrypt and send" }).click();
+  const receipt = page.locator("#receipt-id");
+  await receipt.waitFor({ timeout: timeoutMs });
+  return (await receipt.textContent()) ?? "";
+}

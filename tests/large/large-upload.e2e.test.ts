@@ -8,7 +8,7 @@ import { open, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, openRecordedPage } from "../helpers/browser.js";
+import { launchChromium, openRecordedPage, sendThroughPage } from "../helpers/browser.js";
 import { buildClient } from "../browser/build.js";
 import { startNewsroom, type Newsroom } from "../browser/newsroom.js";
 import { withExif } from "./fixtures.js";
@@ -35,16 +35,7 @@ async function fileSha256(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-async function send(page: Page, message: string, files: Parameters<Page["setInputFiles"]>[1]): Promise<string> {
-  await page.goto(`${newsroom.server.url}/?lang=en`);
-  await page.locator("#fingerprint").waitFor();
-  await page.getByLabel("Message").fill(message);
-  await page.getByLabel("Files (optional)").setInputFiles(files);
-  await page.getByRole("button", { name: "Encrypt and send" }).click();
-  const receipt = page.locator("#receipt-id");
-  await receipt.waitFor({ timeout: 240_000 });
-  return (await receipt.textContent()) ?? "";
-}
+const send = (page: Page, message: string, files: Parameters<Page["setInputFiles"]>[1]): Promise<string> => sendThroughPage(page, newsroom.server.url, message, files);
 
 interface ReadResult {
   attachments: { name: string; size: number; sha256: string; savedAs: string }[];

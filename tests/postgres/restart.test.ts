@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireCluster, type PostgresCluster, releaseCluster, ROOT } from "../helpers/backends.js";
-import { launchChromium, openRecordedPage } from "../helpers/browser.js";
+import { launchChromium, openRecordedPage, sendThroughPage } from "../helpers/browser.js";
 import { runCli } from "../cli/helpers.js";
 import { initRemote, serve, type Served } from "./serve.js";
 
@@ -125,14 +125,7 @@ describe("PostgreSQL restarted twice during a page upload", () => {
     });
     let id: string;
     try {
-      await page.goto(`${server.url}/?lang=en`);
-      await page.locator("#fingerprint").waitFor();
-      await page.getByLabel("Message").fill("the recording, across two database restarts");
-      await page.getByLabel("Files (optional)").setInputFiles(path);
-      await page.getByRole("button", { name: "Encrypt and send" }).click();
-      const receipt = page.locator("#receipt-id");
-      await receipt.waitFor({ timeout: 300_000 });
-      id = (await receipt.textContent()) ?? "";
+      id = await sendThroughPage(page, server.url, "the recording, across two database restarts", path, 300_000);
     } finally {
       await recorded.close();
     }

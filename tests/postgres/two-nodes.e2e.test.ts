@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { acquireCluster, type PostgresCluster, releaseCluster, ROOT } from "../helpers/backends.js";
-import { launchChromium, openRecordedPage } from "../helpers/browser.js";
+import { launchChromium, openRecordedPage, sendThroughPage } from "../helpers/browser.js";
 import { type RoundRobinProxy, type Served as Answer, startRoundRobinProxy } from "../helpers/round-robin-proxy.js";
 import pg from "pg";
 import { proofOfWorkHeaders } from "../../src/core/pow.js";
@@ -110,14 +110,7 @@ it("uploads through two nodes, survives one being killed mid-upload, and the edi
   const { page } = recorded;
   let id: string;
   try {
-    await page.goto(`${proxy.url}/?lang=en`);
-    await page.locator("#fingerprint").waitFor();
-    await page.getByLabel("Message").fill("the footage, through two nodes");
-    await page.getByLabel("Files (optional)").setInputFiles(path);
-    await page.getByRole("button", { name: "Encrypt and send" }).click();
-    const receipt = page.locator("#receipt-id");
-    await receipt.waitFor({ timeout: 400_000 });
-    id = (await receipt.textContent()) ?? "";
+    id = await sendThroughPage(page, proxy.url, "the footage, through two nodes", path, 400_000);
   } finally {
     await recorded.close();
   }
