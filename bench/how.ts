@@ -23,4 +23,13 @@ export const HOW = (memoryBytes: number) => `- **Browser encrypt+upload**: the s
   decrypted to disk by \`age -d -o\` and by sealdrop's streaming decryptor (native ChaCha20-Poly1305); best of three each, each run starting after \`sync\` has flushed the previous run's output.
   Ratio = age time ÷ sealdrop time.
 - **Ingest**: 16 keep-alive connections from one Node client posting the same small sealed envelope for 10 s (after a 2 s
-  warm-up), against the sealdrop server and against a bare Hono route on the same Node adapter.`;
+  warm-up), against the sealdrop server and against a bare Hono route on the same Node adapter.
+- **Vault index** (bench/index.ts): a vault of 1,000 and of 10,000 tips from a quarter as many sources (~60-word
+  messages, every fifth with an attachment entry), each sealed to three classic X25519 editor keys (post-quantum
+  ones take ~13 ms each to open, too slow to generate and open 10,000 twice on a shared machine; the index's
+  work per item is the same). \`sealdrop sources\` runs as the shipped bundled command on plain Node, its own
+  process: *cold* with no index (first indexing, decryption on worker threads), *warm* with the index (best of
+  three); wall time and the process's peak RSS (\`process.resourceUsage().maxRSS\`; the key file uses the
+  interactive Argon2id limits, 64 MiB; the default moderate limits add about 192 MiB to unlocking, whatever the
+  vault's size). Baseline: decrypting every envelope once on one thread in the benchmark process. Ratio =
+  baseline time ÷ command time.`;

@@ -15,12 +15,13 @@ import { openNodeDatabase } from "../src/server/node/database.js";
 import { testNewsroom } from "../tests/helpers/newsroom.js";
 import { largeFigures, memoryFigures, openpgpFigures, uploadFigures, type BenchServer } from "./browser.js";
 import { decryptFigures } from "./decrypt.js";
+import { indexFigures } from "./index.js";
 import { ingestFigures } from "./ingest.js";
 import { slowLinkFigures } from "./slow-link.js";
 import { CHROMIUM, generateFile, GiB, here, log, mb, SCALE, SIZES, startProcess, stop, type Figures } from "./lib.js";
 import { HOW } from "./how.js";
 
-const SECTIONS = ["upload", "memory", "openpgp", "large", "decrypt", "ingest", "slowlink"] as const;
+const SECTIONS = ["upload", "memory", "openpgp", "large", "decrypt", "ingest", "slowlink", "index"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function chosenSections(argv: string[]): Section[] {
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
       const server = await startServer("data-slowlink", sourcePage);
       add(await slowLinkFigures(server.url));
     }
+    if (sections.includes("index")) add(await indexFigures(work));
     if (sections.includes("ingest")) {
       const server = await startServer("data-ingest", join(work, "no-client"));
       add(await ingestFigures(server.url, server.recipient));

@@ -1,6 +1,8 @@
 // The anonymous two-way channel and the source network, editor side, against a real server: sources
 // submit with and without a codename, editors pull, see pseudonyms, reply, and share desk notes that the
 // server cannot read. The CLI runs as a subprocess for the main steps, as an editor would run it.
+import { spawn } from "node:child_process";
+import { chmod, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newCodenameEntropy } from "../../src/core/codename.js";
@@ -11,7 +13,7 @@ import { type RunningServer, startNodeServer } from "../../src/server/node/serve
 import { powFetch } from "../helpers/pow.js";
 import { filesUnder } from "../helpers/deployment.js";
 import { fetchNewsroom, submitTip } from "../helpers/source.js";
-import { runCli, runInProcess, tempDir } from "./helpers.js";
+import { BIN, runCli, runInProcess, tempDir, testEnv } from "./helpers.js";
 
 let server: RunningServer;
 let dataDir: string;
@@ -185,5 +187,52 @@ describe("the source network, editor side", () => {
       expect(result.stderr, args.join(" ")).toMatch(message);
       expect(result.code, args.join(" ")).toBe(code);
     }
+  });
+
+  it("list and sources filter by the desk's tags and grades", async () => {
+    const ids_ = (r: { id: string }[]) => r.map((x) => x.id).sort();
+    const list = async (...args: string[]) => json<{ id: string }[]>(await runInProcess(["list", "--home", bob, "--json", ...args], { env: BOB }));
+    expect(ids_(await list("--tag", "REGION:hyesan"))).toEqual([ids.a1, ids.a2].sort());
+    expect(ids_(await list("--grade", "C2"))).toEqual([ids.a1, ids.a2].sort());
+    expect(await list("--grade", "A")).toEqual([]);
+    expect(ids_(await list("--search", "trucks", "--grade", "2"))).toEqual([ids.a1, ids.a2].sort());
+    const sources = json<SourceRow[]>(await runInProcess(["sources", "--home", bob, "--json", "--tag", "role:trader"], { env: BOB }));
+    expect(sources.map((r) => r.pseudonym)).toEqual([pseudonymA]);
+  });
+
+  it("reply reads the message from standard input with --message-file -", async () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...process.env, ...testEnv() })) if (v !== undefined) env[k] = v;
+    const child = spawn(process.execPath, [BIN, "reply", pseudonymA, "--message-file", "-", "--home", alice, "--json"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stdin.end("Piped in: which market?\n");
+    const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+    expect(code).toBe(0);
+    const sent = JSON.parse(stdout) as { id: string };
+    const shown = json<{ timeline: { id: string; message?: string }[] }>(await runInProcess(["source", pseudonymA, "--home", alice, "--json"]));
+    expect(shown.timeline.find((e) => e.id === sent.id)?.message).toBe("Piped in: which market?\n");
+  });
+
+  it("reply with neither option opens $EDITOR on a private file in the home, removed after; empty sends nothing", async () => {
+    const dir = await tempDir();
+    const log = join(dir, "editor.log");
+    const editor = join(dir, "editor.sh");
+    await writeFile(editor, `#!/bin/sh\necho "$1" >> "${log}"\nstat -c %a "$(dirname "$1")" >> "${log}"\nprintf 'Written in the editor\\n' > "$1"\n`);
+    await chmod(editor, 0o755);
+    const env = { EDITOR: editor, PATH: process.env.PATH };
+    const sent = json<{ id: string }>(await runInProcess(["reply", pseudonymA, "--home", alice, "--json"], { env }));
+    const [path, mode] = (await readFile(log, "utf8")).trim().split("\n");
+    expect(path!.startsWith(join(alice, ".compose-"))).toBe(true);
+    expect(mode).toBe("700");
+    expect((await readdir(alice)).filter((n) => n.startsWith(".compose-"))).toEqual([]);
+    const shown = json<{ timeline: { id: string; message?: string }[] }>(await runInProcess(["source", pseudonymA, "--home", alice, "--json"]));
+    expect(shown.timeline.find((e) => e.id === sent.id)?.message).toBe("Written in the editor");
+
+    const before = shown.timeline.length;
+    const empty = await runInProcess(["reply", pseudonymA, "--home", alice], { env: { VISUAL: "true", PATH: process.env.PATH } });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/the reply is empty; nothing was sent \(reply_empty\)/);
+    expect(json<{ timeline: unknown[] }>(await runInProcess(["source", pseudonymA, "--home", alice, "--json"])).timeline).toHaveLength(before);
   });
 });
