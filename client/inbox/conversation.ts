@@ -167,7 +167,45 @@ function composer(view: View, d: Dossier, outbox: boolean, reload: (announce: st
   return section("composer-heading", h("h3", { id: "composer-heading" }, t("composerHeading")), form);
 }
 
-export async function renderConversation(view: View, pseudonym: string, outbox: boolean, reload: (announce: string) => void): Promise<HTMLElement> {
+/**
+ * The desk's triage of this source: star and status are queued on this machine at each click, and shared
+ * with the desk (one signed, padded note per desk) only when the editor presses "share".
+ */
+function triageControls(view: View, d: Dossier, pending: number, reload: (announce: string) => void): HTMLElement {
+  const { t } = view;
+  const path = `/api/sources/${encodeURIComponent(d.source.pseudonym)}/triage`;
+  const status = h("p", { id: "triage-status", role: "status" });
+  const act = (body: Record<string, string>, done: string) =>
+    request<{ pending: number }>(path, { method: "POST", body }).then(
+      () => reload(done),
+      (error: Error) => void (status.textContent = t("triageFailed", { message: error.message })),
+    );
+  const star = h("button", { type: "button", id: "triage-star", "aria-pressed": d.source.starred ? "true" : "false" }, d.source.starred ? t("unstarAction") : t("starAction"));
+  star.addEventListener("click", () => void act({ op: d.source.starred ? "unstar" : "star" }, t("triageQueued")));
+  const select = h("select", { id: "triage-status-select" }, ...Object.entries(STATUS_KEYS).map(([value, key]) => h("option", { value, ...(value === d.source.status ? { selected: "" } : {}) }, t(key))));
+  select.addEventListener("change", () => void act({ op: "status", status: select.value }, t("triageQueued")));
+  const share = h("button", { type: "button", id: "triage-share", ...(pending === 0 ? { disabled: "" } : {}) }, t("shareTriage"));
+  share.addEventListener("click", () => {
+    share.disabled = true;
+    request<{ notes: number; outbox: boolean }>("/api/triage/share", { method: "POST", body: {} }).then(
+      (sent) => reload(sent.outbox ? t("triageSharedOutbox") : t("triageShared")),
+      (error: Error) => {
+        share.disabled = false;
+        status.textContent = t("triageFailed", { message: error.message });
+      },
+    );
+  });
+  return section(
+    "triage-heading",
+    h("h3", { id: "triage-heading" }, t("triageHeading")),
+    h("div", { class: "triage" }, star, h("label", { for: "triage-status-select" }, t("colStatus")), select),
+    h("p", { id: "triage-pending", class: "help" }, t("triagePending", { n: pending })),
+    share,
+    status,
+  );
+}
+
+export async function renderConversation(view: View, pseudonym: string, outbox: boolean, reload: (announce: string) => void, pendingTriage = 0): Promise<HTMLElement> {
   const { t } = view;
   const d = await request<Dossier>(`/api/sources/${encodeURIComponent(pseudonym)}`);
   const back = h("a", { href: "#/sources", class: "back" }, t("back"));
@@ -176,6 +214,7 @@ export async function renderConversation(view: View, pseudonym: string, outbox: 
     back,
     heading(d.source.pseudonym, "source-heading"),
     section("dossier-heading", h("h3", { id: "dossier-heading" }, t("dossierHeading")), dossierList(view, d)),
+    triageControls(view, d, pendingTriage, reload),
     section(
       "conversation-heading",
       h("h3", { id: "conversation-heading" }, t("conversationHeading")),

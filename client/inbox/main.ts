@@ -110,7 +110,7 @@ async function content(v: View, route: string): Promise<HTMLElement> {
         await render(false);
         announcer.textContent = message;
       });
-    });
+    }, s.pendingTriage);
   }
   if (route === "#/claims") return renderClaims(v, await loadNetwork());
   if (route === "#/graph") return renderGraph(v, await loadNetwork(), s.drawing);

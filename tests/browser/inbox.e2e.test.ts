@@ -176,6 +176,30 @@ describe("the desk's inbox, from the source page to the editor's browser and bac
     expect(await axeViolations(editor.page)).toEqual([]);
   }, 180_000);
 
+  it("keeps star and status on this machine at each click and shares them with the desk as one note when asked", async () => {
+    await editor.page.goto(`${inbox.url}#/source/${encodeURIComponent(run.pseudonymA!)}`);
+    const star = editor.page.locator("#triage-star");
+    await star.waitFor();
+    expect(await star.getAttribute("aria-pressed")).toBe("false");
+    await star.click();
+    await expect.poll(() => editor.page.locator("#triage-star").getAttribute("aria-pressed"), { timeout: 60_000 }).toBe("true");
+    await editor.page.locator("#triage-status-select").selectOption("in_progress");
+    await expect.poll(() => editor.page.locator("#triage-pending").textContent(), { timeout: 60_000 }).toBe(inboxEn.triagePending.replace("{n}", "2"));
+    // Nothing has left the machine yet: the CLI sees two queued changes.
+    const queued = JSON.parse(await newsroom.sealdrop("triage", "show", run.pseudonymA!, "--json")) as { pending: number };
+    expect(queued.pending).toBe(2);
+
+    await editor.page.locator("#triage-share").click();
+    await expect.poll(() => editor.page.locator("#triage-pending").textContent(), { timeout: 60_000 }).toBe(inboxEn.triagePending.replace("{n}", "0"));
+    // Shared: after a pull, the desk's triage as the vault tells it (what a colleague's CLI reads:
+    // tests/cli/triage.test.ts shows a second editor seeing it).
+    await newsroom.sealdrop("pull", "--server", newsroom.server.url);
+    const shared = JSON.parse(await newsroom.sealdrop("triage", "show", run.pseudonymA!, "--json")) as { pending: number; items: { starred: boolean; status: string }[] };
+    expect(shared.pending).toBe(0);
+    expect(shared.items).toEqual([expect.objectContaining({ starred: true, status: "in_progress" })]);
+    expect(await axeViolations(editor.page)).toEqual([]);
+  }, 180_000);
+
   it("ran no script of a source's, opened no dialog, and sent no request anywhere but the inbox", async () => {
     expect(await editor.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(dialogs).toEqual([]);

@@ -13,8 +13,14 @@ import { firstLine } from "../text.js";
 import { conversationOf } from "./conversation.js";
 import { InboxNotFound } from "./server.js";
 import type { Dossier, GraphData, InboxSummary, NetworkAnswer, SearchHit, SourceRow } from "./wire.js";
+import { INITIAL_TRIAGE, TRIAGE_STATUSES, type TriageChange, type TriageState } from "../../core/triage.js";
+import { flushTriage, pendingTriage, type QueuedTriage, queueTriage, triageState } from "../services/triage.js";
+import type { EditorSession } from "../services/session.js";
 
-export const STATUSES = ["new", "in_progress", "verified", "published", "closed"] as const;
+export const STATUSES = TRIAGE_STATUSES;
+
+/** A triage change the page asks for, on one source (routes.ts parses it). */
+export type SourceTriage = { op: "star" | "unstar" | "read" | "unread" } | { op: "status"; status: (typeof TRIAGE_STATUSES)[number] };
 
 export class InboxData {
   private constructor(
@@ -22,22 +28,50 @@ export class InboxData {
     private view: DeskView,
     private roster: VerifiedRoster | null,
     private model: NetworkModel,
+    private pending: QueuedTriage[],
   ) {}
 
   static async open(unlocked: UnlockedHome): Promise<InboxData> {
-    const { view, roster, model } = await InboxData.load(unlocked);
-    return new InboxData(unlocked, view, roster, model);
+    const { view, roster, model, pending } = await InboxData.load(unlocked);
+    return new InboxData(unlocked, view, roster, model, pending);
   }
 
   private static async load(unlocked: UnlockedHome) {
     const view = await openDeskView(unlocked);
     const roster = (await readPin(unlocked.home))?.roster ?? null;
-    return { view, roster, model: modelOf(view, roster) };
+    return { view, roster, model: modelOf(view, roster), pending: await pendingTriage(unlocked) };
+  }
+
+  /** The desk's shared triage as this vault tells it, this editor's queued changes on top (services/triage.ts). */
+  private triageOf(pseudonym: string): TriageState {
+    const { state } = triageState(this.view.desk, this.roster, { author: this.unlocked.editor.header.editorId, changes: this.pending });
+    return state.get(`source:${pseudonym}`) ?? { ...INITIAL_TRIAGE, readBy: [] };
+  }
+
+  /**
+   * Queues one triage change on a source, for every desk the source wrote to. Nothing leaves the machine:
+   * changes wait in the home until `shareTriage`, so single clicks never become server-side events.
+   */
+  async queueTriage(pseudonym: string, change: SourceTriage): Promise<number> {
+    const s = this.source(pseudonym);
+    const target = { type: "source" as const, pseudonym: s.pseudonym };
+    const full: TriageChange = change.op === "status" ? { op: "status", target, status: change.status } : { op: change.op, target };
+    const waiting = await queueTriage(this.unlocked, [...new Set(s.submissions.map((x) => x.desk))].map((desk) => ({ desk, change: full })));
+    this.pending = await pendingTriage(this.unlocked);
+    return waiting;
+  }
+
+  /** Sends the queued changes: one signed, padded triage note per desk (the outbox on a reading half). */
+  async shareTriage(session: EditorSession): Promise<number> {
+    const sent = await flushTriage(session, this.unlocked, this.view.desk);
+    await this.refresh();
+    return sent.length;
   }
 
   /** Decrypts the vault again: after a reply or note was written, or a pull in another terminal. */
   async refresh(): Promise<void> {
-    const { view, roster, model } = await InboxData.load(this.unlocked);
+    const { view, roster, model, pending } = await InboxData.load(this.unlocked);
+    this.pending = pending;
     this.view = view;
     this.roster = roster;
     this.model = model;
@@ -66,7 +100,8 @@ export class InboxData {
       statuses: STATUSES,
       sources: this.view.sources.map((s) => this.row(s)),
       unreadable: this.view.desk.unreadable,
-      triage: false,
+      triage: true,
+      pendingTriage: this.pending.length,
     };
   }
 
@@ -84,9 +119,7 @@ export class InboxData {
       reliability: modelled?.reliability?.grade ?? s.reliability,
       credibility: s.credibility,
       tags: [...new Set([...s.tags, ...(modelled?.tags ?? [])])],
-      starred: false,
-      status: "new",
-      assignee: null,
+      ...((t) => ({ starred: t.starred, status: t.status, assignee: t.assignee }))(this.triageOf(s.pseudonym)),
     };
   }
 

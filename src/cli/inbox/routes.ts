@@ -15,7 +15,7 @@ import { sendReply } from "../services/replies.js";
 import type { EditorSession } from "../services/session.js";
 import { withVault } from "../services/session.js";
 import { PREVIEW_TYPES } from "./conversation.js";
-import type { InboxData } from "./data.js";
+import { type InboxData, STATUSES } from "./data.js";
 import { PREVIEW_CSP } from "./guard.js";
 import { type RosterSeen, rosterAlert, markRosterSeen } from "./roster-alert.js";
 import { InboxNotFound, type Mount } from "./server.js";
@@ -36,6 +36,10 @@ const ASSET_TYPES: Record<string, string> = { js: "text/javascript; charset=utf-
 const replyBody = z.object({ message: z.string().min(1).max(MESSAGE_LIMITS.maxReplyChars), submission: z.string().regex(/^[0-9a-f]{32}$/).optional() }).strict();
 const seenBody = z.object({ seq: z.number().int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
 const saveBody = z.object({ submission: z.string().regex(/^[0-9a-f]{32}$/) }).strict();
+const triageBody = z.union([
+  z.object({ op: z.enum(["star", "unstar", "read", "unread"]) }).strict(),
+  z.object({ op: z.literal("status"), status: z.enum(STATUSES) }).strict(),
+]);
 
 const MAGIC: Record<string, (b: Uint8Array) => boolean> = {
   "image/png": (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47,
@@ -122,6 +126,17 @@ export function inboxRoutes(context: InboxContext): Mount {
       const sent = await sendReply(session, data.desk, { to, message: body.message });
       await data.refresh();
       return c.json({ id: sent.id, day: sent.day, outbox: session.outbox === true });
+    });
+
+    // Triage: queued here on each click, shared with the desk only when the editor says so (one note per desk).
+    app.post("/api/sources/:pseudonym/triage", async (c) => {
+      const change = await parse(triageBody, c.req.raw);
+      return c.json({ pending: await data.queueTriage(c.req.param("pseudonym"), change) });
+    });
+    app.post("/api/triage/share", async (c) => {
+      const session = unlocked();
+      const notes = await data.shareTriage(session);
+      return c.json({ notes, outbox: session.outbox === true });
     });
 
     app.get("/api/preview/:pseudonym/:submission/:position", async (c) => {

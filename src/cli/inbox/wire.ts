@@ -49,8 +49,10 @@ export interface InboxSummary {
   unreadable: { submissions: number; replies: number; notes: number };
   /** Whether this build has the graph view's drawing (assets/graph.js); the text twin is always there. */
   drawing: boolean;
-  /** What the triage controls can do here: false until desk triage notes exist in this build. */
+  /** Whether the triage controls are shown (desk triage notes, services/triage.ts). */
   triage: boolean;
+  /** Triage changes queued on this machine and not yet shared with the desk. */
+  pendingTriage: number;
 }
 
 export type ConversationItem =

@@ -153,6 +153,15 @@ export const en = {
   sizeBytes: "{n} B",
   sizeKiB: "{n} KiB",
   sizeMiB: "{n} MiB",
+  triageHeading: "Desk triage",
+  starAction: "Star",
+  unstarAction: "Remove star",
+  triagePending: "Triage changes waiting on this machine: {n}. Colleagues see them once you share them.",
+  shareTriage: "Share triage with the desk",
+  triageQueued: "Triage change kept on this machine; share it when you are done.",
+  triageShared: "Triage shared with the desk in one signed note.",
+  triageSharedOutbox: "Triage sealed into the outbox; the online half sends it.",
+  triageFailed: "The triage change failed: {message}",
 } as const;
 
 export type InboxKey = keyof typeof en;

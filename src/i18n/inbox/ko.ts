@@ -153,4 +153,13 @@ export const ko: InboxCatalogue = {
   sizeBytes: "{n} B",
   sizeKiB: "{n} KiB",
   sizeMiB: "{n} MiB",
+  triageHeading: "데스크 분류",
+  starAction: "별표",
+  unstarAction: "별표 빼기",
+  triagePending: "이 컴퓨터에서 기다리는 분류 변경: {n}건. 공유해야 동료들이 봅니다.",
+  shareTriage: "데스크와 분류 공유",
+  triageQueued: "분류 변경을 이 컴퓨터에 두었습니다. 다 하면 공유하십시오.",
+  triageShared: "분류를 서명된 메모 하나로 데스크와 공유했습니다.",
+  triageSharedOutbox: "분류를 보낼 편지함에 봉인했습니다. 온라인 쪽이 보냅니다.",
+  triageFailed: "분류 변경에 실패했습니다: {message}",
 };

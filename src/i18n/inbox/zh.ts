@@ -153,4 +153,13 @@ export const zh: InboxCatalogue = {
   sizeBytes: "{n} B",
   sizeKiB: "{n} KiB",
   sizeMiB: "{n} MiB",
+  triageHeading: "编辑部分拣",
+  starAction: "加星标",
+  unstarAction: "去掉星标",
+  triagePending: "在本机等待的分拣更改：{n} 项。共享后同事才能看到。",
+  shareTriage: "与编辑部共享分拣",
+  triageQueued: "分拣更改已保存在本机；完成后请共享。",
+  triageShared: "分拣已用一条签名备注与编辑部共享。",
+  triageSharedOutbox: "分拣已封入发件箱，由联网的一半发送。",
+  triageFailed: "分拣更改失败：{message}",
 };
