@@ -12,6 +12,7 @@
 // nothing allocated here grows with the file. What remains is the encryptor's and the file reader's 64 KiB
 // chunks, which the garbage collector frees as it goes.
 import { paddedSize, paddingPieces } from "../../src/core/padding.js";
+import { cutIntoParts } from "../../src/core/parts.js";
 import type { UploadStatus } from "../../src/core/wire.js";
 import { createSealer, sealedStream, type SealerOptions } from "./sealer.js";
 
@@ -179,32 +180,15 @@ export async function uploadEncrypted(file: StreamableFile, options: StreamUploa
     // Buffers of acknowledged parts, for the next ones: the queue plus the part being filled hold the rest.
     const spare: Uint8Array<ArrayBuffer>[] = [];
     const producer = (async () => {
-      let part = new Uint8Array(partSize);
-      let filled = 0;
-      const push = async (bytes: Uint8Array) => {
+      const push = async (bytes: Uint8Array, buffer: Uint8Array<ArrayBuffer>, last: boolean) => {
         while (queue.length >= queuedParts && !aborted) await new Promise<void>((r) => (wakeProducer = r));
         if (aborted) throw new Error("upload aborted");
-        queue.push({ bytes, failures: 0, buffer: part });
+        queue.push({ bytes, failures: 0, buffer });
         notify("consumer");
+        return last ? undefined : (spare.pop() ?? new Uint8Array(partSize));
       };
       try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          let chunk = value;
-          while (chunk.length > 0) {
-            const n = Math.min(chunk.length, partSize - filled);
-            part.set(chunk.subarray(0, n), filled);
-            filled += n;
-            chunk = chunk.subarray(n);
-            if (filled === partSize) {
-              await push(part);
-              part = spare.pop() ?? new Uint8Array(partSize);
-              filled = 0;
-            }
-          }
-        }
-        if (filled > 0) await push(part.subarray(0, filled));
+        await cutIntoParts(reader, new Uint8Array(partSize), push);
       } catch (err) {
         producerError = err;
         await reader.cancel().catch(() => {});

@@ -154,6 +154,8 @@ export const en = {
   nojsExpired: "This form was open too long. Answer the new question and send again. Your message is still here; choose your files again.",
   nojsTooLarge: "What you sent is larger than this server accepts from a page without JavaScript ({max}). Nothing was stored. Send fewer or smaller files.",
   nojsFailed: "Something went wrong ({code}). Nothing was stored. Go back and try again.",
+  nojsStalled: "Your tip stopped arriving before it was complete (the connection may have dropped). Nothing was stored. Go back and send it again.",
+  nojsBusy: "The tip line is receiving as much as it can take right now. Nothing was stored. Wait a minute, then go back and send again.",
   nojsBack: "Back to the form",
   nojsFileCleaned: "“{name}”: hidden information was removed: {items}.",
   nojsFileAsIs: "“{name}” was sent as it is. It may contain hidden information (such as the place, the date or the device) that the server could not remove.",

@@ -155,6 +155,8 @@ export const zh: Catalogue = {
   nojsExpired: "这个表单打开太久了。请回答新的问题后再发送。您的消息仍在这里；请重新选择文件。",
   nojsTooLarge: "发送的内容超过了本服务器对不使用 JavaScript 的页面所接受的大小（{max}）。没有保存任何内容。请少发或发较小的文件。",
   nojsFailed: "出现问题（{code}）。没有保存任何内容。请返回再试一次。",
+  nojsStalled: "您的线索还没有全部送达，传送就停止了（连接可能已中断）。没有保存任何内容。请返回再发送一次。",
+  nojsBusy: "线索接收系统现在已经满负荷。没有保存任何内容。请等一分钟，然后返回再发送。",
   nojsBack: "返回表单",
   nojsFileCleaned: "“{name}”：已删除隐藏信息：{items}。",
   nojsFileAsIs: "“{name}”已按原样发送。其中可能有服务器无法删除的隐藏信息（例如地点、日期或设备）。",

@@ -107,7 +107,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
 
   // The page without JavaScript: `/` and `/replies` (docs/THREAT-MODEL.md, "The page without JavaScript").
   const nojs = deps.config.nojs === false ? { ...DEFAULT_NOJS, enabled: false } : { ...DEFAULT_NOJS, ...deps.config.nojs };
-  if (nojs.enabled && options.sourcePage) installNoJs(app, { deps, submissions, sourcePage: options.sourcePage, config: nojs });
+  if (nojs.enabled && options.sourcePage) installNoJs(app, { deps, submissions, sourcePage: options.sourcePage, config: nojs, gate: anonymousGate });
 
   app.all("/api/*", () => {
     throw new HttpError(404, "not_found", "No such API endpoint.");

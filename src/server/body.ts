@@ -70,6 +70,20 @@ export function announcesBody(c: Context): boolean {
   return c.req.header("transfer-encoding") !== undefined;
 }
 
+/** How long a body of this request may go without a byte arriving (the app's body policy), in ms. */
+export const bodyIdleMs = (c: Context): number => (policies.get(c)?.idleSeconds ?? DEFAULT_BODY_IDLE_SECONDS) * 1000;
+
+/** The next read of a body, or "stalled" when nothing arrives within `idleMs` (the caller cancels the body). */
+export async function readWithin<T>(reader: ReadableStreamDefaultReader<T>, idleMs: number): Promise<ReadableStreamReadResult<T> | "stalled"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<"stalled">((resolve) => (timer = setTimeout(() => resolve("stalled"), idleMs)));
+  try {
+    return await Promise.race([reader.read(), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const unreadable = () => new HttpError(400, "bad_request", "The request body could not be read.");
 
 /**
@@ -96,22 +110,18 @@ async function readFresh(c: Context, max: number): Promise<Uint8Array> {
   }
   const stream = c.req.raw.body;
   if (!stream || declared === 0) return new Uint8Array(0);
-  const idleMs = (policies.get(c)?.idleSeconds ?? DEFAULT_BODY_IDLE_SECONDS) * 1000;
+  const idleMs = bodyIdleMs(c);
   // With a Content-Length the bytes go straight into one buffer of that size; a chunked body is counted.
   const whole = declared === undefined ? null : new Uint8Array(declared);
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = stream.getReader();
   for (;;) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stalled = new Promise<"stalled">((resolve) => (timer = setTimeout(() => resolve("stalled"), idleMs)));
     let result: ReadableStreamReadResult<Uint8Array> | "stalled";
     try {
-      result = await Promise.race([reader.read(), stalled]);
+      result = await readWithin(reader, idleMs);
     } catch {
       throw unreadable();
-    } finally {
-      clearTimeout(timer);
     }
     if (result === "stalled") {
       await reader.cancel().catch(() => {});

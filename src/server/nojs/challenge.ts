@@ -1,15 +1,17 @@
 // The check question of the page without JavaScript (docs/SECURITY.md, "The page without JavaScript"):
 // a sum of two numbers written as words in the page's language, answered in digits. Stateless: the form
 // carries a token `q1.<nonce>.<expires>.<mac>` whose MAC binds the answer, so the token alone does not
-// reveal it and the server keeps nothing per question. A token is spent on its first use, right or wrong
-// (in the proof-of-work table of spent seeds, so every process sees it): one guess per question.
+// reveal it and the server keeps nothing per question. A token is spent on its first use, right or wrong:
+// one guess per question. A tip's token in the proof-of-work table of spent seeds (so every process sees
+// it); a mailbox opening's in this process's memory only, as the page's mailbox fetches (SpentInMemory in
+// middleware/pow.ts): a row would be the one write a mailbox opening leaves, and would date it.
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { Kysely } from "kysely";
 import { equalBytes, fromBase64Url, randomBytes, toBase64Url, utf8 } from "../../core/bytes.js";
 import type { Database } from "../db/schema.js";
 import { serverSecret } from "../db/server-secrets.js";
-import { SpentInDatabase } from "../middleware/pow.js";
+import { SpentInDatabase, SpentInMemory } from "../middleware/pow.js";
 
 export interface Question {
   /** The two numbers to add, 1 to 9 each. */
@@ -40,6 +42,7 @@ export class Challenges {
   private keyPromise: Promise<Uint8Array> | undefined;
   private readonly lifetime: number;
   private readonly spent: SpentInDatabase;
+  private readonly spentInMemory = new SpentInMemory();
 
   constructor(private readonly options: ChallengeOptions) {
     this.lifetime = options.lifetimeSeconds ?? 2 * 3600;
@@ -69,8 +72,11 @@ export class Challenges {
     return { a, b, token: `${signed}.${await this.mac(signed, a + b)}` };
   }
 
-  /** Judges an answer and spends the token, whatever the verdict; a token seen before is "expired". */
-  async check(token: string, answer: string): Promise<Verdict> {
+  /**
+   * Judges an answer and spends the token, whatever the verdict; a token seen before is "expired".
+   * `spentIn` "memory" for requests that store nothing (mailbox openings); with no room left there, "expired".
+   */
+  async check(token: string, answer: string, spentIn: "database" | "memory"): Promise<Verdict> {
     const m = /^(q1\.([A-Za-z0-9_-]{22})\.(\d{1,12}))\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!m) return "expired";
     const [, signed, nonce, expiresText, mac] = m as unknown as [string, string, string, string, string];
@@ -79,7 +85,9 @@ export class Challenges {
     if (expires < now) return "expired";
     // Spent before it is judged, so no token is ever tried twice; the stored expiry is capped, so a made-up
     // token cannot keep a row for long, and rounded up to five minutes, so no exact time is kept.
-    if (!(await this.spent.spend(`nojs.${nonce}`, Math.min(expires, now + this.lifetime), now))) return "expired";
+    const until = Math.min(expires, now + this.lifetime);
+    const fresh = spentIn === "memory" ? this.spentInMemory.spend(`nojs.${nonce}`, until, now) === "fresh" : await this.spent.spend(`nojs.${nonce}`, until, now);
+    if (!fresh) return "expired";
     const value = parseAnswer(answer);
     if (value === null) return "wrong";
     return equalBytes(fromBase64Url(mac), fromBase64Url(await this.mac(signed, value))) ? "ok" : "wrong";

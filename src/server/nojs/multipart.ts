@@ -3,6 +3,7 @@
 // nothing is kept beyond the piece being looked at and a delimiter's length. Runtime-neutral (Web streams
 // and Uint8Array only), so Node and Workers parse the same way.
 import { concatChunks } from "../../core/bytes.js";
+import { DEFAULT_BODY_IDLE_SECONDS, readWithin } from "../body.js";
 
 export interface PartHeaders {
   /** The form field's name. */
@@ -13,7 +14,8 @@ export interface PartHeaders {
   type: string;
 }
 
-export type MultipartErrorReason = "malformed" | "too_large";
+/** "stalled": no byte arrived for the idle time (the body policy's, body.ts), and the body was dropped. */
+export type MultipartErrorReason = "malformed" | "too_large" | "stalled";
 
 export class MultipartError extends Error {
   override name = "MultipartError";
@@ -91,7 +93,8 @@ function parseHeaders(bytes: Uint8Array): PartHeaders {
 /**
  * Reads one multipart body part after part: `next()` gives the next part's headers, then `chunks()` (or
  * `text()`) its body. A part's body not read before the next `next()` is skipped. More than `maxBytes` of
- * body in all fails with a MultipartError("too_large"), whatever Content-Length said.
+ * body in all fails with a MultipartError("too_large"), whatever Content-Length said; nothing arriving for
+ * `idleMs` with a MultipartError("stalled").
  */
 export class MultipartReader {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
@@ -108,6 +111,7 @@ export class MultipartReader {
     body: ReadableStream<Uint8Array>,
     boundary: string,
     private readonly maxBytes: number,
+    private readonly idleMs = DEFAULT_BODY_IDLE_SECONDS * 1000,
   ) {
     this.reader = body.getReader();
     this.delimiter = encoder.encode(`\r\n--${boundary}`);
@@ -116,11 +120,15 @@ export class MultipartReader {
   /** Reads more of the body into the buffer; false once the body ended. */
   private async fill(): Promise<boolean> {
     if (this.ended) return false;
-    let result: ReadableStreamReadResult<Uint8Array>;
+    let result: ReadableStreamReadResult<Uint8Array> | "stalled";
     try {
-      result = await this.reader.read();
+      result = await readWithin(this.reader, this.idleMs);
     } catch {
       throw new MultipartError("malformed", "the request body could not be read");
+    }
+    if (result === "stalled") {
+      await this.cancel();
+      throw new MultipartError("stalled", `nothing of the request body arrived for ${this.idleMs / 1000} seconds`);
     }
     if (result.done) {
       this.ended = true;

@@ -4,6 +4,7 @@
 // draws (client/), so one stylesheet serves both and the words are the same catalogue's.
 import { fileSize } from "../../../client/format.js";
 import { EXIT_URLS } from "../../../client/quick-exit.js";
+import { retentionSentences } from "../../../client/retention.js";
 import type { Finding } from "../../core/media/index.js";
 import type { Reply } from "../../core/messages.js";
 import type { NewsroomResponse } from "../../core/wire.js";
@@ -17,6 +18,8 @@ export interface PageContext {
   lang: Language;
   t: Translate;
   newsroom: NewsroomResponse;
+  /** What the server deletes and when (the newsroom answer's `retention`), told as the page's script tells it. */
+  retention: NonNullable<NewsroomResponse["retention"]>;
   /** Largest request body the path takes, and largest picture the server cleans. */
   maxBytes: number;
   maxCleanBytes: number;
@@ -40,6 +43,9 @@ function header(ctx: PageContext, path: string): Html {
   // A plain link: without a script the page cannot empty itself or replace its history entry.
   return html`<header><div class="quick-exit-bar"><a class="quick-exit" id="quick-exit" href="${EXIT_URLS[lang]}" rel="noreferrer" aria-describedby="quick-exit-help">${t("quickExit")}</a><span id="quick-exit-help" class="visually-hidden">${t("quickExitHelp")}</span></div><nav class="languages" aria-label="${t("languageNav")}"><ul>${links}</ul></nav><h1>${t("pageTitle")}</h1></header>`;
 }
+
+/** What the server deletes and when, in plain words (client/retention.ts): under the form and on the receipt. */
+const retentionNotice = (ctx: PageContext) => html`<p class="help retention" id="retention">${retentionSentences(ctx.t, ctx.retention).join(" ")}</p>`;
 
 /** The mode this page works in, in plain words (issue 16): first thing after the introduction. */
 const modeNotice = (ctx: PageContext) => html`<p class="mode" id="mode">${ctx.t("nojsMode")}</p>`;
@@ -98,7 +104,7 @@ ${
     : html`<div class="field check"><input id="keep-codename" name="keep-codename" type="checkbox" value="1" checked aria-describedby="keep-codename-help" /><label for="keep-codename">${t("keepCodename")}</label><p id="keep-codename-help" class="help">${t("keepCodenameHelp")}</p></div>`
 }
 <button type="submit">${t("nojsSubmit")}</button>
-</fieldset></form>`;
+</fieldset></form>${retentionNotice(ctx)}`;
 }
 
 /** The body of `/` without JavaScript: introduction, mode, form, the way back, advice, fingerprint. */
@@ -172,7 +178,7 @@ export function receiptPage(ctx: PageContext, receipt: ReceiptOptions): Html {
   return page(
     ctx,
     "/",
-    html`<section class="receipt" id="receipt" aria-labelledby="receipt-heading"><h2 id="receipt-heading">${t(receipt.followup ? "followupReceiptHeading" : "receiptHeading")}</h2><p class="mode" id="mode">${t("nojsModeReceipt")}</p><p>${t("receiptIdLabel")} <code id="receipt-id" translate="no">${receipt.id}</code></p>${fileReport(ctx, receipt.files)}${receipt.words ? codenameSection(ctx, receipt.words) : ""}<p>${t("receiptHelp")}</p><p>${t("receiptCleanup")}</p><p><a href="/?lang=${lang}">${t("sendAnother")}</a></p></section>`,
+    html`<section class="receipt" id="receipt" aria-labelledby="receipt-heading"><h2 id="receipt-heading">${t(receipt.followup ? "followupReceiptHeading" : "receiptHeading")}</h2><p class="mode" id="mode">${t("nojsModeReceipt")}</p><p>${t("receiptIdLabel")} <code id="receipt-id" translate="no">${receipt.id}</code></p>${fileReport(ctx, receipt.files)}${receipt.words ? codenameSection(ctx, receipt.words) : ""}${retentionNotice(ctx)}<p>${t("receiptHelp")}</p><p>${t("receiptCleanup")}</p><p><a href="/?lang=${lang}">${t("sendAnother")}</a></p></section>`,
   );
 }
 

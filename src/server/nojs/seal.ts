@@ -11,6 +11,7 @@ import { concatChunks, randomId, toHex } from "../../core/bytes.js";
 import type { AttachmentManifest } from "../../core/envelope.js";
 import { cleanMedia, SNIFF_BYTES, sniff, type Finding } from "../../core/media/index.js";
 import { paddingPieces } from "../../core/padding.js";
+import { cutIntoParts } from "../../core/parts.js";
 import { coarseDay } from "../../core/time.js";
 import { LIMITS } from "../../core/wire.js";
 import type { Deps } from "../deps.js";
@@ -63,6 +64,8 @@ async function cleaned(source: AsyncIterable<Uint8Array>, name: string, type: st
   while (!done && size <= maxCleanBytes) await take();
   if (!done) return { plaintext: resume(head, it), media: "asIs" };
   const whole = concatChunks(head);
+  // The pieces go: the picture is held once, and its cleaned copy beside it (config.ts, heldBytes).
+  head.length = 0;
   const report = cleanMedia(whole, name, type);
   if (report.status === "cleaned") return { plaintext: resume([report.cleaned], it), media: { cleaned: report.found } };
   return { plaintext: resume([whole], it), media: report.status === "none" ? "none" : "asIs" };
@@ -138,33 +141,16 @@ export async function sealFile(
     // Parts of the size the page's uploads use, so every blob store sees what it always sees.
     const partSize = LIMITS.maxPartBytes;
     // One buffer for every part: a write resolves only once its bytes are stored.
-    const part = new Uint8Array(partSize);
-    let filled = 0;
     let written = 0;
     let parts = 0;
-    const flush = async () => {
-      if (written + filled > quotas.maxUploadBytes || (await pending()).bytes + filled > quotas.maxPendingBytes) throw new UploadQuotaError("no room for this file");
-      await deps.blobs.writeUploadPart(uploadId, written, part.subarray(0, filled));
-      written += filled;
+    await cutIntoParts(ciphertext.getReader(), new Uint8Array(partSize), async (bytes) => {
+      if (written + bytes.length > quotas.maxUploadBytes || (await pending()).bytes + bytes.length > quotas.maxPendingBytes) throw new UploadQuotaError("no room for this file");
+      await deps.blobs.writeUploadPart(uploadId, written, bytes);
+      written += bytes.length;
       parts++;
-      filled = 0;
       // Counted at once, so other uploads meet the quota with this one's bytes in it.
       await deps.db.updateTable("uploads").set({ parts, bytes: written }).where("id", "=", uploadId).execute();
-    };
-    const reader = ciphertext.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      let chunk = value;
-      while (chunk.length > 0) {
-        const n = Math.min(chunk.length, partSize - filled);
-        part.set(chunk.subarray(0, n), filled);
-        filled += n;
-        chunk = chunk.subarray(n);
-        if (filled === partSize) await flush();
-      }
-    }
-    if (filled > 0) await flush();
+    });
     return { uploadId, manifest: { name: clip(file.name, 255), type: clip(file.type, 255), size, sha256: digest }, media };
   } catch (e) {
     await dropUpload(deps, uploadId);
