@@ -27,9 +27,10 @@ export const HOW = (memoryBytes: number) => `- **Browser encrypt+upload**: the s
 - **Vault index** (bench/index.ts): a vault of 1,000 and of 10,000 tips from a quarter as many sources (~60-word
   messages, every fifth with an attachment entry), each sealed to three classic X25519 editor keys (post-quantum
   ones take ~13 ms each to open, too slow to generate and open 10,000 twice on a shared machine; the index's
-  work per item is the same). \`sealdrop sources\` runs as the shipped bundled command on plain Node, its own
-  process: *cold* with no index (first indexing, decryption on worker threads), *warm* with the index (best of
+  work per item is the same). \`sealdrop sources\` and \`sealdrop list\` run as the shipped bundled command on plain
+  Node, each its own process: *cold* with no index (first indexing, decryption on worker threads), *warm* with the index (best of
   three); wall time and the process's peak RSS (\`process.resourceUsage().maxRSS\`; the key file uses the
   interactive Argon2id limits, 64 MiB; the default moderate limits add about 192 MiB to unlocking, whatever the
   vault's size). Baseline: decrypting every envelope once on one thread in the benchmark process. Ratio =
-  baseline time ÷ command time.`;
+  baseline time ÷ command time. \`sources\` on an empty vault is what every run pays whatever the vault holds; one
+  warm 10,000-tip \`sources\` uses a key file under the default moderate limits (Argon2id, 256 MiB) instead.`;
