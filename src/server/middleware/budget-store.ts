@@ -189,8 +189,7 @@ export class MemoryBudgets implements BudgetCounters, SpentSeeds {
   }
 }
 
-/** The single box's stores: both tiers in this process's memory. */
+/** The single box's stores: both tiers in this process's memory, each its own, as they are elsewhere. */
 export function memoryBudgets(): BudgetStores {
-  const memory = new MemoryBudgets();
-  return { writes: memory, reads: memory };
+  return { writes: new MemoryBudgets(), reads: new MemoryBudgets() };
 }

@@ -147,10 +147,10 @@ export function powGuard(options: PowGuardOptions): PowGuard {
   const currentBits = async () => {
     if (!pow.enabled) return 0;
     const nowMs = now().getTime();
-    // Mailbox fetches count in the reads tier; where both tiers are one (this process's memory), once.
+    // Admitted writes count in the writes tier, mailbox fetches (which store nothing) in the reads tier.
     const [stored, unstored, challenges] = await Promise.all([
       budgets.writes.perMinute(WRITES, nowMs),
-      budgets.reads === budgets.writes ? 0 : budgets.reads.perMinute(WRITES, nowMs),
+      budgets.reads.perMinute(WRITES, nowMs),
       budgets.reads.perMinute(CHALLENGES, nowMs),
     ]);
     const writes = stored + unstored;
