@@ -43,3 +43,16 @@ export function processIo(): Io {
     },
   };
 }
+
+/** Resolves on the first SIGINT or SIGTERM (listening from now on, so a signal during start-up counts). */
+export function stopSignal(): Promise<void> {
+  return new Promise<void>((done) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      done();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}

@@ -2,7 +2,7 @@
 // process and serves the page on 127.0.0.1 only, behind a one-time token printed on the first line.
 import { fileURLToPath } from "node:url";
 import { HOME_OPTIONS, parseCommand, parsePort } from "../args.js";
-import type { Io } from "../io.js";
+import { type Io, stopSignal } from "../io.js";
 import { InboxData } from "../inbox/data.js";
 import { inboxRoutes } from "../inbox/routes.js";
 import { startInboxServer } from "../inbox/server.js";
@@ -35,15 +35,7 @@ export async function inboxCommand(argv: string[], io: Io): Promise<void> {
   const { values, help } = parseCommand("inbox", argv, OPTIONS);
   if (help) return io.out(INBOX_HELP);
   const port = parsePort(values.port ?? "0");
-  const stopRequested = new Promise<void>((done) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      done();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  const stopRequested = stopSignal();
   const unlocked = await unlockHome(io, values);
   const data = await InboxData.open(unlocked);
   printUnreadable(io, data.desk);

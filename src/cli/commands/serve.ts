@@ -5,7 +5,7 @@ import { parseCommand, parsePort } from "../args.js";
 import { UsageError } from "../errors.js";
 import { exists } from "../files.js";
 import { editorHome } from "../home.js";
-import type { Io } from "../io.js";
+import { type Io, stopSignal } from "../io.js";
 import { createNewsroom, localWriter } from "../setup.js";
 import { parseRetentionDays, type RetentionPolicy } from "../../server/retention.js";
 
@@ -119,15 +119,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<void> {
   }
 
   // Listen for the stop signal before starting, so a signal during start-up still shuts down cleanly.
-  const stopRequested = new Promise<void>((done) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      done();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  const stopRequested = stopSignal();
   const { startNodeServer } = await import("../../server/node/serve.js");
   const server = await startNodeServer({ dataDir, port, host, ...(setupToken ? { setupToken } : {}), ...(database ? { database } : {}), restampMinutes, maintenanceMinutes, retention, uploads, nojs });
   try {
