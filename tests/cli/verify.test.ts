@@ -266,3 +266,34 @@ describe("sealdrop verify distrusts the server", () => {
     }
   });
 });
+
+// Last in the file: it replaces the admin's manifest with the root's.
+describe("sealdrop release sign --as-root", () => {
+  it("refuses the root key options without --as-root", async () => {
+    const r = await runCli(["release", "sign", "--dist", clientDir, "--home", home, "--root-key", join(home, "root.key")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--root-key and --root-passphrase-file go with --as-root");
+  });
+
+  it("refuses another newsroom's root key and leaves the served manifest as it was", async () => {
+    const before = await readFile(join(clientDir, ".well-known", "sealdrop-release.json"), "utf8");
+    const other = join(dir, "other");
+    const init = await runCli(["init", "--name", "Other News", "--desk", "news=News", "--editor-name", "Bob", "--home", other, "--data", join(dir, "other-data"), "--server-url", server.url, "--json"]);
+    expect(init.code).toBe(0);
+    const r = await runCli(["release", "sign", "--dist", clientDir, "--home", home, "--as-root", "--root-key", join(other, "root.key")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the root key [0-9A-F ]+ is not this newsroom's root \([0-9A-F ]+\) \(release_root_mismatch\)/);
+    expect(await readFile(join(clientDir, ".well-known", "sealdrop-release.json"), "utf8")).toBe(before);
+  }, 120_000);
+
+  it("signs the build with the newsroom root key, and verify passes naming the root as signer", async () => {
+    const signed = await runCli(["release", "sign", "--dist", clientDir, "--home", home, "--as-root", "--json"]);
+    expect(signed.stderr).toBe("");
+    expect(signed.code).toBe(0);
+    expect((JSON.parse(signed.stdout) as { signer: string }).signer).toBe("root");
+    const r = await verify();
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Release: \d+ files, signed by the newsroom's root key at roster entry 0/);
+  });
+});

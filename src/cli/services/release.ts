@@ -11,6 +11,7 @@ import { isReleasePath, RELEASE_LIMITS, RELEASE_PATH, type ReleaseFile, type Rel
 import { sha256 } from "@noble/hashes/sha2.js";
 import { CliError } from "../errors.js";
 import { writeFileAtomic } from "../files.js";
+import { type RootKey, rootSigner } from "../root-key.js";
 import { editorSigner, requireAdmin } from "./roster-changes.js";
 import type { EditorSession } from "./session.js";
 
@@ -57,18 +58,25 @@ export interface SignedReleaseResult {
   file: string;
 }
 
-/** Signs the build in `dist` as this session's editor (an admin of the verified roster) and writes the manifest into it. */
-export async function signBuild(session: EditorSession, dist: string): Promise<SignedReleaseResult> {
+/**
+ * Signs the build in `dist` and writes the manifest into it: as this session's editor (an admin of the
+ * verified roster), or with the newsroom's root key when `root` is given (it must be the roster's root).
+ */
+export async function signBuild(session: EditorSession, dist: string, root?: RootKey): Promise<SignedReleaseResult> {
   const check = await session.roster();
   if (!check) throw new CliError("this newsroom has no roster yet; a release is signed by an admin the roster names (see `sealdrop roster upgrade`)", 1, "no_roster");
   const editorId = session.editor.header.editorId;
-  requireAdmin(check.roster.state, editorId);
+  if (root) {
+    if (root.publicKey !== check.root) throw new CliError(`the root key ${root.fingerprint} is not this newsroom's root (${check.fingerprint})`, 1, "release_root_mismatch");
+  } else {
+    requireAdmin(check.roster.state, editorId);
+  }
   const files = await releaseFiles(dist);
   if (!files.some((f) => f.path === PAGE_FILE)) throw new CliError(`${dist} has no ${PAGE_FILE}: give the page's build directory (dist/client after \`npm run build\`)`, 1, "release_no_build");
   const split = splitPage(await readFile(join(dist, PAGE_FILE)));
   if (!split) throw new CliError(`${PAGE_FILE} in ${dist} has no <noscript>…</noscript>: it is not a sealdrop page build`, 1, "release_no_build");
-  const body = releaseBodyFor(check.root, check.roster.head, editorId, { path: PAGE_FILE, frame: toHex(sha256(split.frame)) }, files);
-  const manifest = await signRelease(body, editorSigner(session));
+  const body = releaseBodyFor(check.root, check.roster.head, root ? "root" : editorId, { path: PAGE_FILE, frame: toHex(sha256(split.frame)) }, files);
+  const manifest = await signRelease(body, root ? rootSigner(root) : editorSigner(session));
   const verified = verifyRelease(JSON.parse(JSON.stringify(manifest)), check.roster);
   if (!verified.ok) throw new CliError(`the signed manifest does not verify (${verified.message}); is this home's key the one the roster names?`, 1, verified.code);
   const file = join(dist, ...RELEASE_PATH.split("/").filter(Boolean));
