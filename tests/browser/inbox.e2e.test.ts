@@ -2,10 +2,13 @@
 // does not), the editor pulls and runs `sealdrop inbox`, and everything after that happens in Chromium on
 // the inbox's page: the refusals at its door, the conversation in true order, a reply from the composer
 // that A then reads in the source page, a graded note with a corroboration link and the graph edge it makes,
-// hostile text that stays text, axe-core on three views, and not one request leaving 127.0.0.1.
+// star and status a colleague then sees in their own inbox after their pull, hostile text that stays
+// text, axe-core on three views, and not one request leaving 127.0.0.1.
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { en as inboxEn } from "../../src/i18n/inbox/en.js";
@@ -30,6 +33,13 @@ let inboxDir: string;
 let newsroom: Newsroom;
 let inbox: InboxProcess;
 let editor: RecordedPage;
+// A colleague on the same desk, with a home of their own, added before the tips arrive so they can read them.
+let colleagueHome: string;
+let colleagueInbox: InboxProcess | undefined;
+let colleague: RecordedPage | undefined;
+const BIN = new URL("../../bin/sealdrop.js", import.meta.url).pathname;
+const asColleague = async (...args: string[]) =>
+  (await promisify(execFile)(process.execPath, [BIN, ...args, "--home", colleagueHome], { env: { ...process.env, ...ENV }, maxBuffer: 64 << 20 })).stdout;
 const dialogs: string[] = [];
 const run: { a?: { id: string; words: string[] }; b?: { id: string }; followup?: string; pseudonymA?: string; pseudonymB?: string; reply?: string } = {};
 
@@ -44,10 +54,14 @@ beforeAll(async () => {
   inboxDir = await mkdtemp(join(tmpdir(), "sealdrop-inbox-build-"));
   await buildInbox(inboxDir);
   newsroom = await startNewsroom({ clientDir });
+  colleagueHome = join(newsroom.root, "colleague");
+  await newsroom.sealdropWith({ SEALDROP_NEW_PASSPHRASE: ENV.SEALDROP_PASSPHRASE }, "editor", "add", "--name", "Colleague", "--desk", "news", "--out-home", colleagueHome, "--server", newsroom.server.url);
   browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
+  await colleague?.close();
+  await colleagueInbox?.stop();
   await editor?.close();
   await inbox?.stop();
   await browser?.close();
@@ -198,6 +212,21 @@ describe("the desk's inbox, from the source page to the editor's browser and bac
     expect(shared.pending).toBe(0);
     expect(shared.items).toEqual([expect.objectContaining({ starred: true, status: "in_progress" })]);
     expect(await axeViolations(editor.page)).toEqual([]);
+  }, 180_000);
+
+  it("shows the colleague, in their own inbox after their pull, the star and status set by the first editor", async () => {
+    await asColleague("pull", "--server", newsroom.server.url);
+    colleagueInbox = await spawnInbox(["--home", colleagueHome, "--server", newsroom.server.url], { ...ENV, SEALDROP_INBOX_DIR: inboxDir });
+    colleague = await openRecordedPage(browser);
+    await colleague.page.goto(`${colleagueInbox.url}#/source/${encodeURIComponent(run.pseudonymA!)}`);
+    const star = colleague.page.locator("#triage-star");
+    await star.waitFor();
+    await expect.poll(() => star.getAttribute("aria-pressed"), { timeout: 60_000 }).toBe("true");
+    await expect.poll(() => colleague!.page.locator("#triage-status-select").inputValue(), { timeout: 60_000 }).toBe("in_progress");
+    // Nothing queued on the colleague's machine: what they see came from the desk's shared note.
+    expect(await colleague.page.locator("#triage-pending").textContent()).toBe(inboxEn.triagePending.replace("{n}", "0"));
+    expect(colleague.offOrigin(colleagueInbox.origin)).toEqual([]);
+    expect(colleague.errors).toEqual([]);
   }, 180_000);
 
   it("ran no script of a source's, opened no dialog, and sent no request anywhere but the inbox", async () => {
