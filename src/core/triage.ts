@@ -137,3 +137,15 @@ function applyChange(s: TriageState, change: TriageChange, author: string): Tria
 
 /** The state of one target (the initial state when no note names it). */
 export const triageOf = (state: ReadonlyMap<string, TriageState>, target: TriageTarget): TriageState => state.get(targetKey(target)) ?? { ...INITIAL_TRIAGE, readBy: [] };
+
+/**
+ * Whether `editor` (an id) has read a submission: a read mark of theirs on it, or on its source, in the
+ * desk's triage state (reduceTriage, with their queued changes on top where the caller adds them). Read
+ * marks are each editor's own, so another editor's never counts.
+ */
+export const readByEditor = (state: ReadonlyMap<string, TriageState>, editor: string, submission: { id: string; pseudonym: string }): boolean =>
+  triageOf(state, { type: "submission", id: submission.id }).readBy.includes(editor) || triageOf(state, { type: "source", pseudonym: submission.pseudonym }).readBy.includes(editor);
+
+/** How many of a source's submissions (follow-ups included) `editor` has not marked read (readByEditor). */
+export const unreadCount = (state: ReadonlyMap<string, TriageState>, editor: string, submissions: readonly { id: string; pseudonym: string }[]): number =>
+  submissions.filter((s) => !readByEditor(state, editor, s)).length;

@@ -1,13 +1,24 @@
 // The inbox's front door over real HTTP: the one-time token, the Host and Origin checks against DNS
-// rebinding and foreign pages, the strict headers, and `sealdrop inbox` printing its address first.
+// rebinding and foreign pages, the strict headers, and `sealdrop inbox` printing its address first. Then
+// what its JSON says of a vault filled without a server: unread counts from the desk's triage read marks,
+// and a day's conversation in the vault's arrival order.
 import { request } from "node:http";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
+import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomId, utf8 } from "../../src/core/bytes.js";
+import { type Envelope, sealBytes, sealEnvelope } from "../../src/core/envelope.js";
+import type { Reply } from "../../src/core/messages.js";
+import { pseudonymFor } from "../../src/core/pseudonym.js";
+import { createEditor, saveEditor } from "../../src/cli/editor.js";
+import { editorHome } from "../../src/cli/home.js";
 import { PAGE_CSP, TOKEN_HEADER } from "../../src/cli/inbox/guard.js";
 import { type InboxServer, startInboxServer } from "../../src/cli/inbox/server.js";
-import { spawnInbox } from "../helpers/inbox.js";
-import { runCli, tempDir, testEnv } from "./helpers.js";
+import type { Dossier, InboxSummary } from "../../src/cli/inbox/wire.js";
+import { Vault } from "../../src/cli/vault.js";
+import { type InboxProcess, spawnInbox } from "../helpers/inbox.js";
+import { PASSPHRASE, runCli, runInProcess, tempDir, testEnv } from "./helpers.js";
 
 let server: InboxServer;
 
@@ -129,4 +140,89 @@ describe("sealdrop inbox", () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain("invalid port");
   });
+});
+
+describe("the inbox's sources and conversation", () => {
+  let home: string;
+  let inbox: InboxProcess;
+  let pseudonym: string;
+  const ids = { first: randomId(), followup: randomId(), reply: randomId(), anonymous: randomId() };
+  const day = "2026-11-30";
+
+  const envelope = (message: string, kind: Envelope["kind"], reply: Envelope["reply"]): Envelope => ({ v: 1, kind, desk: "news", message, fields: {}, attachments: [], reply, client: "test", lang: "en" });
+  const api = async <T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> => {
+    const res = await fetch(`${inbox.origin}${path}`, {
+      method: init.method ?? "GET",
+      headers: { [TOKEN_HEADER]: inbox.token, connection: "close", ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
+    return (await res.json()) as T;
+  };
+  const unread = async () => Object.fromEntries((await api<InboxSummary>("/api/summary")).sources.map((s) => [s.pseudonym, s.unread]));
+
+  beforeAll(async () => {
+    home = join(await tempDir("sealdrop-inbox-order-"), "home");
+    const editor = await createEditor("Alice", "http://127.0.0.1:9", "N", true);
+    await saveEditor(editorHome(home), editor, PASSPHRASE, { out: () => {}, err: () => {}, env: testEnv(), cwd: process.cwd(), interactive: false });
+    const recipient = await identityToRecipient(await generateX25519Identity());
+    pseudonym = pseudonymFor(recipient);
+    const channel = { recipient, mailbox: { id: "cd".repeat(16), credential: "ef".repeat(32) } };
+    const put = async (vault: Vault, id: string, e: Envelope) => {
+      const sealed = await sealEnvelope(e, [editor.ageRecipient]);
+      await vault.putSubmission({ id, desk: e.desk, day, envelopeSize: sealed.length, envelope: sealed });
+    };
+    // All on one server day, in this order: the submission and its follow-up are pulled, then Alice answers
+    // the first submission. A reply ranked "right after what it answers" would come before the follow-up.
+    const vault = await Vault.open(join(home, "vault.sqlite"));
+    try {
+      await put(vault, ids.first, envelope("The convoy left at dawn", "submission", channel));
+      await put(vault, ids.followup, envelope("Twelve trucks, army plates", "followup", channel));
+      const reply: Reply = { v: 1, kind: "reply", message: "Thank you; which road?", from: "News", to: recipient, inReplyTo: ids.first, day };
+      const sealed = await sealBytes(utf8(JSON.stringify(reply)), [editor.ageRecipient, recipient]);
+      await vault.putItem("replies", { id: ids.reply, day, size: sealed.length, data: sealed });
+      await put(vault, ids.anonymous, envelope("No codename here", "submission", null));
+    } finally {
+      await vault.close();
+    }
+    inbox = await spawnInbox(["--home", home], testEnv());
+  }, 120_000);
+  afterAll(async () => {
+    await inbox?.stop();
+    if (home) await rm(join(home, ".."), { recursive: true, force: true });
+  });
+
+  it("orders a day's submission, follow-up and reply as they reached the vault, as `sealdrop source` does", async () => {
+    const dossier = await api<Dossier>(`/api/sources/${encodeURIComponent(pseudonym)}`);
+    expect(dossier.items.map((i) => [i.type, i.id, i.day])).toEqual([
+      ["submission", ids.first, day],
+      ["followup", ids.followup, day],
+      ["reply", ids.reply, day],
+    ]);
+    const cli = await runInProcess(["source", pseudonym, "--home", home, "--json"]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const { timeline } = JSON.parse(cli.stdout) as { timeline: { id: string }[] };
+    expect(timeline.map((e) => e.id)).toEqual(dossier.items.map((i) => i.id));
+    expect(JSON.stringify(dossier)).not.toMatch(/"seq"/);
+  }, 120_000);
+
+  it("counts unread by this editor's read marks: opening a conversation marks nothing, a read mark does", async () => {
+    const anonymous = `Anonymous ${ids.anonymous.slice(0, 8)}`;
+    expect(await unread()).toEqual({ [pseudonym]: 2, [anonymous]: 1 });
+    await api<Dossier>(`/api/sources/${encodeURIComponent(pseudonym)}`);
+    expect(await unread()).toEqual({ [pseudonym]: 2, [anonymous]: 1 });
+    expect((await api<InboxSummary>("/api/summary")).pendingTriage).toBe(0);
+
+    // A read mark on one submission from the CLI, queued in the same home, counts once the inbox reloads.
+    const marked = await runInProcess(["triage", "read", ids.followup, "--later", "--home", home]);
+    expect(marked.code, marked.stderr).toBe(0);
+    await api("/api/refresh", { method: "POST", body: {} });
+    expect(await unread()).toEqual({ [pseudonym]: 1, [anonymous]: 1 });
+
+    // The inbox's own read mark on the source, queued like a star: the rest of its submissions are read.
+    expect((await api<{ pending: number }>(`/api/sources/${encodeURIComponent(pseudonym)}/triage`, { method: "POST", body: { op: "read" } })).pending).toBe(2);
+    expect(await unread()).toEqual({ [pseudonym]: 0, [anonymous]: 1 });
+    await api(`/api/sources/${encodeURIComponent(pseudonym)}/triage`, { method: "POST", body: { op: "unread" } });
+    expect(await unread()).toEqual({ [pseudonym]: 1, [anonymous]: 1 });
+  }, 120_000);
 });

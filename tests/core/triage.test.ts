@@ -1,7 +1,7 @@
 // The desk's triage reduction (src/core/triage.ts): verified triage notes → per-item state, the same on
 // every editor's machine whatever order the notes reached their vault in.
 import { describe, expect, it } from "vitest";
-import { type AuthoredTriage, INITIAL_TRIAGE, nextTriageClock, reduceTriage, type TriageChange, triageNoteSchema, triageOf } from "../../src/core/triage.js";
+import { type AuthoredTriage, INITIAL_TRIAGE, nextTriageClock, readByEditor, reduceTriage, type TriageChange, triageNoteSchema, triageOf, unreadCount } from "../../src/core/triage.js";
 
 const A = "a".repeat(32);
 const B = "b".repeat(32);
@@ -79,5 +79,20 @@ describe("triage note body", () => {
     ]) {
       expect(triageNoteSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
+  });
+});
+
+describe("unread", () => {
+  const mine = { id: SUB, pseudonym: src.pseudonym };
+  const other = { id: "2".repeat(32), pseudonym: src.pseudonym };
+  it("counts a submission read by this editor's mark on it or on its source, never by another editor's", () => {
+    const { state } = reduceTriage([note(A, 1, [{ op: "read", target: sub }]), note(B, 2, [{ op: "read", target: src }])]);
+    expect(readByEditor(state, A, mine)).toBe(true);
+    expect(readByEditor(state, A, other)).toBe(false);
+    expect(unreadCount(state, A, [mine, other])).toBe(1);
+    expect(unreadCount(state, B, [mine, other])).toBe(0);
+    const later = reduceTriage([note(A, 1, [{ op: "read", target: src }]), note(A, 2, [{ op: "unread", target: src }])]).state;
+    expect(unreadCount(later, A, [mine, other])).toBe(2);
+    expect(unreadCount(new Map(), A, [mine])).toBe(1);
   });
 });

@@ -1,9 +1,10 @@
 // One source's conversation in the order it happened. The server keeps only days, so within a day the
-// order comes from what the vault knows: a follow-up follows the submission it follows up (network.ts), and
-// a reply answers the source's latest submission the editor held when writing it (services/replies.ts), so
-// it comes right after that submission and before anything the source sent later that day. Notes close the
-// day, in the order they combine.
+// order is the one `sealdrop source` shows (services/desk.ts inConversationOrder): the order items reached
+// this vault, by its local arrival number (vault v4), with a day's follow-ups after its first submissions
+// (network.ts). A submission, the reply written to it and a follow-up pulled later on the same day appear
+// as they happened, whatever the reply answers.
 import type { OpenedSubmission, SourceView } from "../network.js";
+import { inConversationOrder } from "../services/desk.js";
 import type { AttachmentRow, ConversationItem } from "./wire.js";
 
 /** Raster types a preview can show; never SVG or anything else that can carry script or links. */
@@ -13,31 +14,30 @@ export const attachmentRows = (s: OpenedSubmission): AttachmentRow[] =>
   s.envelope.attachments.map((a, position) => ({ position, name: a.name, type: a.type, size: a.size, sha256: a.sha256 ?? null, previewable: a.type.toLowerCase() in PREVIEW_TYPES }));
 
 export function conversationOf(source: SourceView, pseudonymOf: (submissionId: string) => string | null): ConversationItem[] {
-  const index = new Map(source.submissions.map((s, i) => [s.id, i]));
-  const ranked: { day: string; rank: number; item: ConversationItem }[] = [];
-  for (const [i, s] of source.submissions.entries()) {
-    ranked.push({
+  const items: ConversationItem[] = [
+    ...source.submissions.map((s): ConversationItem => ({
+      type: s.envelope.kind,
+      id: s.id,
       day: s.day,
-      rank: 2 * i + 1,
-      item: { type: s.envelope.kind, id: s.id, day: s.day, desk: s.desk, message: s.envelope.message, fields: s.envelope.fields, attachments: attachmentRows(s), canReply: s.envelope.reply !== null },
-    });
-  }
-  for (const r of source.replies) {
-    const answered = r.reply.inReplyTo === null ? undefined : index.get(r.reply.inReplyTo);
-    const sameDay = answered !== undefined && source.submissions[answered]!.day === r.day;
-    ranked.push({
+      desk: s.desk,
+      message: s.envelope.message,
+      fields: s.envelope.fields,
+      attachments: attachmentRows(s),
+      canReply: s.envelope.reply !== null,
+    })),
+    ...source.replies.map((r): ConversationItem => ({
+      type: "reply",
+      id: r.id,
       day: r.day,
-      // Right after the submission it answers; a reply to an earlier day's submission opens its own day.
-      rank: sameDay ? 2 * answered + 2 : 0,
-      item: { type: "reply", id: r.id, day: r.day, from: r.reply.from, message: r.reply.message, author: r.signature.verified ? r.signature.author.name : null, verified: r.signature.verified, inReplyTo: r.reply.inReplyTo },
-    });
-  }
-  for (const n of source.notes) {
-    const { tags, reliability, credibility, text, links } = n.note;
-    ranked.push({
-      day: n.day,
-      rank: Number.MAX_SAFE_INTEGER,
-      item: {
+      from: r.reply.from,
+      message: r.reply.message,
+      author: r.signature.verified ? r.signature.author.name : null,
+      verified: r.signature.verified,
+      inReplyTo: r.reply.inReplyTo,
+    })),
+    ...source.notes.map((n): ConversationItem => {
+      const { tags, reliability, credibility, text, links } = n.note;
+      return {
         type: "note",
         id: n.id,
         day: n.day,
@@ -48,9 +48,8 @@ export function conversationOf(source: SourceView, pseudonymOf: (submissionId: s
         credibility,
         text,
         links: links.map((l) => ({ ...l, source: pseudonymOf(l.submission) })),
-      },
-    });
-  }
-  // Stable: items of equal day and rank (replies to one submission, notes) keep the vault's order.
-  return ranked.sort((a, b) => a.day.localeCompare(b.day) || a.rank - b.rank).map((r) => r.item);
+      };
+    }),
+  ];
+  return inConversationOrder(source, items);
 }

@@ -13,7 +13,7 @@ import { firstLine } from "../text.js";
 import { conversationOf } from "./conversation.js";
 import { InboxNotFound } from "./server.js";
 import type { Dossier, GraphData, InboxSummary, NetworkAnswer, SearchHit, SourceRow } from "./wire.js";
-import { INITIAL_TRIAGE, TRIAGE_STATUSES, type TriageChange, type TriageState } from "../../core/triage.js";
+import { TRIAGE_STATUSES, type TriageChange, type TriageState, triageOf, unreadCount } from "../../core/triage.js";
 import { flushTriage, pendingTriage, type QueuedTriage, queueTriage, triageState } from "../services/triage.js";
 import type { EditorSession } from "../services/session.js";
 
@@ -42,10 +42,16 @@ export class InboxData {
     return { view, roster, model: modelOf(view, roster), pending: await pendingTriage(unlocked) };
   }
 
-  /** The desk's shared triage as this vault tells it, this editor's queued changes on top (services/triage.ts). */
+  /** The desk's shared triage as this vault tells it, this editor's queued changes on top (services/triage.ts); null until asked. */
+  private triageCache: Map<string, TriageState> | null = null;
+
+  private get triage(): Map<string, TriageState> {
+    this.triageCache ??= triageState(this.view.desk, this.roster, { author: this.unlocked.editor.header.editorId, changes: this.pending }).state;
+    return this.triageCache;
+  }
+
   private triageOf(pseudonym: string): TriageState {
-    const { state } = triageState(this.view.desk, this.roster, { author: this.unlocked.editor.header.editorId, changes: this.pending });
-    return state.get(`source:${pseudonym}`) ?? { ...INITIAL_TRIAGE, readBy: [] };
+    return triageOf(this.triage, { type: "source", pseudonym });
   }
 
   /**
@@ -58,6 +64,7 @@ export class InboxData {
     const full: TriageChange = change.op === "status" ? { op: "status", target, status: change.status } : { op: change.op, target };
     const waiting = await queueTriage(this.unlocked, [...new Set(s.submissions.map((x) => x.desk))].map((desk) => ({ desk, change: full })));
     this.pending = await pendingTriage(this.unlocked);
+    this.triageCache = null;
     return waiting;
   }
 
@@ -72,6 +79,7 @@ export class InboxData {
   async refresh(): Promise<void> {
     const { view, roster, model, pending } = await InboxData.load(this.unlocked);
     this.pending = pending;
+    this.triageCache = null;
     this.view = view;
     this.roster = roster;
     this.model = model;
@@ -112,8 +120,8 @@ export class InboxData {
       desks: [...new Set(s.submissions.map((x) => x.desk))],
       canReply: s.canReply,
       submissions: s.submissions.length,
-      // Until desk triage notes say what this editor read: what the source sent after the desk last answered.
-      unread: unanswered(s),
+      // What the source sent that this editor has not marked read (core/triage.ts), queued marks included.
+      unread: unreadCount(this.triage, this.unlocked.editor.header.editorId, s.submissions),
       lastSeen: s.lastSeen,
       firstSeen: s.firstSeen,
       reliability: modelled?.reliability?.grade ?? s.reliability,
@@ -275,12 +283,6 @@ export class InboxData {
     }
     return hits;
   }
-}
-
-function unanswered(s: SourceView): number {
-  const items = conversationOf(s, () => null);
-  const lastReply = items.map((i) => i.type).lastIndexOf("reply");
-  return items.slice(lastReply + 1).filter((i) => i.type === "submission" || i.type === "followup").length;
 }
 
 function modelOf(view: DeskView, roster: VerifiedRoster | null): NetworkModel {

@@ -124,12 +124,20 @@ export function timelineOf(source: SourceView, desk: DeskPicture) {
     ...source.replies.map((r) => ({ type: "reply" as const, id: r.id, day: r.day, from: r.reply.from, inReplyTo: r.reply.inReplyTo, message: r.reply.message, signature: r.signature })),
     ...source.notes.map((n) => ({ type: "note" as const, ...noteRow(n, pseudonymOf) })),
   ];
-  // By day, then in the order items reached this vault (the local arrival number, never shown); items
-  // without one keep, within a day, submissions before replies before notes (a stable sort).
+  return inConversationOrder(source, entries);
+}
+
+/**
+ * A source's items (by id: its submissions, replies and notes) in the order they happened: by day, then in
+ * the order they reached this vault (the local arrival number, never shown; network.ts puts a day's
+ * follow-ups after its first submissions). Items without one keep, within a day, the order they are given
+ * in (a stable sort). `sealdrop source` and the inbox's conversation (inbox/conversation.ts) both use it.
+ */
+export function inConversationOrder<T extends { id: string; day: string }>(source: SourceView, entries: readonly T[]): T[] {
   const seq = new Map<string, number>();
   for (const x of [...source.submissions, ...source.replies, ...source.notes]) if (x.seq !== undefined) seq.set(x.id, x.seq);
   const order = (e: { id: string }) => seq.get(e.id) ?? Number.MAX_SAFE_INTEGER;
-  return entries.sort((a, b) => a.day.localeCompare(b.day) || order(a) - order(b));
+  return [...entries].sort((a, b) => a.day.localeCompare(b.day) || order(a) - order(b));
 }
 
 /** One source's summary and timeline; a submission id names the source that sent it. */
