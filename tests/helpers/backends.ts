@@ -372,7 +372,7 @@ export async function startPostgresTestServer(options: TestServerOptions = {}): 
     const db = await openPostgresDatabase(cluster.urlFor(database));
     ({ editor } = await seedNewsroom(db, options).finally(() => db.destroy()));
     dataDir = await mkdtemp(join(tmpdir(), "sealdrop-test-pg-"));
-    server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", clientDir: options.clientDir, database: cluster.urlFor(database), uploads: uploadQuotasFromEnv(options.env ?? {}) });
+    server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", clientDir: options.clientDir, database: cluster.urlFor(database), uploads: uploadQuotasFromEnv(options.env ?? {}), bodies: options.bodies });
   } catch (e) {
     if (database) await cluster.dropDatabase(database);
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
@@ -397,6 +397,7 @@ export async function startPostgresTestServer(options: TestServerOptions = {}): 
 
 /** The test newsroom on workerd, set up by its setup request: D1 is not reachable from this process. */
 export async function startWorkerdTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  if (options.bodies) throw new Error("bodies is a setting of the Node entry; workerd has no body gates of ours (docs/SECURITY.md)");
   const token = `setup-${randomId()}`;
   const worker = await startWorker({ setupToken: token, assetsDir: options.clientDir, vars: options.env });
   let editor: TestServer["editor"];

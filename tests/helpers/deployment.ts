@@ -3,6 +3,7 @@
 // workerd machinery).
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { BodyLimits } from "../../src/server/body.js";
 import type { TestEditor } from "./newsroom.js";
 
 export const BACKENDS = ["sqlite", "postgres", "workerd"] as const;
@@ -47,6 +48,8 @@ export interface TestServerOptions {
   clientDir?: string;
   /** Server settings as the operator sets them in the environment (Workers: vars), e.g. SEALDROP_PENDING_UPLOADS. */
   env?: Record<string, string>;
+  /** Node entry only (SQLite, PostgreSQL): body gates and idle time (src/server/body.ts); workerd refuses it. */
+  bodies?: Partial<BodyLimits>;
 }
 
 export async function filesUnder(dir: string): Promise<{ where: string; bytes: Buffer }[]> {

@@ -22,7 +22,7 @@ export async function startTestServer(options: TestServerOptions & { backend?: B
   const dataDir = await mkdtemp(join(tmpdir(), "sealdrop-test-"));
   const db = await openNodeDatabase(dataDir);
   const { editor } = await seedNewsroom(db, options).finally(() => db.destroy());
-  const server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", clientDir: options.clientDir, uploads: uploadQuotasFromEnv(options.env ?? {}) });
+  const server = await startNodeServer({ dataDir, port: 0, host: "127.0.0.1", clientDir: options.clientDir, uploads: uploadQuotasFromEnv(options.env ?? {}), bodies: options.bodies });
   return {
     ...server,
     backend,

@@ -47,6 +47,8 @@ export interface NodeServerOptions {
   uploads?: ServerConfig["uploads"];
   /** The form for browsers without JavaScript (routes/nojs.ts): on by default. */
   nojs?: ServerConfig["nojs"];
+  /** Body gates and the body idle time (body.ts, docs/SECURITY.md); unset fields keep the defaults. */
+  bodies?: ServerConfig["bodies"];
   /**
    * Minutes between re-stamps of every file time under `dataDir` (timestamps.ts): the longest a file's
    * exact change time stays on disk. Default 60.
@@ -67,10 +69,10 @@ export interface RunningServer {
 
 export async function createNodeDeps(
   dataDir: string,
-  options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits" | "retention" | "uploads" | "nojs" | "now"> = {},
+  options: Pick<NodeServerOptions, "setupToken" | "https" | "database" | "pow" | "rateLimits" | "retention" | "uploads" | "nojs" | "bodies" | "now"> = {},
 ): Promise<Deps> {
   const now = options.now ?? (() => new Date());
-  const config: ServerConfig = { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits, retention: options.retention, uploads: options.uploads, nojs: options.nojs };
+  const config: ServerConfig = { setupToken: options.setupToken, https: options.https ?? false, pow: options.pow, rateLimits: options.rateLimits, retention: options.retention, uploads: options.uploads, nojs: options.nojs, bodies: options.bodies };
   if (options.database) {
     // PostgreSQL commits each transaction durably itself (synchronous_commit), one per request.
     const db = await openPostgresDatabase(requirePostgresUrl(options.database));
