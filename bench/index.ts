@@ -9,7 +9,7 @@ import { copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
-import { build as esbuild } from "esbuild";
+import { bundleCli } from "../scripts/cli-bundle.js";
 import { randomId } from "../src/core/bytes.js";
 import { type Envelope, openEnvelope, sealEnvelope } from "../src/core/envelope.js";
 import { createEditor, type Editor, saveEditor } from "../src/cli/editor.js";
@@ -24,9 +24,9 @@ const WORDS = "grain trucks border market price rice customs night river bridge 
 
 /** The command as `npm run build` ships it: bundled JavaScript on plain Node. Three folders deep, like the shipped file. */
 async function cliScript(): Promise<string> {
-  const outfile = here("../dist/node/bench/sealdrop-cli.mjs");
-  await esbuild({ entryPoints: [here("../src/cli/main.ts")], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
-  return outfile;
+  const outdir = here("../dist/node/bench-cli");
+  await bundleCli(here("../"), outdir);
+  return `${outdir}/sealdrop.mjs`;
 }
 
 const message = (i: number) => Array.from({ length: 60 }, (_, k) => WORDS[(i * 7 + k * 13) % WORDS.length]).join(" ");
