@@ -3,6 +3,7 @@
 // keyfile.ts), with its public key and fingerprint readable in the header and bound as associated data.
 // It belongs offline: `sealdrop root export` copies it out, `init --root-out` never puts it in the home.
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import sodium from "libsodium-wrappers-sumo";
 import { z } from "zod";
 import { fromBase64, fromUtf8, toBase64, toBase64Url, utf8 } from "../core/bytes.js";
@@ -10,6 +11,9 @@ import { rootFingerprint } from "../core/fingerprint.js";
 import type { SignFn } from "../core/roster.js";
 import { CliError } from "./errors.js";
 import { writeFileAtomic } from "./files.js";
+import { resolveHome } from "./home.js";
+import type { Io } from "./io.js";
+import { obtainPassphrase, obtainRootPassphrase } from "./passphrase.js";
 import { base64Text as b64, kdfSchema, type KdfLimits, newSealParams, openWithPassphrase, type SealParams, sealWithPassphrase } from "./passphrase-seal.js";
 
 export const ROOT_KEY_FORMAT = "root-key-v1";
@@ -105,4 +109,30 @@ export async function openRootKey(file: RootKeyFile, passphrase: string): Promis
   } finally {
     sodium.memzero(plaintext);
   }
+}
+
+/** The options a command that uses an existing root key takes (`root export`, `release sign --as-root`). */
+export interface RootKeyOptions {
+  home?: string;
+  "root-key"?: string;
+  "root-passphrase-file"?: string;
+  "passphrase-file"?: string;
+}
+
+/** The root key file --root-key names, else home/root.key. */
+export const rootKeyPath = (io: Io, values: RootKeyOptions): string =>
+  values["root-key"] === undefined ? resolveHome(values.home, io).rootKeyFile : resolve(io.cwd, values["root-key"]);
+
+/**
+ * The root key --root-key names (else home/root.key), opened with its passphrase: --root-passphrase-file,
+ * else $SEALDROP_ROOT_PASSPHRASE, else asked; a script that gives neither uses the editor's passphrase.
+ */
+export async function openRootKeyOption(io: Io, values: RootKeyOptions): Promise<{ path: string; file: RootKeyFile; root: RootKey }> {
+  const path = rootKeyPath(io, values);
+  const file = await readRootKeyFile(path);
+  const { passphrase } = await obtainRootPassphrase(io, {
+    file: values["root-passphrase-file"],
+    fallback: () => obtainPassphrase(io, { envVar: "SEALDROP_PASSPHRASE", file: values["passphrase-file"], prompt: "Passphrase" }),
+  });
+  return { path, file, root: await openRootKey(file, passphrase) };
 }

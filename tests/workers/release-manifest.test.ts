@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { randomId } from "../../src/core/bytes.js";
 import { isBuiltPage, RELEASE_PATH, type ReleaseManifest, splitPage, verifyRelease } from "../../src/core/release-manifest.js";
 import { verifyRoster } from "../../src/core/roster.js";
@@ -41,11 +41,13 @@ beforeAll(async () => {
   expect(signed.code).toBe(0);
   manifest = JSON.parse(await readFile(join(clientDir, ".well-known", "sealdrop-release.json"), "utf8")) as ReleaseManifest;
   // wrangler dev watches the assets directory and rebuilds its asset list: wait for it to serve the new file.
-  const deadline = Date.now() + 90_000;
-  while ((await freshFetch(worker.url + RELEASE_PATH)).status !== 200) {
-    if (Date.now() > deadline) throw new Error(`the worker did not serve ${RELEASE_PATH} within 90 s of release sign`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await vi.waitFor(
+    async () => {
+      const { status } = await freshFetch(worker.url + RELEASE_PATH);
+      if (status !== 200) throw new Error(`the worker answers ${status} at ${RELEASE_PATH} after release sign`);
+    },
+    { timeout: 90_000, interval: 200 },
+  );
 }, 240_000);
 
 afterAll(async () => {

@@ -3,11 +3,9 @@
 import { resolve } from "node:path";
 import { HOME_OPTIONS, parseCommand } from "../args.js";
 import { UsageError } from "../errors.js";
-import { resolveHome } from "../home.js";
 import type { Io } from "../io.js";
-import { obtainPassphrase, obtainRootPassphrase } from "../passphrase.js";
 import { printJson } from "../present/json.js";
-import { openRootKey, readRootKeyFile } from "../root-key.js";
+import { openRootKeyOption } from "../root-key.js";
 import { signBuild } from "../services/release.js";
 import { unlockSession } from "../unlock.js";
 
@@ -53,15 +51,7 @@ export async function releaseCommand(argv: string[], io: Io): Promise<void> {
     throw new UsageError("sealdrop release sign: --root-key and --root-passphrase-file go with --as-root");
   }
   const session = await unlockSession(io, values);
-  let root;
-  if (values["as-root"]) {
-    const rootFile = await readRootKeyFile(values["root-key"] === undefined ? resolveHome(values.home, io).rootKeyFile : resolve(io.cwd, values["root-key"]));
-    const { passphrase } = await obtainRootPassphrase(io, {
-      file: values["root-passphrase-file"],
-      fallback: () => obtainPassphrase(io, { envVar: "SEALDROP_PASSPHRASE", file: values["passphrase-file"], prompt: "Passphrase" }),
-    });
-    root = await openRootKey(rootFile, passphrase);
-  }
+  const root = values["as-root"] ? (await openRootKeyOption(io, values)).root : undefined;
   const { manifest, file } = await signBuild(session, resolve(io.cwd, values.dist ?? "dist/client"), root);
   const { body } = manifest;
   if (values.json) return printJson(io, { file, files: body.files.length, signer: body.signer, roster: body.roster });

@@ -4,11 +4,9 @@ import { unlink } from "node:fs/promises";
 import { resolve } from "node:path";
 import { HOME_OPTIONS, parseCommand, requireOption } from "../args.js";
 import { UsageError } from "../errors.js";
-import { resolveHome } from "../home.js";
 import type { Io } from "../io.js";
-import { obtainPassphrase, obtainRootPassphrase } from "../passphrase.js";
 import { printJson } from "../present/json.js";
-import { openRootKey, readRootKeyFile, writeRootKey } from "../root-key.js";
+import { openRootKeyOption, readRootKeyFile, rootKeyPath, writeRootKey } from "../root-key.js";
 
 export const ROOT_HELP = `Usage: sealdrop root export --out FILE [--remove] [options]
 
@@ -35,14 +33,10 @@ export async function rootCommand(argv: string[], io: Io): Promise<void> {
   const { values, help } = parseCommand("root export", rest, OPTIONS);
   if (help) return io.out(ROOT_HELP);
   const out = resolve(io.cwd, requireOption("root export", "out", values.out));
-  const source = values["root-key"] === undefined ? resolveHome(values.home, io).rootKeyFile : resolve(io.cwd, values["root-key"]);
+  const source = rootKeyPath(io, values);
   if (out === source) throw new UsageError("sealdrop root export: --out must be another file than the root key itself");
-  const file = await readRootKeyFile(source);
-  const { passphrase } = await obtainRootPassphrase(io, {
-    file: values["root-passphrase-file"],
-    fallback: () => obtainPassphrase(io, { envVar: "SEALDROP_PASSPHRASE", file: values["passphrase-file"], prompt: "Passphrase" }),
-  });
-  await openRootKey(file, passphrase);
+  // Opened first: the passphrase is proved before any copy is written.
+  const { file } = await openRootKeyOption(io, values);
   await writeRootKey(out, file);
   // The copy is read back and checked before the original goes.
   const copy = await readRootKeyFile(out);
