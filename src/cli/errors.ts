@@ -16,7 +16,7 @@ export class CliError extends Error {
 /** The command line itself is wrong: unknown option, missing argument. Exit code 2. */
 export class UsageError extends CliError {
   override name = "UsageError";
-  constructor(message: string) {
-    super(message, 2);
+  constructor(message: string, code: string | null = null) {
+    super(message, 2, code);
   }
 }

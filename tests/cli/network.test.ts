@@ -126,7 +126,7 @@ describe("the source network, editor side", () => {
   it("a note with tags, grades, text and a link reaches a colleague, who sees it in notes and sources", async () => {
     const added = await runCli([
       "note", pseudonymA.slice(0, 8), "--home", alice,
-      "--tag", "region:Hyesan", "--tag", "role:trader", "--reliability", "b", "--credibility", "2",
+      "--tag", "region:north-hamgyong", "--tag", "topic:smuggled-grain", "--reliability", "b", "--credibility", "2",
       "--text", NOTE_TEXT, "--corroborates", ids.b.slice(0, 12), "--json",
     ]);
     const note = json<{ id: string; subject: unknown }>(added);
@@ -140,7 +140,7 @@ describe("the source network, editor side", () => {
         day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
         author: "Alice",
         subject: { type: "source", pseudonym: pseudonymA },
-        tags: ["region:Hyesan", "role:trader"],
+        tags: ["region:north-hamgyong", "topic:smuggled-grain"],
         reliability: "B",
         credibility: 2,
         text: NOTE_TEXT,
@@ -149,23 +149,23 @@ describe("the source network, editor side", () => {
       },
     ]);
     const rows = json<SourceRow[]>(await runInProcess(["sources", "--home", bob, "--json"], { env: BOB }));
-    expect(rows.find((r) => r.pseudonym === pseudonymA)).toMatchObject({ reliability: "B", credibility: 2, tags: ["region:Hyesan", "role:trader"], notes: 1, replies: 1 });
+    expect(rows.find((r) => r.pseudonym === pseudonymA)).toMatchObject({ reliability: "B", credibility: 2, tags: ["region:north-hamgyong", "topic:smuggled-grain"], notes: 1, replies: 1 });
     const text = await runInProcess(["sources", "--home", bob], { env: BOB });
-    expect(text.stdout).toMatch(new RegExp(`${pseudonymA}.*B2.*region:Hyesan role:trader`));
+    expect(text.stdout).toMatch(new RegExp(`${pseudonymA}.*B2.*region:north-hamgyong topic:smuggled-grain`));
   });
 
   it("notes narrows to a subject; later grades win and tags accumulate", async () => {
-    const regrade = await runInProcess(["note", ids.a1.slice(0, 8), "--home", bob, "--tag", "access:port", "--reliability", "C"], { env: BOB });
+    const regrade = await runInProcess(["note", ids.a1.slice(0, 8), "--home", bob, "--tag", "access:witness", "--reliability", "C"], { env: BOB });
     expect(regrade.code).toBe(0);
     const rows = json<SourceRow[]>(await runInProcess(["sources", "--home", bob, "--json"], { env: BOB }));
-    expect(rows.find((r) => r.pseudonym === pseudonymA)).toMatchObject({ reliability: "C", credibility: 2, tags: ["region:Hyesan", "role:trader", "access:port"], notes: 2 });
+    expect(rows.find((r) => r.pseudonym === pseudonymA)).toMatchObject({ reliability: "C", credibility: 2, tags: ["region:north-hamgyong", "topic:smuggled-grain", "access:witness"], notes: 2 });
     const aboutB = json<{ id: string }[]>(await runInProcess(["notes", ids.b.slice(0, 6), "--home", bob, "--json"], { env: BOB }));
     expect(aboutB).toHaveLength(1);
     expect(json<unknown[]>(await runInProcess(["notes", `Anonymous ${ids.b.slice(0, 8)}`, "--home", bob, "--json"], { env: BOB }))).toEqual([]);
   });
 
   it("the server's data directory holds none of the reply's or notes' plaintext", async () => {
-    const secrets = [REPLY, NOTE_TEXT, "Hyesan", "trader", "access:port", pseudonymA, "Trucks with grain"];
+    const secrets = [REPLY, NOTE_TEXT, "north-hamgyong", "smuggled-grain", "access:witness", pseudonymA, "Trucks with grain"];
     const files = await filesUnder(dataDir);
     expect(files.some((f) => f.where.endsWith("-wal") || f.where.endsWith(".sqlite") || f.where.endsWith(".db"))).toBe(true);
     for (const { where, bytes } of files) for (const s of secrets) expect(bytes.includes(Buffer.from(s)), `${s} in ${where}`).toBe(false);
@@ -192,11 +192,11 @@ describe("the source network, editor side", () => {
   it("list and sources filter by the desk's tags and grades", async () => {
     const ids_ = (r: { id: string }[]) => r.map((x) => x.id).sort();
     const list = async (...args: string[]) => json<{ id: string }[]>(await runInProcess(["list", "--home", bob, "--json", ...args], { env: BOB }));
-    expect(ids_(await list("--tag", "REGION:hyesan"))).toEqual([ids.a1, ids.a2].sort());
+    expect(ids_(await list("--tag", "REGION:North-Hamgyong"))).toEqual([ids.a1, ids.a2].sort());
     expect(ids_(await list("--grade", "C2"))).toEqual([ids.a1, ids.a2].sort());
     expect(await list("--grade", "A")).toEqual([]);
     expect(ids_(await list("--search", "trucks", "--grade", "2"))).toEqual([ids.a1, ids.a2].sort());
-    const sources = json<SourceRow[]>(await runInProcess(["sources", "--home", bob, "--json", "--tag", "role:trader"], { env: BOB }));
+    const sources = json<SourceRow[]>(await runInProcess(["sources", "--home", bob, "--json", "--tag", "topic:smuggled-grain"], { env: BOB }));
     expect(sources.map((r) => r.pseudonym)).toEqual([pseudonymA]);
   });
 

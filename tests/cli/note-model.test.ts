@@ -118,6 +118,9 @@ describe("note writes the source-network model", () => {
       [["note", s1!.tip, "--on", `claim:${c1}`, "--reliability", "A"], /reliability \(A–F\) grades a source or a relay.*\(model_grade_target\)/],
       [["note", s1!.pseudonym, "--on", "source", "--credibility", "2"], /credibility \(1–6\) grades a claim.*\(model_grade_target\)/],
       [["note", s1!.pseudonym, "--untag", "region:Hyesan"], /--untag takes a tag of the controlled vocabularies/],
+      // A vocabulary's key with a term it does not list (a town, a unit) is refused, not kept as a free note tag.
+      [["note", s1!.pseudonym, "--tag", "region:Hyesan"], /region: takes a term of its controlled vocabulary \(pyongyang, .*ryanggang.*\), never a town.*\(note_tag_not_in_vocabulary\)/s],
+      [["note", s1!.pseudonym, "--tag", "role:Border guard unit 25"], /role: takes a term.*\(note_tag_not_in_vocabulary\)/s],
       [["note", s1!.tip, "--new-claim", "Meeting planned", "--about", "2999-01-01"], /reaches past today.*\(model_future_day\)/],
       [["note", s1!.pseudonym, "--relate", "same_group:source", "--days", "2026-01-01T10:00"], /never a time of day/],
     ];
@@ -131,7 +134,7 @@ describe("note writes the source-network model", () => {
 
   it("a text or label holding a phone number is not sealed, and nothing reaches the server, until confirmed", async () => {
     proxy.posted.length = 0;
-    for (const args of [["--text", "Call her on +82 10 1234 5678 after the market"], ["--new-relay", "Kim @courier_kim"]]) {
+    for (const args of [["--text", "Call her on +82 10 1234 5678 after the market"], ["--new-relay", "Kim @courier_kim"], ["--tag", "contact:+82 10 1234 5678"]]) {
       const r = await runInProcess(["note", sources[0]!.pseudonym, ...args, "--home", alice]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/may identify or locate a person/);

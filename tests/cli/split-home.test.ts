@@ -125,7 +125,7 @@ describe("a split editor home", () => {
       ["source", pseudonym],
       ["notes"],
       ["reply", pseudonym, "--message", "hello"],
-      ["note", pseudonym, "--tag", "region:Hyesan"],
+      ["note", pseudonym, "--tag", "region:ryanggang"],
       ["identity", "export", "--age"],
     ]) {
       refused(await runInProcess([...args, "--home", online]), "no_decryption_key");
@@ -165,7 +165,7 @@ describe("a split editor home", () => {
   it("reply and note on the reading half seal into its outbox; export --outbox writes a signed bundle", async () => {
     const reply = ok<{ outbox: boolean; to: string; inReplyTo: string }>(await runCli(["reply", pseudonym, "--message", REPLY, "--home", reading, "--json"]));
     expect(reply).toMatchObject({ outbox: true, to: pseudonym, inReplyTo: tipId });
-    const note = ok<{ outbox: boolean }>(await runInProcess(["note", pseudonym, "--tag", "region:Hyesan", "--reliability", "B", "--home", reading, "--json"]));
+    const note = ok<{ outbox: boolean }>(await runInProcess(["note", pseudonym, "--tag", "region:ryanggang", "--reliability", "B", "--home", reading, "--json"]));
     expect(note.outbox).toBe(true);
     // Nothing reached the server.
     expect(await mailbox()).toEqual([]);

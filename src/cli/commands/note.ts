@@ -25,7 +25,8 @@ desk as the verified roster names them, and stored on the server, which can neit
 it; colleagues of that desk see it after \`sealdrop pull\`. Notes are never changed:
 a later grade replaces an earlier one, tags accumulate, texts are kept in order.
 
-  --tag KEY:VALUE         e.g. region:Hyesan, role:trader, access:port (repeatable; KEY is a-z)
+  --tag KEY:VALUE         e.g. region:ryanggang, role:trade, access:witness, topic:markets (repeatable;
+                          KEY is a-z; region, role and access take only their vocabulary's terms)
   --reliability A-F       Admiralty grade of the source: A reliable … E unreliable, F cannot be judged
   --credibility 1-6       Admiralty grade of the information: 1 confirmed … 5 improbable, 6 cannot be judged
   --text TEXT             free text
@@ -161,10 +162,10 @@ export async function noteCommand(argv: string[], io: Io): Promise<void> {
   try {
     checkNoteInput(input);
   } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(`sealdrop note: ${e.message}\nRun \`sealdrop note --help\` for usage.`);
+    if (e instanceof UsageError) throw new UsageError(`sealdrop note: ${e.message}\nRun \`sealdrop note --help\` for usage.`, e.code);
     throw e;
   }
-  await confirmSensitive(io, [input.text, ...modelTexts(input.model!)], values["confirm-sensitive"] === true);
+  await confirmSensitive(io, [input.text, ...input.tags, ...modelTexts(input.model!)], values["confirm-sensitive"] === true);
   const unlocked = await unlockHome(io, values);
   const view = await openDeskView(unlocked);
   printUnreadable(io, view);

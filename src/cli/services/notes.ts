@@ -3,6 +3,7 @@
 // server's key list; notes are never edited, later ones add to (or regrade) earlier ones.
 import { toBase64 } from "../../core/bytes.js";
 import { MESSAGE_LIMITS, type Note, NOTE_TAG } from "../../core/messages.js";
+import { reservedTagProblem } from "../../core/network/vocabulary.js";
 import { coarseDay } from "../../core/time.js";
 import { itemReceipt } from "../../core/wire.js";
 import { CliError, UsageError } from "../errors.js";
@@ -32,7 +33,11 @@ export interface NoteInput {
 /** Refuses a note that says nothing or breaks a rule of the note format, before anything is decrypted. */
 export function checkNoteInput(input: Omit<NoteInput, "about">): void {
   const bad = input.tags.find((t) => !NOTE_TAG.test(t));
-  if (bad !== undefined) throw new UsageError(`a tag is KEY:VALUE with KEY in a-z and a value of 1 to 81 characters, like region:Hyesan; not ${JSON.stringify(bad)}`);
+  if (bad !== undefined) throw new UsageError(`a tag is KEY:VALUE with KEY in a-z and a value of 1 to 81 characters, like region:ryanggang or topic:markets; not ${JSON.stringify(bad)}`);
+  for (const tag of input.tags) {
+    const problem = reservedTagProblem(tag);
+    if (problem !== null) throw new UsageError(problem, "note_tag_not_in_vocabulary");
+  }
   if (input.text.length > MESSAGE_LIMITS.maxNoteTextChars) throw new UsageError(`a note's text holds at most ${MESSAGE_LIMITS.maxNoteTextChars} characters`);
   const model = input.model && (input.model.newRelay !== undefined || input.model.newClaim !== undefined || input.model.relate.length + input.model.untags.length + input.model.withdraw.length > 0);
   if (!model && input.tags.length === 0 && input.reliability === null && input.credibility === null && input.text.trim() === "" && input.links.length === 0) {

@@ -68,6 +68,19 @@ export function vocabularyTerm(tag: string): VocabularyTerm | null {
 
 export const isModelTag = (tag: string): boolean => MODEL_TAG.test(tag) && vocabularyTerm(tag) !== null;
 
+/**
+ * Why a note tag may not be written, or null. The keys `region`, `role` and `access` belong to the
+ * vocabularies: a note that says `region:` with anything but a listed term (a town, a market, a crossing)
+ * would keep in the vault the very place the vocabulary is coarse to avoid, so it is refused rather than
+ * kept as a free tag. Other keys (`topic:markets`) stay free note tags, read by people, not by the model.
+ */
+export function reservedTagProblem(tag: string): string | null {
+  const key = tag.slice(0, tag.indexOf(":"));
+  if (!(VOCABULARY_NAMES as string[]).includes(key) || isModelTag(tag)) return null;
+  const terms = VOCABULARIES[key as Vocabulary].map((t) => t.id).join(", ");
+  return `${key}: takes a term of its controlled vocabulary (${terms}), never a town, place or unit; not ${JSON.stringify(tag)}`;
+}
+
 /** The tag's label in a language, or the tag itself when it is not in a vocabulary. */
 export function tagLabel(tag: string, language: "en" | "ko" | "zh"): string {
   const found = vocabularyTerm(tag);
