@@ -149,3 +149,27 @@ export const readByEditor = (state: ReadonlyMap<string, TriageState>, editor: st
 /** How many of a source's submissions (follow-ups included) `editor` has not marked read (readByEditor). */
 export const unreadCount = (state: ReadonlyMap<string, TriageState>, editor: string, submissions: readonly { id: string; pseudonym: string }[]): number =>
   submissions.filter((s) => !readByEditor(state, editor, s)).length;
+
+/**
+ * The changes that mark a source read or unread "as of now": one mark per submission of the source the
+ * editor's vault holds, each on that submission's desk, so that what the source sends later arrives
+ * unread. Marking unread also withdraws the editor's mark on the source itself, which older CLIs wrote
+ * and which covers every submission, later ones too.
+ */
+export function sourceReadChanges(op: "read" | "unread", pseudonym: string, submissions: readonly { id: string; desk: string }[]): { desk: string; change: TriageChange }[] {
+  const perSubmission = submissions.map((s) => ({ desk: s.desk, change: { op, target: { type: "submission" as const, id: s.id } } }));
+  if (op === "read") return perSubmission;
+  const desks = [...new Set(submissions.map((s) => s.desk))];
+  return [...perSubmission, ...desks.map((desk) => ({ desk, change: { op, target: { type: "source" as const, pseudonym } } }))];
+}
+
+/**
+ * Editors who have read every submission of a source (readByEditor), sorted; a source with none, the
+ * editors whose mark is on the source. What "read by" means for a source when its marks are per submission.
+ */
+export function sourceReadBy(state: ReadonlyMap<string, TriageState>, pseudonym: string, submissionIds: readonly string[]): string[] {
+  const onSource = triageOf(state, { type: "source", pseudonym }).readBy;
+  if (submissionIds.length === 0) return onSource;
+  const readers = submissionIds.map((id) => new Set([...triageOf(state, { type: "submission", id }).readBy, ...onSource]));
+  return [...readers[0]!].filter((e) => readers.every((r) => r.has(e))).sort();
+}

@@ -146,8 +146,10 @@ describe("the inbox's sources and conversation", () => {
   let home: string;
   let inbox: InboxProcess;
   let pseudonym: string;
-  const ids = { first: randomId(), followup: randomId(), reply: randomId(), anonymous: randomId() };
+  const ids = { first: randomId(), followup: randomId(), reply: randomId(), anonymous: randomId(), later: randomId() };
   const day = "2026-11-30";
+  const channelOf: { current?: Envelope["reply"] } = {};
+  const editorOf: { current?: string } = {};
 
   const envelope = (message: string, kind: Envelope["kind"], reply: Envelope["reply"]): Envelope => ({ v: 1, kind, desk: "news", message, fields: {}, attachments: [], reply, client: "test", lang: "en" });
   const api = async <T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> => {
@@ -168,6 +170,8 @@ describe("the inbox's sources and conversation", () => {
     const recipient = await identityToRecipient(await generateX25519Identity());
     pseudonym = pseudonymFor(recipient);
     const channel = { recipient, mailbox: { id: "cd".repeat(16), credential: "ef".repeat(32) } };
+    channelOf.current = channel;
+    editorOf.current = editor.ageRecipient;
     const put = async (vault: Vault, id: string, e: Envelope) => {
       const sealed = await sealEnvelope(e, [editor.ageRecipient]);
       await vault.putSubmission({ id, desk: e.desk, day, envelopeSize: sealed.length, envelope: sealed });
@@ -219,10 +223,29 @@ describe("the inbox's sources and conversation", () => {
     await api("/api/refresh", { method: "POST", body: {} });
     expect(await unread()).toEqual({ [pseudonym]: 1, [anonymous]: 1 });
 
-    // The inbox's own read mark on the source, queued like a star: the rest of its submissions are read.
-    expect((await api<{ pending: number }>(`/api/sources/${encodeURIComponent(pseudonym)}/triage`, { method: "POST", body: { op: "read" } })).pending).toBe(2);
+    // The inbox's own read mark on the source, queued like a star: one mark per submission it holds.
+    expect((await api<{ pending: number }>(`/api/sources/${encodeURIComponent(pseudonym)}/triage`, { method: "POST", body: { op: "read" } })).pending).toBe(3);
     expect(await unread()).toEqual({ [pseudonym]: 0, [anonymous]: 1 });
     await api(`/api/sources/${encodeURIComponent(pseudonym)}/triage`, { method: "POST", body: { op: "unread" } });
+    expect(await unread()).toEqual({ [pseudonym]: 2, [anonymous]: 1 });
+
+    // Read as of now: what the source sends after the mark arrives unread, in the inbox and in the CLI.
+    await api(`/api/sources/${encodeURIComponent(pseudonym)}/triage`, { method: "POST", body: { op: "read" } });
+    expect(await unread()).toEqual({ [pseudonym]: 0, [anonymous]: 1 });
+    const vault = await Vault.open(join(home, "vault.sqlite"));
+    try {
+      const sealed = await sealEnvelope(envelope("One more: they came back", "followup", channelOf.current!), [editorOf.current!]);
+      await vault.putSubmission({ id: ids.later, desk: "news", day, envelopeSize: sealed.length, envelope: sealed });
+    } finally {
+      await vault.close();
+    }
+    await api("/api/refresh", { method: "POST", body: {} });
     expect(await unread()).toEqual({ [pseudonym]: 1, [anonymous]: 1 });
+    const shown = await runInProcess(["triage", "show", pseudonym, "--json", "--home", home]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect((JSON.parse(shown.stdout) as { items: { readByMe: boolean }[] }).items[0]!.readByMe).toBe(false);
+    expect((await runInProcess(["triage", "read", pseudonym, "--later", "--home", home])).code).toBe(0);
+    await api("/api/refresh", { method: "POST", body: {} });
+    expect(await unread()).toEqual({ [pseudonym]: 0, [anonymous]: 1 });
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 // The desk's triage reduction (src/core/triage.ts): verified triage notes → per-item state, the same on
 // every editor's machine whatever order the notes reached their vault in.
 import { describe, expect, it } from "vitest";
-import { type AuthoredTriage, INITIAL_TRIAGE, nextTriageClock, readByEditor, reduceTriage, type TriageChange, triageNoteSchema, triageOf, unreadCount } from "../../src/core/triage.js";
+import { type AuthoredTriage, INITIAL_TRIAGE, nextTriageClock, readByEditor, reduceTriage, sourceReadBy, sourceReadChanges, type TriageChange, triageNoteSchema, triageOf, unreadCount } from "../../src/core/triage.js";
 
 const A = "a".repeat(32);
 const B = "b".repeat(32);
@@ -94,5 +94,18 @@ describe("unread", () => {
     const later = reduceTriage([note(A, 1, [{ op: "read", target: src }]), note(A, 2, [{ op: "unread", target: src }])]).state;
     expect(unreadCount(later, A, [mine, other])).toBe(2);
     expect(unreadCount(new Map(), A, [mine])).toBe(1);
+  });
+
+  it("marks a source read as of now: a later submission is unread, and unread also lifts an older source mark", () => {
+    const read = sourceReadChanges("read", src.pseudonym, [{ id: mine.id, desk: "inv" }]);
+    expect(read).toEqual([{ desk: "inv", change: { op: "read", target: sub } }]);
+    const state = reduceTriage([note(A, 1, read.map((r) => r.change))]).state;
+    expect(unreadCount(state, A, [mine, other])).toBe(1);
+    expect(sourceReadBy(state, src.pseudonym, [mine.id])).toEqual([A]);
+    expect(sourceReadBy(state, src.pseudonym, [mine.id, other.id])).toEqual([]);
+    const unread = sourceReadChanges("unread", src.pseudonym, [{ id: mine.id, desk: "inv" }, { id: other.id, desk: "tv" }]);
+    expect(unread.map((u) => [u.desk, u.change.op, u.change.target.type])).toEqual([["inv", "unread", "submission"], ["tv", "unread", "submission"], ["inv", "unread", "source"], ["tv", "unread", "source"]]);
+    const older = reduceTriage([note(A, 1, [{ op: "read", target: src }]), note(A, 2, unread.map((u) => u.change))]).state;
+    expect(unreadCount(older, A, [mine, other])).toBe(2);
   });
 });

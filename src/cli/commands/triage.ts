@@ -1,6 +1,6 @@
 // `sealdrop triage`: the desk's shared read marks, stars, statuses and assignees (services/triage.ts).
 import { findEditor, type VerifiedRoster } from "../../core/roster.js";
-import { type TriageChange, type TriageState, TRIAGE_STATUSES, type TriageStatus, type TriageTarget, triageOf } from "../../core/triage.js";
+import { type TriageChange, type TriageState, TRIAGE_STATUSES, type TriageStatus, type TriageTarget, triageOf, sourceReadBy, sourceReadChanges } from "../../core/triage.js";
 import { HOME_OPTIONS, parseCommand } from "../args.js";
 import { CliError, UsageError } from "../errors.js";
 import type { Io } from "../io.js";
@@ -50,13 +50,14 @@ type Action = (typeof ACTIONS)[number];
 const usage = (message: string) => new UsageError(`sealdrop triage: ${message}\nRun \`sealdrop triage --help\` for usage.`);
 
 /** Which target and desk an ITEM names. */
-function resolveItem(view: DeskView, text: string, desk: string | undefined): { target: TriageTarget; desk: string } {
+function resolveItem(view: DeskView, text: string, desk: string | undefined): { target: TriageTarget; desk: string; submissions?: { id: string; desk: string }[] } {
   const found = resolveSubject(text, view);
   if (found.type === "submission") {
     if (!found.submission) throw new CliError(`submission ${found.id.slice(0, 12)} is not encrypted to your key; you cannot triage it`);
     return { target: { type: "submission", id: found.id }, desk: deskOf([found.submission.desk], desk, `submission ${found.id.slice(0, 12)}`) };
   }
-  return { target: { type: "source", pseudonym: found.source.pseudonym }, desk: deskOf(found.source.submissions.map((s) => s.desk), desk, found.source.pseudonym) };
+  const chosen = deskOf(found.source.submissions.map((s) => s.desk), desk, found.source.pseudonym);
+  return { target: { type: "source", pseudonym: found.source.pseudonym }, desk: chosen, submissions: found.source.submissions.filter((s) => s.desk === chosen).map((s) => ({ id: s.id, desk: s.desk })) };
 }
 
 /** An editor named by name (any case) or id, who must be an active editor of `desk`. */
@@ -115,10 +116,12 @@ export async function triageCommand(argv: string[], io: Io): Promise<void> {
 
   let queued = (await pendingTriage(unlocked)).length;
   if (action !== "flush") {
-    const changes = items.map((text) => {
-      const { target, desk } = resolveItem(view, text, values.desk);
+    const changes = items.flatMap((text) => {
+      const { target, desk, submissions } = resolveItem(view, text, values.desk);
+      // A source is read as of now: a mark per submission, so what it sends later arrives unread.
+      if ((action === "read" || action === "unread") && target.type === "source") return sourceReadChanges(action, target.pseudonym, submissions ?? []);
       const editor = editorName === undefined ? undefined : resolveEditor(roster, editorName, desk);
-      return { desk, change: changeFor(action, target, { ...(status ? { status } : {}), ...(editor ? { editor } : {}) }) };
+      return [{ desk, change: changeFor(action, target, { ...(status ? { status } : {}), ...(editor ? { editor } : {}) }) }];
     });
     queued = await queueTriage(unlocked, changes);
   }
@@ -148,7 +151,9 @@ async function show(io: Io, unlocked: UnlockedHome, view: DeskView, roster: Veri
   const nameOf = (id: string) => (roster ? findEditor(roster.state, id)?.name : undefined) ?? id.slice(0, 12);
   const rows = targets.map((target) => {
     const s: TriageState = triageOf(state, target);
-    return { target, desks: targetDesks(view.desk, target) ?? [], ...s, assignee: s.assignee === null ? null : { id: s.assignee, name: nameOf(s.assignee) }, readBy: s.readBy.map((id) => ({ id, name: nameOf(id) })), readByMe: s.readBy.includes(me) };
+    // A source is read by whoever has read each of its submissions (core/triage.ts sourceReadBy).
+    const readBy = target.type === "source" ? sourceReadBy(state, target.pseudonym, view.desk.submissions.filter((x) => x.pseudonym === target.pseudonym).map((x) => x.id)) : s.readBy;
+    return { target, desks: targetDesks(view.desk, target) ?? [], ...s, assignee: s.assignee === null ? null : { id: s.assignee, name: nameOf(s.assignee) }, readBy: readBy.map((id) => ({ id, name: nameOf(id) })), readByMe: readBy.includes(me) };
   });
   if (values.json) return printJson(io, { items: rows, pending: pending.length, unverified, problems });
   for (const r of rows) {

@@ -13,7 +13,7 @@ import { firstLine } from "../text.js";
 import { conversationOf } from "./conversation.js";
 import { InboxNotFound } from "./server.js";
 import type { Dossier, GraphData, InboxSummary, NetworkAnswer, SearchHit, SourceRow } from "./wire.js";
-import { TRIAGE_STATUSES, type TriageChange, type TriageState, triageOf, unreadCount } from "../../core/triage.js";
+import { sourceReadChanges, TRIAGE_STATUSES, type TriageChange, type TriageState, triageOf, unreadCount } from "../../core/triage.js";
 import { flushTriage, pendingTriage, type QueuedTriage, queueTriage, triageState } from "../services/triage.js";
 import type { EditorSession } from "../services/session.js";
 
@@ -62,7 +62,12 @@ export class InboxData {
     const s = this.source(pseudonym);
     const target = { type: "source" as const, pseudonym: s.pseudonym };
     const full: TriageChange = change.op === "status" ? { op: "status", target, status: change.status } : { op: change.op, target };
-    const waiting = await queueTriage(this.unlocked, [...new Set(s.submissions.map((x) => x.desk))].map((desk) => ({ desk, change: full })));
+    // Read and unread are marked per submission shown, so what the source sends later arrives unread.
+    const changes =
+      change.op === "read" || change.op === "unread"
+        ? sourceReadChanges(change.op, s.pseudonym, s.submissions.map((x) => ({ id: x.id, desk: x.desk })))
+        : [...new Set(s.submissions.map((x) => x.desk))].map((desk) => ({ desk, change: full }));
+    const waiting = await queueTriage(this.unlocked, changes);
     this.pending = await pendingTriage(this.unlocked);
     this.triageCache = null;
     return waiting;
