@@ -8,6 +8,10 @@
 // without a row may be one a request is about to commit. An orphan is therefore removed only once it has
 // been seen without a row for `orphanGraceMs` by this job's own earlier runs; a run with `quiescent: true`
 // (Node start-up, before the app serves) removes orphans at once.
+//
+// Runs of one Maintenance never overlap. Several processes on one database (Node nodes on one PostgreSQL)
+// each have their own, so a MaintenanceLock makes a run one at a time across them: a run that finds the
+// lock taken does nothing and reports `skipped` (postgres/maintenance-lock.ts).
 import type { Kysely } from "kysely";
 import { coarseDay } from "../core/time.js";
 import type { BlobStore } from "./blobs.js";
@@ -26,13 +30,28 @@ export interface MaintenanceOptions {
   retention?: RetentionPolicy | undefined;
   /** Run after a sweep that deleted anything, so the deleted bytes leave the database files (Deps.scrub). */
   scrub?: (() => Promise<void>) | undefined;
+  /** Shared by every process on the database; default none (one process: its own runs never overlap). */
+  lock?: MaintenanceLock | undefined;
 }
+
+/**
+ * One run at a time across processes. `attempt` runs `work` if no other holder has the lock and resolves
+ * with its result, or resolves with null at once, running nothing, if another holder has it. It never
+ * waits for another holder: the skipped turn's work is the running turn's.
+ */
+export interface MaintenanceLock {
+  attempt<T>(work: () => Promise<T>): Promise<T | null>;
+}
+
+const UNLOCKED: MaintenanceLock = { attempt: (work) => work() };
 
 export interface MaintenanceReport {
   expiredUploads: number;
   orphanBlobs: number;
   /** What retention deleted; present only when a retention policy is set. */
   retention?: RetentionReport;
+  /** Present (and the counts 0) when the run did nothing because another process held the lock. */
+  skipped?: true;
 }
 
 /** Every blob key the store holds, uploads as `uploads/<id>`. Listed before rows are read: see `run`. */
@@ -59,9 +78,12 @@ export class Maintenance {
     const previous = this.running;
     const mine = (async () => {
       await previous?.catch(() => {});
-      const now = options.now ?? this.options.now();
-      const report = await this.sweep(now, options.quiescent ?? false);
-      return this.sweepRetention(now, report);
+      const ran = await (this.options.lock ?? UNLOCKED).attempt(async () => {
+        const now = options.now ?? this.options.now();
+        const report = await this.sweep(now, options.quiescent ?? false);
+        return this.sweepRetention(now, report);
+      });
+      return ran ?? { expiredUploads: 0, orphanBlobs: 0, skipped: true as const };
     })();
     this.running = mine;
     try {

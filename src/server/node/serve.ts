@@ -16,8 +16,10 @@ import { FsBlobStore } from "./fs-blob-store.js";
 import { Maintenance, type MaintenanceReport } from "../maintenance.js";
 import { advisoryLocks } from "../postgres/advisory-locks.js";
 import { isPostgresUrl, openPostgresDatabase } from "../postgres/database.js";
+import { postgresMaintenanceLock } from "../postgres/maintenance-lock.js";
 import { PostgresBlobStore } from "../postgres/pg-blob-store.js";
 import { postgresBudgets } from "../postgres/pg-budgets.js";
+import { throttledLog } from "../throttled-log.js";
 import { runEvery } from "./periodic.js";
 import { startRestamping } from "./timestamps.js";
 
@@ -25,6 +27,9 @@ function requirePostgresUrl(database: string): string {
   if (!isPostgresUrl(database)) throw new Error("--database takes a postgres:// or postgresql:// URL");
   return database;
 }
+
+/** At most one "maintenance skipped" line per this interval (tests run the job every few hundred ms). */
+const SKIPPED_LOG_INTERVAL_MS = 10 * 60_000;
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL("../../../dist/client/", import.meta.url));
 
@@ -56,7 +61,7 @@ export interface NodeServerOptions {
   restampMinutes?: number;
   /** Minutes between runs of the maintenance job (maintenance.ts), which also runs at start. Default 60. */
   maintenanceMinutes?: number;
-  /** Called with the report of every maintenance run, the start-up one included. */
+  /** Called with the report of every maintenance run, the start-up one included (skipped ones too). */
   onMaintenance?: (report: MaintenanceReport) => void;
   /** The server's clock; default the system's. Tests move it. */
   now?: () => Date;
@@ -115,9 +120,15 @@ function staticClient(root: string): MiddlewareHandler {
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const deps = await createNodeDeps(options.dataDir, options);
   // Before the app serves, nothing is being written: orphans left by a crash go at once. Not on
-  // PostgreSQL, where other nodes may be writing right now: its orphans wait out the grace like any.
-  const maintenance = new Maintenance({ db: deps.db, blobs: deps.blobs, now: deps.now, retention: deps.config.retention, scrub: deps.scrub });
-  const report = (r: MaintenanceReport) => options.onMaintenance?.(r);
+  // PostgreSQL, where other nodes may be writing right now: its orphans wait out the grace like any, and
+  // a run takes the database's maintenance lock, so that nodes run the job one at a time.
+  const lock = options.database ? postgresMaintenanceLock(options.database) : undefined;
+  const maintenance = new Maintenance({ db: deps.db, blobs: deps.blobs, now: deps.now, retention: deps.config.retention, scrub: deps.scrub, lock });
+  const logSkipped = throttledLog(SKIPPED_LOG_INTERVAL_MS, (_, more) => `sealdrop: maintenance skipped: another node is running it${more > 0 ? ` (and ${more} more skipped turns since the last line)` : ""}`, (l) => console.log(l));
+  const report = (r: MaintenanceReport) => {
+    if (r.skipped) logSkipped("skipped");
+    options.onMaintenance?.(r);
+  };
   report(await maintenance.run({ quiescent: !options.database }));
   const periodic = runEvery(options.maintenanceMinutes ?? 60, "maintenance", async () => report(await maintenance.run()));
   // File times exist only where there are files.
