@@ -3,6 +3,9 @@
 // for submissions stored before envelopes moved into their rows (migration 0004); uploads are addressed by id.
 import { isId } from "../core/bytes.js";
 
+/** Length of a part's name in stores that keep each attempt apart (uploads.part_names is a run of them). */
+export const PART_NAME_LENGTH = 16;
+
 const BLOB_FOLDERS: readonly string[] = ["envelopes", "attachments", "replies", "notes"];
 
 /** Whether `key` is `<folder>/<id>`: stores refuse any other key, so no key can name a path of its own. */
@@ -23,12 +26,22 @@ export interface BlobStore {
   /** Removes `key`; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
   /**
-   * Writes `data` at byte `offset` of upload `uploadId`, discarding anything stored past `offset` (the
-   * remains of a part whose acknowledgement was lost). Resolves once the bytes are durable.
+   * Writes `data` as the part at byte `offset` of upload `uploadId` and resolves, once the bytes are
+   * durable, with the name they are stored under. Stores that write a part in place return '' (the
+   * offset names it; anything stored past `offset`, the remains of an attempt that was not counted, is
+   * discarded). Stores that keep every attempt apart (R2) return a fresh name of PART_NAME_LENGTH
+   * characters: the upload's row records it when it counts the part (uploads.part_names), and an attempt
+   * that was not counted is dropped with `discardUploadPart`.
    */
-  writeUploadPart(uploadId: string, offset: number, data: Uint8Array): Promise<void>;
-  /** Moves the first `size` bytes of a finished upload to `key`, durably. */
-  completeUpload(uploadId: string, size: number, key: string): Promise<void>;
+  writeUploadPart(uploadId: string, offset: number, data: Uint8Array): Promise<string>;
+  /** Drops the bytes of an attempt `writeUploadPart` named `name` that the upload's row did not count. */
+  discardUploadPart(uploadId: string, name: string): Promise<void>;
+  /**
+   * Moves the first `size` bytes of a finished upload to `key`, durably. `partNames` is the row's
+   * uploads.part_names (the accepted attempts, in order; '' for stores that write parts in place).
+   * Finishing an upload that another attempt already moved to `key` with that size is not an error.
+   */
+  completeUpload(uploadId: string, size: number, key: string, partNames: string): Promise<void>;
   /** Drops an unfinished upload; dropping a missing one is not an error. */
   abortUpload(uploadId: string): Promise<void>;
   /** Ids stored under a prefix (`envelopes`, `attachments`, …), or of unfinished uploads (`uploads`). */

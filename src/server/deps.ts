@@ -51,7 +51,8 @@ export interface Deps {
   scrub?: (() => Promise<void>) | undefined;
   /**
    * How work on one upload is serialised (upload-locks.ts): default an in-process lock, right while one
-   * process owns the store; PostgreSQL's nodes share advisory locks instead (postgres/advisory-locks.ts).
+   * process owns the store; PostgreSQL's nodes share advisory locks instead (postgres/advisory-locks.ts);
+   * Workers' isolates none, their statements being conditional (workers/d1-upload-locks.ts).
    */
   locks?: UploadLocks | undefined;
   /**

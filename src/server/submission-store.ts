@@ -12,6 +12,8 @@ import { DomainError } from "./domain-error.js";
 import { requireDesk } from "./middleware/editor-rights.js";
 import type { UploadLocks } from "./upload-locks.js";
 
+const incomplete = () => new DomainError("upload_incomplete", "An attachment's upload is missing, empty, expired or already used.");
+
 export interface SubmissionStoreOptions {
   db: Kysely<Database>;
   blobs: BlobStore;
@@ -50,7 +52,7 @@ export class SubmissionStore {
       const uploads = attachments.length
         ? await db
             .selectFrom("uploads")
-            .select(["id", "parts", "bytes"])
+            .select(["id", "parts", "bytes", "part_names"])
             .where("id", "in", attachments)
             .where("expires_day", ">=", coarseDay(now()))
             .execute()
@@ -58,30 +60,58 @@ export class SubmissionStore {
       const byId = new Map(uploads.map((u) => [u.id, u]));
       for (const uploadId of attachments) {
         const u = byId.get(uploadId);
-        if (!u || Number(u.parts) === 0) {
-          throw new DomainError("upload_incomplete", "An attachment's upload is missing, empty, expired or already used.");
-        }
+        if (!u || Number(u.parts) === 0) throw incomplete();
+      }
+      // Sealed first, in one statement, each on the part count just read: from here no part is counted
+      // (routes/uploads.ts counts one only while sealed = 0), so this attempt and any other one (a retry,
+      // another isolate of a deployment without locks) assemble the same bytes.
+      if (attachments.length > 0) {
+        const sealed = await db
+          .updateTable("uploads")
+          .set({ sealed: 1 })
+          .where((eb) => eb.or(attachments.map((uploadId) => eb.and([eb("id", "=", uploadId), eb("parts", "=", Number(byId.get(uploadId)!.parts))]))))
+          .executeTakeFirst();
+        if (Number(sealed.numUpdatedRows) !== attachments.length) throw incomplete();
       }
       const id = randomId();
       // Attachment blobs first, rows last: a crash in between leaves only unreferenced blobs, which the
       // maintenance sweep removes, and the uploads stay claimable (an attachment keeps its upload's id,
       // so a retry finds it).
       const size = (uploadId: string) => Number(byId.get(uploadId)!.bytes);
-      for (const uploadId of attachments) await blobs.completeUpload(uploadId, size(uploadId), `attachments/${uploadId}`);
+      for (const uploadId of attachments) {
+        await blobs.completeUpload(uploadId, size(uploadId), `attachments/${uploadId}`, byId.get(uploadId)!.part_names);
+      }
       const day = coarseDay(now());
-      await commit(async (tx) => {
-        await tx
-          .insertInto("submissions")
-          .values({ id, desk_id: submission.desk, received_day: day, envelope_size: submission.envelopeSize, envelope: submission.envelopeBase64 })
-          .execute();
-        if (attachments.length > 0) {
+      try {
+        await commit(async (tx) => {
           await tx
-            .insertInto("attachments")
-            .values(attachments.map((uploadId, position) => ({ id: uploadId, submission_id: id, position, size: size(uploadId) })))
+            .insertInto("submissions")
+            .values({ id, desk_id: submission.desk, received_day: day, envelope_size: submission.envelopeSize, envelope: submission.envelopeBase64 })
             .execute();
-          await tx.deleteFrom("uploads").where("id", "in", attachments).execute();
-        }
-      });
+          if (attachments.length > 0) {
+            // Each attachment's size is read from its upload's row in the same commit: a row another
+            // attempt consumed meanwhile gives NULL, which the column refuses, and the whole commit fails.
+            await tx
+              .insertInto("attachments")
+              .values(
+                attachments.map((uploadId, position) => ({
+                  id: uploadId,
+                  submission_id: id,
+                  position,
+                  size: (eb) => eb.selectFrom("uploads").select("bytes").where("id", "=", uploadId),
+                })),
+              )
+              .execute();
+            await tx.deleteFrom("uploads").where("id", "in", attachments).execute();
+          }
+        });
+      } catch (e) {
+        // Another attempt consumed an upload between this one's read and its commit (only possible where
+        // nothing is locked: D1): that attempt's submission holds it.
+        const left = await this.options.db.selectFrom("uploads").select("id").where("id", "in", attachments).execute();
+        if (left.length < attachments.length) throw incomplete();
+        throw e;
+      }
       return { id, day };
     });
   }

@@ -2,7 +2,10 @@
 // interleaving. A lock holder works through the stores it is handed, not the app's: on one box they are
 // the app's own and the lock is in-process (KeyedLock); on PostgreSQL, shared by any number of nodes, the
 // lock is a transaction-scoped advisory lock and the stores run inside that one transaction
-// (postgres/advisory-locks.ts), so a part's bytes and its upload row commit together or not at all.
+// (postgres/advisory-locks.ts), so a part's bytes and its upload row commit together or not at all. On
+// Workers nothing spans isolates and D1 holds nothing between statements: there the seam holds no lock,
+// and the work's final statements are conditional instead (workers/d1-upload-locks.ts); the work is
+// written so that under a lock those conditions always hold.
 import type { Kysely } from "kysely";
 import type { BlobStore } from "./blobs.js";
 import type { Database } from "./db/schema.js";

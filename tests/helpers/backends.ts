@@ -357,6 +357,54 @@ export async function startBundledWorker(bindings: Record<string, string>): Prom
   };
 }
 
+export interface WorkerIsolates {
+  /** One real HTTP address per isolate, each served by its own copy of the worker. */
+  urls: string[];
+  mf: import("miniflare").Miniflare;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The bundled worker (as startBundledWorker builds it) loaded `count` times into one workerd, as workers
+ * named isolate-0, isolate-1, …: each is its own isolate with its own module state (its own app, its own
+ * in-memory locks), and all share one D1 database and one R2 bucket, as a deployment's isolates do. Each
+ * isolate gets a direct socket, so a test can send requests to the one it chooses.
+ */
+export async function startWorkerIsolates(bindings: Record<string, string>, count: number): Promise<WorkerIsolates> {
+  const { Miniflare } = await import("miniflare");
+  const dir = await mkdtemp(join(tmpdir(), "sealdrop-isolates-"));
+  await mkdir(join(ROOT, "dist", "client"), { recursive: true });
+  const built = wrangler(["deploy", "--dry-run", "--outdir", join(dir, "bundle")]);
+  if (built.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${built.stdout}\n${built.stderr}`);
+  applyD1Migrations(join(dir, "state"));
+  const toml = await readFile(join(ROOT, "wrangler.toml"), "utf8");
+  const contents = await readFile(join(dir, "bundle", "index.js"), "utf8");
+  const names = Array.from({ length: count }, (_, i) => `isolate-${i}`);
+  const mf = new Miniflare({
+    d1Persist: join(dir, "state", "v3", "d1"),
+    r2Persist: join(dir, "state", "v3", "r2"),
+    workers: names.map((name) => ({
+      name,
+      modules: [{ type: "ESModule" as const, path: "index.js", contents }],
+      compatibilityDate: /compatibility_date\s*=\s*"([^"]+)"/.exec(toml)![1]!,
+      d1Databases: { DB: /database_id\s*=\s*"([^"]+)"/.exec(toml)![1]! },
+      r2Buckets: { BLOBS: "sealdrop-blobs" },
+      bindings,
+      unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+    })),
+  });
+  await mf.ready;
+  const urls = await Promise.all(names.map(async (name) => (await mf.unsafeGetDirectURL(name)).toString().replace(/\/$/, "")));
+  return {
+    urls,
+    mf,
+    dispose: async () => {
+      await mf.dispose();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Test servers (tests/helpers/server.ts chooses among them)
 

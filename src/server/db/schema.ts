@@ -54,6 +54,10 @@ export interface UploadTable {
   parts: Generated<number>;
   bytes: Generated<number>;
   expires_day: string;
+  /** Names of the accepted parts' blobs, in order, fixed-width (migration 0010); '' where offsets name them. */
+  part_names: Generated<string>;
+  /** 1 once a submission began to consume the upload: no part is accepted after that. */
+  sealed: Generated<number>;
 }
 export interface RequestNonceTable {
   nonce: string;
@@ -144,7 +148,7 @@ export const COLUMNS = {
   desk_editors: { desk_id: text, editor_id: text },
   submissions: { id: text, desk_id: text, received_day: text, envelope_size: bigint, envelope: nullable(text), pulled_by: withDefault(text) },
   attachments: { id: text, submission_id: text, position: integer, size: bigint, pulled_by: withDefault(text) },
-  uploads: { id: text, parts: withDefault(integer), bytes: withDefault(bigint), expires_day: text },
+  uploads: { id: text, parts: withDefault(integer), bytes: withDefault(bigint), expires_day: text, part_names: withDefault(text), sealed: withDefault(integer) },
   request_nonces: { nonce: text, expires_at: bigint },
   mailboxes: { id: text, credential_hash: text, active_day: nullable(text) },
   replies: { id: text, mailbox_id: text, created_day: text, size: bigint, desk_id: nullable(text) },

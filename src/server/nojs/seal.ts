@@ -143,13 +143,14 @@ export async function sealFile(
     // One buffer for every part: a write resolves only once its bytes are stored.
     let written = 0;
     let parts = 0;
+    let names = "";
     await cutIntoParts(ciphertext.getReader(), new Uint8Array(partSize), async (bytes) => {
       if (written + bytes.length > quotas.maxUploadBytes || (await pending()).bytes + bytes.length > quotas.maxPendingBytes) throw new UploadQuotaError("no room for this file");
-      await deps.blobs.writeUploadPart(uploadId, written, bytes);
+      names += await deps.blobs.writeUploadPart(uploadId, written, bytes);
       written += bytes.length;
       parts++;
       // Counted at once, so other uploads meet the quota with this one's bytes in it.
-      await deps.db.updateTable("uploads").set({ parts, bytes: written }).where("id", "=", uploadId).execute();
+      await deps.db.updateTable("uploads").set({ parts, bytes: written, part_names: names }).where("id", "=", uploadId).execute();
     });
     return { uploadId, manifest: { name: clip(file.name, 255), type: clip(file.type, 255), size, sha256: digest }, media };
   } catch (e) {

@@ -112,7 +112,7 @@ export class PostgresBlobStore implements BlobStore {
     await cut(this.db, blobOf(key), 0);
   }
 
-  async writeUploadPart(uploadId: string, offset: number, data: Uint8Array): Promise<void> {
+  async writeUploadPart(uploadId: string, offset: number, data: Uint8Array): Promise<string> {
     const upload = uploadOf(uploadId);
     await this.atomically(async (db) => {
       const { bytes } = await extent(db, upload);
@@ -120,9 +120,14 @@ export class PostgresBlobStore implements BlobStore {
       await cut(db, upload, offset);
       if (data.length > 0) await insert(db, upload, offset, data);
     });
+    // Written in place: the offset names the part.
+    return "";
   }
 
-  async completeUpload(uploadId: string, size: number, key: string): Promise<void> {
+  /** A part written in place that was not counted lies past the row's bytes: the next part cuts it. */
+  async discardUploadPart(): Promise<void> {}
+
+  async completeUpload(uploadId: string, size: number, key: string, _partNames = ""): Promise<void> {
     const upload = uploadOf(uploadId);
     const target = blobOf(key);
     await this.atomically(async (db) => {

@@ -3,7 +3,7 @@
 // checked against them under its upload's lock; parts of different uploads run in parallel, so the total
 // can pass its quota by at most the parts in flight at that moment.
 import { Hono } from "hono";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { randomId } from "../../core/bytes.js";
 import { coarseDay } from "../../core/time.js";
 import { createUploadRequest, id as idSchema, LIMITS, type UploadStatus } from "../../core/wire.js";
@@ -20,6 +20,14 @@ function parseId(value: string): string {
   const parsed = idSchema.safeParse(value);
   if (!parsed.success) throw new HttpError(404, "not_found", "No such upload.");
   return parsed.data;
+}
+
+/** A part that is not the next one the upload takes, or that comes after a submission began to consume it. */
+function outOfOrder(part: number, row: { parts: number; sealed: number }): HttpError {
+  const parts = Number(row.parts);
+  if (row.sealed) return new HttpError(409, "upload_conflict", "This upload is being attached to a submission and takes no more parts.");
+  const why = part < parts ? `part ${part} is already stored` : `part ${parts} must come first`;
+  return new HttpError(409, "upload_conflict", `Parts must arrive in order: ${why}. GET the upload to resume.`);
 }
 
 const QUOTA_RETRY_AFTER_SECONDS = 600;
@@ -59,7 +67,7 @@ export function uploadRoutes(deps: Deps, locks: UploadLocks): Hono {
   const find = async (uploadId: string, db: Kysely<Database> = deps.db) => {
     const row = await db
       .selectFrom("uploads")
-      .select(["id", "parts", "bytes"])
+      .select(["id", "parts", "bytes", "sealed"])
       .where("id", "=", uploadId)
       .where("expires_day", ">=", coarseDay(deps.now()))
       .executeTakeFirst();
@@ -89,18 +97,24 @@ export function uploadRoutes(deps: Deps, locks: UploadLocks): Hono {
       const row = await find(uploadId, db);
       const parts = Number(row.parts);
       const bytes = Number(row.bytes);
-      if (part !== parts) {
-        const why = part < parts ? `part ${part} is already stored` : `part ${parts} must come first`;
-        throw new HttpError(409, "upload_conflict", `Parts must arrive in order: ${why}. GET the upload to resume.`);
-      }
+      if (part !== parts || row.sealed) throw outOfOrder(part, row);
       if (part === 0) requireAgeFile(data, "The first part");
       await checkRoom(db, bytes, data.length);
-      await blobs.writeUploadPart(uploadId, bytes, data);
-      await db
+      const name = await blobs.writeUploadPart(uploadId, bytes, data);
+      // One conditional statement decides whether this attempt is the part: under a lock it always is; on
+      // D1, where nothing is held between statements, two isolates may both have got this far with the same
+      // part, and only the first UPDATE finds `parts` still at this part's number (upload-locks.ts).
+      const counted = await db
         .updateTable("uploads")
-        .set({ parts: parts + 1, bytes: bytes + data.length })
+        .set({ parts: parts + 1, bytes: bytes + data.length, part_names: sql<string>`part_names || ${name}` })
         .where("id", "=", uploadId)
-        .execute();
+        .where("parts", "=", parts)
+        .where("sealed", "=", 0)
+        .executeTakeFirst();
+      if (Number(counted.numUpdatedRows) !== 1) {
+        if (name !== "") await blobs.discardUploadPart(uploadId, name);
+        throw outOfOrder(part, await find(uploadId, db));
+      }
       return c.json(status({ id: uploadId, parts: parts + 1, bytes: bytes + data.length }) satisfies UploadStatus);
     });
   });

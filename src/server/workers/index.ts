@@ -9,11 +9,13 @@ import { Kysely } from "kysely";
 import { createApp } from "../app.js";
 import type { Database } from "../db/schema.js";
 import type { Deps, ServerConfig } from "../deps.js";
+import { eachAlone } from "../group-commit.js";
 import { Maintenance } from "../maintenance.js";
 import { parseRetentionDays, type RetentionPolicy } from "../retention.js";
 import type { AssetsBinding, D1Database, R2Bucket, ScheduledController } from "./bindings.js";
 import { staticAssets } from "./assets.js";
 import { D1Dialect } from "./d1-dialect.js";
+import { conditionalUploads } from "./d1-upload-locks.js";
 import { R2BlobStore } from "./r2-blob-store.js";
 import { uploadQuotasFromEnv } from "../upload-quotas.js";
 
@@ -92,9 +94,13 @@ function sourcePage(assets: AssetsBinding): () => Promise<string | null> {
 }
 
 export function createWorkerDeps(env: Env): Deps {
+  const db = new Kysely<Database>({ dialect: new D1Dialect(env.DB) });
+  const blobs = new R2BlobStore(env.BLOBS);
   return {
-    db: new Kysely<Database>({ dialect: new D1Dialect(env.DB) }),
-    blobs: new R2BlobStore(env.BLOBS),
+    db,
+    blobs,
+    // No lock spans isolates: a part and a submission's consumption are each decided by conditional statements.
+    locks: conditionalUploads({ db, blobs, commit: eachAlone(db) }),
     now: () => new Date(),
     config: { setupToken: env.SEALDROP_SETUP_TOKEN || undefined, https: env.SEALDROP_HTTPS !== "false", rateLimits: rateLimits(env), retention: retention(env), uploads: uploadQuotasFromEnv(env), nojs: nojs(env) },
   };

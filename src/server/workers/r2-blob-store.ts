@@ -1,25 +1,22 @@
 // Blobs in Cloudflare R2. Finished blobs are objects named by their key (`envelopes/<id>`, …). An upload
-// in progress is one object per part, `uploads/<id>/<offset>` (offset zero-padded so names sort in byte
-// order); completion copies the parts, in order and cut at `size`, into the final object, then deletes
-// them. R2 objects are immutable and R2 multipart parts must all be the same size (at least 5 MiB) except
+// in progress is one object per attempt at a part, `uploads/<id>/<name>` with a fresh random name each
+// time, so two isolates sending the same part never write one key; the upload's D1 row records the names
+// of the attempts it counted (uploads.part_names, routes/uploads.ts), and an attempt it did not count is
+// deleted by its own request. Completion copies the counted parts, in the row's order and cut at `size`,
+// into the final object, then deletes everything under the upload's prefix (leftover attempts included). R2 objects are immutable and R2 multipart parts must all be the same size (at least 5 MiB) except
 // the last, while sources' parts are whatever the page sent, so completion re-chunks: it streams the parts
 // through one buffer of COPY_CHUNK bytes and uploads each full buffer as a multipart part. Memory stays
 // bounded by one chunk whatever the attachment's size (docs/SCALING.md, "R2").
-import { isId } from "../../core/bytes.js";
-import { type BlobStore, isBlobKey, type StoredBlob } from "../blobs.js";
+import { isId, randomBytes, toHex } from "../../core/bytes.js";
+import { type BlobStore, isBlobKey, PART_NAME_LENGTH, type StoredBlob } from "../blobs.js";
 import type { R2Bucket, R2Object, R2UploadedPart } from "./bindings.js";
 
 const PREFIX = /^(envelopes|attachments|replies|notes|uploads)$/;
 
 /** Multipart part size used when assembling an upload: R2 needs ≥ 5 MiB, equal except the last. */
 export const COPY_CHUNK = 8 << 20;
-const OFFSET_DIGITS = 16;
 
-interface StoredPart {
-  key: string;
-  offset: number;
-  size: number;
-}
+const PART_NAME = new RegExp(`^[0-9a-f]{${PART_NAME_LENGTH}}$`);
 
 export class R2BlobStore implements BlobStore {
   constructor(
@@ -50,15 +47,6 @@ export class R2BlobStore implements BlobStore {
     return out;
   }
 
-  /** The parts of an upload in offset order. */
-  private async parts(uploadId: string): Promise<StoredPart[]> {
-    const prefix = this.uploadPrefix(uploadId);
-    return (await this.listAll(prefix))
-      .map((o) => ({ key: o.key, offset: Number(o.key.slice(prefix.length)), size: o.size }))
-      .filter((p) => Number.isSafeInteger(p.offset))
-      .sort((a, b) => a.offset - b.offset);
-  }
-
   private async deleteKeys(keys: string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 1000) await this.bucket.delete(keys.slice(i, i + 1000));
   }
@@ -76,73 +64,71 @@ export class R2BlobStore implements BlobStore {
     await this.bucket.delete(this.key(key));
   }
 
-  async writeUploadPart(uploadId: string, offset: number, data: Uint8Array): Promise<void> {
-    const prefix = this.uploadPrefix(uploadId);
-    const parts = await this.parts(uploadId);
-    let contiguous = 0;
-    const stale: string[] = [];
-    for (const p of parts) {
-      if (p.offset >= offset) {
-        stale.push(p.key);
-      } else if (p.offset === contiguous) {
-        if (p.offset + p.size > offset) {
-          // A part that runs past `offset` (its acknowledgement was lost and a shorter retry follows): keep
-          // only its head. Bounded by one part's size.
-          const body = await this.bucket.get(p.key);
-          if (!body) throw new Error(`upload ${uploadId}: part at ${p.offset} vanished`);
-          await this.bucket.put(p.key, new Uint8Array(await body.arrayBuffer()).subarray(0, offset - p.offset));
-          contiguous = offset;
-        } else {
-          contiguous = p.offset + p.size;
-        }
-      }
-    }
-    if (contiguous < offset) throw new Error(`upload ${uploadId} holds ${contiguous} bytes, expected at least ${offset}`);
-    await this.deleteKeys(stale.filter((k) => k !== `${prefix}${pad(offset)}`));
-    await this.bucket.put(`${prefix}${pad(offset)}`, data);
+  /** Each attempt at a part is an object of its own, `uploads/<id>/<name>`: two attempts never share a key. */
+  async writeUploadPart(uploadId: string, _offset: number, data: Uint8Array): Promise<string> {
+    const name = toHex(randomBytes(PART_NAME_LENGTH / 2));
+    await this.bucket.put(`${this.uploadPrefix(uploadId)}${name}`, data);
+    return name;
   }
 
-  async completeUpload(uploadId: string, size: number, key: string): Promise<void> {
+  async discardUploadPart(uploadId: string, name: string): Promise<void> {
+    if (!PART_NAME.test(name)) throw new Error("invalid part name");
+    await this.bucket.delete(`${this.uploadPrefix(uploadId)}${name}`);
+  }
+
+  async completeUpload(uploadId: string, size: number, key: string, partNames: string): Promise<void> {
     const target = this.key(key);
-    const parts = await this.parts(uploadId);
-    if (parts.length === 0) {
-      // Already assembled by an attempt that failed before its rows were committed: finish that attempt.
-      if ((await this.bucket.head(target))?.size === size) return;
-      throw new Error(`upload ${uploadId} has no parts`);
+    const prefix = this.uploadPrefix(uploadId);
+    if (partNames.length % PART_NAME_LENGTH !== 0) throw new Error(`upload ${uploadId}: malformed part names`);
+    const parts: string[] = [];
+    for (let i = 0; i < partNames.length; i += PART_NAME_LENGTH) {
+      const name = partNames.slice(i, i + PART_NAME_LENGTH);
+      if (!PART_NAME.test(name)) throw new Error(`upload ${uploadId}: malformed part names`);
+      parts.push(`${prefix}${name}`);
     }
+    try {
+      await this.assemble(parts, size, target);
+    } catch (e) {
+      // Already assembled by another attempt (one that failed before its rows were committed, or one running
+      // at the same time, which deleted the parts): the upload is sealed, so that attempt's bytes are these.
+      if ((await this.bucket.head(target))?.size !== size) throw e;
+    }
+    // The accepted parts and any attempt that was never counted (its request died before it could drop it).
+    await this.deleteKeys((await this.listAll(prefix)).map((o) => o.key));
+  }
+
+  private async assemble(parts: string[], size: number, target: string): Promise<void> {
     if (size <= this.copyChunk) {
       const buffer = new Uint8Array(size);
       await this.copyParts(parts, size, buffer, async () => {});
       await this.bucket.put(target, buffer);
-    } else {
-      const upload = await this.bucket.createMultipartUpload(target);
-      try {
-        const uploaded: R2UploadedPart[] = [];
-        const flush = async (chunk: Uint8Array) => {
-          uploaded.push(await upload.uploadPart(uploaded.length + 1, chunk));
-        };
-        await this.copyParts(parts, size, new Uint8Array(this.copyChunk), flush);
-        await upload.complete(uploaded);
-      } catch (e) {
-        await upload.abort().catch(() => {});
-        throw e;
-      }
+      return;
     }
-    await this.deleteKeys(parts.map((p) => p.key));
+    const upload = await this.bucket.createMultipartUpload(target);
+    try {
+      const uploaded: R2UploadedPart[] = [];
+      const flush = async (chunk: Uint8Array) => {
+        uploaded.push(await upload.uploadPart(uploaded.length + 1, chunk));
+      };
+      await this.copyParts(parts, size, new Uint8Array(this.copyChunk), flush);
+      await upload.complete(uploaded);
+    } catch (e) {
+      await upload.abort().catch(() => {});
+      throw e;
+    }
   }
 
   /**
    * Streams the first `size` bytes of `parts` through `buffer`, calling `flush` with each full buffer and
    * with the final partial one (unless empty).
    */
-  private async copyParts(parts: StoredPart[], size: number, buffer: Uint8Array, flush: (chunk: Uint8Array) => Promise<void>): Promise<void> {
+  private async copyParts(parts: string[], size: number, buffer: Uint8Array, flush: (chunk: Uint8Array) => Promise<void>): Promise<void> {
     let copied = 0;
     let filled = 0;
-    for (const part of parts) {
+    for (const [index, part] of parts.entries()) {
       if (copied >= size) break;
-      if (part.offset !== copied) throw new Error(`upload: expected a part at ${copied}, found one at ${part.offset}`);
-      const object = await this.bucket.get(part.key);
-      if (!object) throw new Error(`upload: part at ${part.offset} vanished`);
+      const object = await this.bucket.get(part);
+      if (!object) throw new Error(`upload: part ${index} vanished`);
       const reader = object.body.getReader();
       let partBytes = 0;
       try {
@@ -167,14 +153,14 @@ export class R2BlobStore implements BlobStore {
       } finally {
         await reader.cancel().catch(() => {});
       }
-      if (copied < size && partBytes !== part.size) throw new Error(`upload: part at ${part.offset} is shorter than listed`);
+      if (copied < size && partBytes !== object.size) throw new Error(`upload: part ${index} is shorter than listed`);
     }
     if (copied < size) throw new Error(`upload holds ${copied} bytes, expected ${size}`);
     if (filled > 0) await flush(buffer.subarray(0, filled));
   }
 
   async abortUpload(uploadId: string): Promise<void> {
-    await this.deleteKeys((await this.parts(uploadId)).map((p) => p.key));
+    await this.deleteKeys((await this.listAll(this.uploadPrefix(uploadId))).map((o) => o.key));
   }
 
   /** A HEAD of a key that never exists: R2 answers it (null) when the bucket is reachable. */
@@ -197,5 +183,3 @@ export class R2BlobStore implements BlobStore {
     return (await this.listAll(`${prefix}/`)).map((o) => o.key.slice(prefix.length + 1)).filter((id) => isId(id));
   }
 }
-
-const pad = (offset: number) => String(offset).padStart(OFFSET_DIGITS, "0");

@@ -102,9 +102,10 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
               let offset = 0;
               let pending: Buffer[] = [];
               let pendingBytes = 0;
+              let names = "";
               const flush = async () => {
                 if (pendingBytes === 0) return;
-                await blobs.writeUploadPart(upload, offset, Buffer.concat(pending));
+                names += await blobs.writeUploadPart(upload, offset, Buffer.concat(pending));
                 offset += pendingBytes;
                 pending = [];
                 pendingBytes = 0;
@@ -115,7 +116,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
                 if (pendingBytes >= PART) await flush();
               });
               await flush();
-              await blobs.completeUpload(upload, record.size, record.key);
+              await blobs.completeUpload(upload, record.size, record.key, names);
             }
             files++;
             if (files % 50 === 0) progress(`files: ${files}`);
