@@ -84,7 +84,7 @@ export function postgresBinDir(): string {
 }
 
 /** postgres refuses to run as root: as root, run it as the `postgres` system user (Debian's package creates it). */
-function postgresUser(): { uid: number; gid: number } | undefined {
+export function postgresUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const uid = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
   const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
@@ -95,6 +95,9 @@ function postgresUser(): { uid: number; gid: number } | undefined {
 export interface PostgresCluster {
   /** Superuser URL of the `postgres` database. */
   adminUrl: string;
+  /** The data directory (postgresql.conf, pg_hba.conf) and the port on 127.0.0.1. */
+  dataDir: string;
+  port: number;
   urlFor(database: string): string;
   createDatabase(): Promise<string>;
   dropDatabase(name: string): Promise<void>;
@@ -175,6 +178,8 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   await waitFor("postgres", () => admin(async () => true), child, () => log, 30_000);
   return {
     adminUrl,
+    dataDir: data,
+    port,
     urlFor,
     async createDatabase() {
       const name = `sealdrop_${randomId().slice(0, 12)}`;
