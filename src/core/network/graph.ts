@@ -23,75 +23,16 @@
 import { RELIABILITY } from "../grades.js";
 import { type NetworkModel, refKey } from "./analyze.js";
 import type { EntityRef } from "./events.js";
+import type { DayRange, GraphData, GraphEdge, GraphEdgeKind, GraphFilters, GraphNode, Reliability, SourceLink } from "./graph-types.js";
+import { FLOW_EDGE_KINDS, pushTo, UNDIRECTED_EDGE_KINDS } from "./graph-types.js";
 
-export type Reliability = (typeof RELIABILITY)[number];
-export type GraphNodeKind = "desk" | "chain" | "relay" | "source";
-export type GraphEdgeKind = "desk" | "chain" | "relays_for" | "introduced_by" | "same_group" | "corroborates" | "contradicts" | "related";
-/** Edges along which information reaches the desk: the layered layout ranks by these alone. */
-export const FLOW_EDGE_KINDS: readonly GraphEdgeKind[] = ["desk", "chain", "relays_for"];
-/** Edges with no direction: their two ends are in id order, and they read the same from either end. */
-export const UNDIRECTED_EDGE_KINDS: readonly GraphEdgeKind[] = ["same_group", "corroborates", "contradicts", "related"];
-
-export interface DayRange {
-  from: string;
-  to: string;
-}
-
-export interface GraphNode {
-  /** "desk", "chain:<n>", "relay:<id>" or "source:<pseudonym>" (analyze.ts refKey for people). */
-  id: string;
-  kind: GraphNodeKind;
-  /** The pseudonym or the relay's label; "" for the desk and chains, which the view names in its language. */
-  label: string;
-  /** Chains are numbered 1, 2, … in the order of their first member's label. */
-  ordinal?: number;
-  grade: Reliability | null;
-  desks: string[];
-  regions: string[];
-  days: DayRange | null;
-  layer: number;
-  /** The chain node a person belongs to (null for the desk and chains). */
-  chain: string | null;
-}
-
-export interface GraphEdge {
-  id: string;
-  kind: GraphEdgeKind;
-  source: string;
-  target: string;
-}
-
-export interface GraphData {
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-  /** Every desk, region and the overall day range in the unfiltered graph, for the filter controls. */
-  desks: string[];
-  regions: string[];
-  days: DayRange | null;
-}
-
-export interface GraphFilters {
-  desks?: readonly string[];
-  /** Region term ids (vocabulary.ts), e.g. "ryanggang". */
-  regions?: readonly string[];
-  days?: { from?: string; to?: string };
-}
-
-/** A desk note's link from one source's submission to another's (messages.ts note `links`), by pseudonym. */
-export interface SourceLink {
-  from: string;
-  to: string;
-  relation: "corroborates" | "contradicts" | "related";
-}
+export type { DayRange, GraphData, GraphEdge, GraphEdgeKind, GraphFilters, GraphNode, GraphNodeKind, Reliability, SourceLink } from "./graph-types.js";
+export { FLOW_EDGE_KINDS, UNDIRECTED_EDGE_KINDS } from "./graph-types.js";
+export { textTwin, type TextTwinLink, type TextTwinRow } from "./graph-text-twin.js";
 
 export const DESK_NODE = "desk";
 const REGION = "region:";
 
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 const spanOf = (ranges: Iterable<DayRange | null>): DayRange | null => {
   const present = [...ranges].filter((r): r is DayRange => r !== null);
@@ -322,49 +263,4 @@ export function singlePointsOfFailure(data: GraphData): SinglePointsOfFailure {
     if (lost.length > 0) cut.set(relay.id, lost);
   }
   return new SinglePointsOfFailure(cut);
-}
-
-export interface TextTwinLink {
-  kind: GraphEdgeKind;
-  node: string;
-  /** "out" from the edge's source, "in" at its target; "both" for an undirected edge. */
-  direction: "out" | "in" | "both";
-}
-
-export interface TextTwinRow {
-  id: string;
-  kind: GraphNodeKind;
-  /** As on the node: the view names the desk and chains in its language. */
-  label: string;
-  ordinal?: number;
-  grade: Reliability | null;
-  layer: number;
-  chain: string | null;
-  desks: string[];
-  regions: string[];
-  days: DayRange | null;
-  /** Every edge at this node, seen from it: which kind, to which node, and which way. */
-  connects: TextTwinLink[];
-}
-
-export function textTwin(data: GraphData): TextTwinRow[] {
-  const links = new Map<string, TextTwinLink[]>();
-  for (const e of data.edges) {
-    const both = UNDIRECTED_EDGE_KINDS.includes(e.kind);
-    pushTo(links, e.source, { kind: e.kind, node: e.target, direction: both ? "both" : "out" });
-    pushTo(links, e.target, { kind: e.kind, node: e.source, direction: both ? "both" : "in" });
-  }
-  return data.nodes.map((n) => ({
-    id: n.id,
-    kind: n.kind,
-    label: n.label,
-    ...(n.ordinal !== undefined ? { ordinal: n.ordinal } : {}),
-    grade: n.grade,
-    layer: n.layer,
-    chain: n.chain,
-    desks: n.desks,
-    regions: n.regions,
-    days: n.days,
-    connects: links.get(n.id) ?? [],
-  }));
 }

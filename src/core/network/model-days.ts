@@ -1,0 +1,42 @@
+// Small pieces of the model's analysis (analyze.ts): UTC day arithmetic, quiet windows between contacts,
+// and the union-find that groups people, origins and agreeing claims for independence.
+
+export function dayNumber(day: string): number {
+  const [y, m, d] = day.split("-").map(Number);
+  return Math.round(Date.UTC(y!, m! - 1, d!) / 86_400_000);
+}
+export const dayString = (n: number): string => new Date(n * 86_400_000).toISOString().slice(0, 10);
+
+export class UnionFind {
+  private parent = new Map<string, string>();
+  find(x: string): string {
+    let root = x;
+    while (this.parent.has(root) && this.parent.get(root) !== root) root = this.parent.get(root)!;
+    // Path compression.
+    let node = x;
+    while (node !== root) {
+      const next = this.parent.get(node) ?? root;
+      this.parent.set(node, root);
+      node = next;
+    }
+    if (!this.parent.has(root)) this.parent.set(root, root);
+    return root;
+  }
+  union(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  }
+}
+
+export function quietWindows(days: readonly string[], today: string, quietDays: number): { from: string; to: string; days: number }[] {
+  const numbers = [...new Set(days.map(dayNumber))].sort((a, b) => a - b);
+  const windows: { from: string; to: string; days: number }[] = [];
+  const todayNumber = dayNumber(today);
+  const stops = [...numbers, todayNumber + 1];
+  for (let i = 0; i + 1 < stops.length; i++) {
+    const gap = stops[i + 1]! - stops[i]! - 1;
+    if (gap > quietDays) windows.push({ from: dayString(stops[i]! + 1), to: dayString(stops[i + 1]! - 1), days: gap });
+  }
+  return windows;
+}
