@@ -20,7 +20,6 @@ import cytoscape, { type Core, type ElementDefinition, type StylesheetJson } fro
 import dagre from "cytoscape-dagre";
 import { format } from "../../src/i18n/index.js";
 import {
-  DESK_NODE,
   filterGraph,
   FLOW_EDGE_KINDS,
   type GraphData,
@@ -32,8 +31,9 @@ import {
   textTwin,
   type TextTwinRow,
 } from "../../src/core/network/graph.js";
-import { tagLabel } from "../../src/core/network/vocabulary.js";
 import { h } from "../dom.js";
+import { filterForm } from "./graph-filters.js";
+import { twinTable } from "./graph-table.js";
 
 export const CYTOSCAPE_STYLESHEET_ID = "__________cytoscape_stylesheet";
 
@@ -214,33 +214,7 @@ export function mountGraph(container: HTMLElement, data: GraphData, options: Mou
     announce(id);
   };
 
-  const cell = (text: string) => h("td", {}, text || labels.none);
-  const renderTable = (rows: TextTwinRow[]) => {
-    const head = h("tr", {}, ...(["node", "kind", "grade", "layer", "chain", "desks", "regions", "days", "connects", "spof"] as const).map((c) => h("th", { scope: "col" }, labels.columns[c])));
-    const body = rows.map((row) => {
-      const n = byId.get(row.id)!;
-      const button = h("button", { type: "button", class: "graph-node-button" }, name(n));
-      button.addEventListener("click", () => select(row.id));
-      const connects = row.connects.map((c) => format(labels.edges[c.kind][c.direction === "in" ? "in" : "out"], { node: name(byId.get(c.node)) })).join("; ");
-      return h(
-        "tr",
-        spof.has(row.id) ? { class: "graph-spof" } : {},
-        h("th", { scope: "row" }, button),
-        cell(labels.kinds[row.kind]),
-        cell(gradeText(n)),
-        cell(String(row.layer)),
-        cell(row.chain ? name(byId.get(row.chain)) : ""),
-        cell(row.desks.join(", ")),
-        cell(row.regions.map((r) => tagLabel(`region:${r}`, language)).join(", ")),
-        cell(row.days ? (row.days.from === row.days.to ? row.days.from : `${row.days.from} – ${row.days.to}`) : ""),
-        cell(connects),
-        cell(spofText(row.id)),
-      );
-    });
-    const onlyDesk = rows.every((r) => r.id === DESK_NODE);
-    const table = h("table", {}, h("caption", {}, labels.title), h("thead", {}, head), h("tbody", {}, ...body));
-    tableHolder.replaceChildren(...(onlyDesk ? [h("p", { class: "graph-empty" }, labels.empty), table] : [table]));
-  };
+  const renderTable = (rows: TextTwinRow[]) => tableHolder.replaceChildren(...twinTable(rows, { labels, language, byId, name, gradeText, spofText, isSpof: (id) => spof.has(id), select }));
 
   const draw = (next: GraphData) => {
     shown = next;
@@ -300,40 +274,6 @@ export function mountGraph(container: HTMLElement, data: GraphData, options: Mou
       canvas.removeEventListener("keydown", onKey);
       cy.destroy();
       container.replaceChildren();
-    },
-  };
-}
-
-/** Desk, region and day range; every change redraws. The form only filters the view: nothing is sent. */
-function filterForm(data: GraphData, labels: GraphLabels, language: MountOptions["language"], prefix: string, onChange: (filters: GraphFilters) => void) {
-  const field = (name: string, text: string, control: HTMLElement) => h("label", { class: "graph-filter", for: `${prefix}-${name}` }, text, control);
-  const choice = (name: string, values: string[], text: (v: string) => string) =>
-    h("select", { id: `${prefix}-${name}` }, h("option", { value: "" }, labels.filters.all), ...values.map((v) => h("option", { value: v }, text(v))));
-  const desk = choice("desk", data.desks, (d) => d);
-  const region = choice("region", data.regions, (r) => tagLabel(`region:${r}`, language));
-  const day = (name: string) => h("input", { id: `${prefix}-${name}`, type: "date", min: data.days?.from, max: data.days?.to });
-  const from = day("from");
-  const to = day("to");
-  const current = (): GraphFilters => ({
-    ...(desk.value ? { desks: [desk.value] } : {}),
-    ...(region.value ? { regions: [region.value] } : {}),
-    ...(from.value || to.value ? { days: { ...(from.value ? { from: from.value } : {}), ...(to.value ? { to: to.value } : {}) } } : {}),
-  });
-  const form = h(
-    "form",
-    { class: "graph-filters" },
-    h("fieldset", {}, h("legend", {}, labels.filters.legend), field("desk", labels.filters.desk, desk), field("region", labels.filters.region, region), field("from", labels.filters.from, from), field("to", labels.filters.to, to)),
-  );
-  form.addEventListener("submit", (event) => event.preventDefault());
-  form.addEventListener("change", () => onChange(current()));
-  return {
-    form,
-    /** Shows filters set from code (the first desk and region of each list). */
-    show(filters: GraphFilters) {
-      desk.value = filters.desks?.[0] ?? "";
-      region.value = filters.regions?.[0] ?? "";
-      from.value = filters.days?.from ?? "";
-      to.value = filters.days?.to ?? "";
     },
   };
 }
