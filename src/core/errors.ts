@@ -21,7 +21,7 @@ export const ERROR_CODES = [
   "rate_limited",
   "request_timeout", // 408: the body stopped arriving; send it again
   "proof_of_work_required",
-  "unavailable", // 503: the database or blob store does not answer right now; send again later
+  "unavailable", // 503: the database, blob store or budgets' Durable Object does not answer right now; send again later
   "upload_quota_exceeded", // 429: unfinished uploads hold all the room the operator allows; try again later
   "storage_full", // 507: the disk or database is full; nothing was kept, send again later
   "outside_desk", // the item belongs to a desk the editor is not on

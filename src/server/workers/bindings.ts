@@ -1,4 +1,4 @@
-// The slice of Cloudflare's D1 and R2 bindings that sealdrop uses, typed structurally so the code
+// The slice of Cloudflare's D1, R2 and Durable Object bindings that sealdrop uses, typed structurally so the code
 // type-checks with the project's ordinary tsconfig (the full @cloudflare/workers-types declare globals
 // that clash with the DOM and Node typings used elsewhere).
 
@@ -66,4 +66,20 @@ export interface ScheduledController {
   /** When the trigger was due, in milliseconds since the epoch. */
   scheduledTime: number;
   cron: string;
+}
+
+/** A Durable Object's id in its namespace. */
+export interface DurableObjectId {
+  toString(): string;
+}
+
+/** A Durable Object reached from a worker: sealdrop talks to it with fetch only (workers/budgets-object.ts). */
+export interface DurableObjectStub {
+  fetch(input: string, init?: RequestInit): Promise<Response>;
+}
+
+/** A Durable Object binding: the class's objects, by name. */
+export interface DurableObjectNamespace {
+  idFromName(name: string): DurableObjectId;
+  get(id: DurableObjectId): DurableObjectStub;
 }

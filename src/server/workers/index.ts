@@ -1,9 +1,10 @@
 // The Cloudflare Workers entry: D1 for rows, R2 for blobs, the built source page as static assets, and
 // the same createApp as every other deployment. It only wires deps (see wrangler.toml for the bindings).
 //
-// Lifetime: one app per isolate, built on the isolate's first event and kept for its life, so the request
-// budgets, the adaptive difficulty and the cached challenge key live as long as the isolate (an isolate's
-// bindings never change). The cron trigger in wrangler.toml runs the maintenance job (maintenance.ts).
+// Lifetime: one app per isolate, built on the isolate's first event and kept for its life, with the cached
+// challenge key and the body gates (an isolate's bindings never change). The request budgets and the
+// difficulty's loads are counted for every isolate in the BUDGETS Durable Object (budgets-object.ts), which
+// this module exports. The cron trigger in wrangler.toml runs the maintenance job (maintenance.ts).
 import type { Hono } from "hono";
 import { Kysely } from "kysely";
 import { createApp } from "../app.js";
@@ -12,22 +13,30 @@ import type { Deps, ServerConfig } from "../deps.js";
 import { eachAlone } from "../group-commit.js";
 import { Maintenance } from "../maintenance.js";
 import { parseRetentionDays, type RetentionPolicy } from "../retention.js";
-import type { AssetsBinding, D1Database, R2Bucket, ScheduledController } from "./bindings.js";
+import type { AssetsBinding, D1Database, DurableObjectNamespace, R2Bucket, ScheduledController } from "./bindings.js";
+import { durableObjectBudgets } from "./budgets-object.js";
 import { staticAssets } from "./assets.js";
 import { D1Dialect } from "./d1-dialect.js";
 import { conditionalUploads } from "./d1-upload-locks.js";
 import { R2BlobStore } from "./r2-blob-store.js";
 import { uploadQuotasFromEnv } from "../upload-quotas.js";
 
+export { BudgetsObject } from "./budgets-object.js";
+
 export interface Env {
   DB: D1Database;
   BLOBS: R2Bucket;
   ASSETS?: AssetsBinding;
+  /**
+   * The Durable Object that counts request budgets, the difficulty's loads and mailbox fetches' spent seeds
+   * for every isolate (wrangler.toml). Unbound: each isolate counts in its own memory (docs/SECURITY.md).
+   */
+  BUDGETS?: DurableObjectNamespace;
   /** Secret (`wrangler secret put SEALDROP_SETUP_TOKEN`): allows `POST /api/setup` once. */
   SEALDROP_SETUP_TOKEN?: string;
   /** "false" turns HSTS off, e.g. for `wrangler dev` on plain http. Workers are served over https. */
   SEALDROP_HTTPS?: string;
-  /** Request budgets per isolate (docs/SECURITY.md, "Rate limits"); unset: the defaults. */
+  /** Request budgets (docs/SECURITY.md, "Rate limits"); unset: the defaults. */
   SEALDROP_ANONYMOUS_WRITES_PER_MINUTE?: string;
   SEALDROP_MAILBOX_FETCHES_PER_HOUR?: string;
   /** Retention (docs/DEPLOY.md, "Retention"): days to keep each kind of item; unset: forever. */
@@ -102,6 +111,7 @@ export function createWorkerDeps(env: Env): Deps {
     // No lock spans isolates: a part and a submission's consumption are each decided by conditional statements.
     locks: conditionalUploads({ db, blobs, commit: eachAlone(db) }),
     now: () => new Date(),
+    ...(env.BUDGETS ? { budgets: durableObjectBudgets(env.BUDGETS) } : {}),
     config: { setupToken: env.SEALDROP_SETUP_TOKEN || undefined, https: env.SEALDROP_HTTPS !== "false", rateLimits: rateLimits(env), retention: retention(env), uploads: uploadQuotasFromEnv(env), nojs: nojs(env) },
   };
 }

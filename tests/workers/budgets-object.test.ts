@@ -1,0 +1,160 @@
+// Budgets across isolates (docs/SCALING.md, "Budgets across nodes"): two workers, each its own isolate with
+// its own app, run the bundle `wrangler deploy` builds in one workerd (Miniflare), on one D1 and one R2, and
+// both reach the BUDGETS Durable Object that the first defines (src/server/workers/budgets-object.ts). A
+// flood split over the two is limited as if it hit one, a mailbox fetch's proof of work spent through one is
+// refused by the other, and the difficulty both hand out follows the challenges of both. Counted per isolate
+// (the code before the Durable Object), each of the three fails: twice the budget, the replay accepted, the
+// base difficulty.
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newCodenameEntropy } from "../../src/core/codename.js";
+import { deriveSourceKeys } from "../../src/core/derive.js";
+import { POW_PATH, proofOfWorkHeaders } from "../../src/core/pow.js";
+import { DEFAULT_POW } from "../../src/server/middleware/pow.js";
+import { applyD1Migrations, ROOT } from "../helpers/backends.js";
+import { freshFetch } from "../helpers/http.js";
+import { fetchChallenge, powFetch } from "../helpers/pow.js";
+
+const WRITES_PER_MINUTE = 5;
+const json = { "content-type": "application/json" };
+
+let dir: string;
+let mf: Miniflare;
+let urls: [string, string];
+/** A worker whose BUDGETS object fails every call. */
+let unreachable: string;
+
+beforeAll(async () => {
+  const { Miniflare } = await import("miniflare");
+  dir = await mkdtemp(join(tmpdir(), "sealdrop-budgets-object-"));
+  // wrangler.toml serves dist/client as assets and refuses to bundle without the directory.
+  await mkdir(join(ROOT, "dist", "client"), { recursive: true });
+  const built = spawnSync(join(ROOT, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", join(dir, "bundle")], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+  });
+  if (built.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${built.stdout}\n${built.stderr}`);
+  applyD1Migrations(join(dir, "state"));
+  const toml = await readFile(join(ROOT, "wrangler.toml"), "utf8");
+  const contents = await readFile(join(dir, "bundle", "index.js"), "utf8");
+  // Both isolates exactly as wrangler.toml binds a deployed worker: the same D1, R2 and variables.
+  const worker = (name: string, budgets: { className: string; scriptName?: string; useSQLite?: boolean }) => ({
+    name,
+    modules: [{ type: "ESModule" as const, path: "index.js", contents }],
+    compatibilityDate: /compatibility_date\s*=\s*"([^"]+)"/.exec(toml)![1]!,
+    d1Databases: { DB: /database_id\s*=\s*"([^"]+)"/.exec(toml)![1]! },
+    r2Buckets: { BLOBS: "sealdrop-blobs" },
+    durableObjects: { BUDGETS: budgets },
+    bindings: { SEALDROP_HTTPS: "false", SEALDROP_ANONYMOUS_WRITES_PER_MINUTE: String(WRITES_PER_MINUTE) },
+    unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+  });
+  const className = /class_name\s*=\s*"([^"]+)"/.exec(toml)![1]!;
+  mf = new Miniflare({
+    d1Persist: join(dir, "state", "v3", "d1"),
+    r2Persist: join(dir, "state", "v3", "r2"),
+    // The first worker defines the object (as wrangler.toml's migration does), the second binds the first's.
+    // A third isolate binds an object that fails every call: what a Durable Object that cannot be reached is.
+    workers: [
+      worker("a", { className, useSQLite: true }),
+      worker("b", { className, scriptName: "a" }),
+      worker("c", { className, scriptName: "down" }),
+      {
+        name: "down",
+        modules: [{ type: "ESModule", path: "down.js", contents: `export class ${className} { fetch() { throw new Error("down"); } }\nexport default { fetch: () => new Response(null, { status: 404 }) };` }],
+        compatibilityDate: /compatibility_date\s*=\s*"([^"]+)"/.exec(toml)![1]!,
+        durableObjects: { DOWN: { className, useSQLite: true } },
+      },
+    ],
+  });
+  await mf.ready;
+  const url = async (name: string) => (await mf.unsafeGetDirectURL(name)).toString().replace(/\/$/, "");
+  urls = [await url("a"), await url("b")];
+  unreachable = await url("c");
+});
+
+afterAll(async () => {
+  await mf?.dispose();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/**
+ * The budget counts in fixed one-minute windows aligned to the clock. A flood straddling a window's end
+ * would get a fresh budget halfway, so start it early in a window: this waits for a clock position, not
+ * for something to happen.
+ */
+async function earlyInAMinute(): Promise<void> {
+  const intoWindow = Date.now() % 60_000;
+  if (intoWindow > 30_000) await new Promise((r) => setTimeout(r, 60_000 - intoWindow + 50));
+}
+
+describe("two isolates sharing the BUDGETS Durable Object", () => {
+  it("refuse through one isolate a mailbox fetch's proof of work spent through the other", async () => {
+    const [a, b] = urls;
+    const keys = await deriveSourceKeys(newCodenameEntropy(), "pq");
+    const body = JSON.stringify({ id: keys.mailboxId, credential: keys.mailboxCredential });
+    const headers = { ...json, ...(await proofOfWorkHeaders(a, "POST", "/api/mailbox", new TextEncoder().encode(body), { fetch: freshFetch })) };
+    const first = await freshFetch(`${a}/api/mailbox`, { method: "POST", headers, body });
+    expect(first.status).toBe(200);
+    await first.arrayBuffer();
+    const replayed = await freshFetch(`${b}/api/mailbox`, { method: "POST", headers, body });
+    expect(replayed.status).toBe(428);
+    expect(((await replayed.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "proof_of_work_required", message: expect.stringContaining("already used") });
+  });
+
+  it("admit a flood of anonymous writes split over both as one box would: the budget once, not twice", async () => {
+    await earlyInAMinute();
+    const statuses: number[] = [];
+    for (let i = 0; i < 4 * WRITES_PER_MINUTE; i++) {
+      const res = await powFetch(`${urls[i % 2]}/api/uploads`, { method: "POST", headers: json, body: "{}" });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+        expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+      } else await res.arrayBuffer();
+    }
+    expect(statuses.filter((s) => s === 201)).toHaveLength(WRITES_PER_MINUTE);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3 * WRITES_PER_MINUTE);
+    // Both isolates admitted some and refused some: one count, whichever isolate a request reaches.
+    for (const parity of [0, 1]) {
+      const mine = statuses.filter((_, i) => i % 2 === parity);
+      expect(mine).toContain(201);
+      expect(mine).toContain(429);
+    }
+  });
+
+  it("hand out the difficulty that the challenges of both isolates together set", async () => {
+    // Challenges issued in the last minute, over both isolates, past the normal rate but not past twice
+    // it: one bit over the base on each isolate. Counted per isolate (about half each) it would be none.
+    const target = Math.floor(DEFAULT_POW.normalChallengesPerMinute * 1.5);
+    for (let i = 0; i < target; i++) {
+      const res = await freshFetch(`${urls[i % 2]}${POW_PATH}`);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    for (const url of urls) expect((await fetchChallenge(url)).bits).toBe(DEFAULT_POW.baseBits + 1);
+  });
+
+  it("refuse every anonymous request with 503 unavailable, and store nothing, while the object does not answer", async () => {
+    const uploads = async () => (await (await mf.getD1Database("DB", "a")).prepare("SELECT count(*) AS n FROM uploads").all<{ n: number }>()).results[0]!.n;
+    const before = await uploads();
+    const challenge = await freshFetch(`${unreachable}${POW_PATH}`);
+    expect(challenge.status).toBe(503);
+    expect(challenge.headers.get("retry-after")).toBeTruthy();
+    expect(((await challenge.json()) as { error: { code: string } }).error.code).toBe("unavailable");
+    // A proof of work solved at a working isolate (the challenge key is the deployment's, in D1) is not let through uncounted.
+    const body = new TextEncoder().encode("{}");
+    const headers = { ...json, ...(await proofOfWorkHeaders(urls[0], "POST", "/api/uploads", body, { fetch: freshFetch })) };
+    const write = await freshFetch(`${unreachable}/api/uploads`, { method: "POST", headers, body });
+    expect(write.status).toBe(503);
+    expect(((await write.json()) as { error: { code: string } }).error.code).toBe("unavailable");
+    expect(await uploads()).toBe(before);
+    // The same solution is still good where the object answers: the refusal spent nothing.
+    // (201, or 429 once the flood above used up this window's budget; never 428 "already used").
+    expect([201, 429]).toContain((await freshFetch(`${urls[1]}/api/uploads`, { method: "POST", headers, body })).status);
+  });
+});
