@@ -4,6 +4,7 @@
 //
 //   SEALDROP_BENCH_SCALE=0.25 npm run bench   # smaller files, for a quick look (RESULTS.md says so)
 //   npm run bench -- --only decrypt,ingest    # some sections only: figures printed, RESULTS.md untouched
+//   SEALDROP_BENCH_FIXTURES=DIR npm run bench -- --only index,inbox   # keep the tip vaults in DIR and reuse them
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, release, tmpdir, totalmem } from "node:os";
@@ -15,13 +16,14 @@ import { openNodeDatabase } from "../src/server/node/database.js";
 import { testNewsroom } from "../tests/helpers/newsroom.js";
 import { largeFigures, memoryFigures, openpgpFigures, uploadFigures, type BenchServer } from "./browser.js";
 import { decryptFigures } from "./decrypt.js";
+import { inboxFigures } from "./inbox.js";
 import { indexFigures } from "./index.js";
 import { ingestFigures } from "./ingest.js";
 import { slowLinkFigures } from "./slow-link.js";
 import { CHROMIUM, generateFile, GiB, here, log, mb, SCALE, SIZES, startProcess, stop, type Figures } from "./lib.js";
 import { HOW } from "./how.js";
 
-const SECTIONS = ["upload", "memory", "openpgp", "large", "decrypt", "ingest", "slowlink", "index"] as const;
+const SECTIONS = ["upload", "memory", "openpgp", "large", "decrypt", "ingest", "slowlink", "index", "inbox"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function chosenSections(argv: string[]): Section[] {
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
       add(await slowLinkFigures(server.url));
     }
     if (sections.includes("index")) add(await indexFigures(work));
+    if (sections.includes("inbox")) add(await inboxFigures(work));
     if (sections.includes("ingest")) {
       const server = await startServer("data-ingest", join(work, "no-client"));
       add(await ingestFigures(server.url, server.recipient));
