@@ -100,7 +100,7 @@ async function seal(format: KeyFile["sealdrop"], header: KeyFileHeader, secrets:
     newsroom: header.newsroom,
     ...(params ?? (await newSealParams(limits))),
   } as const;
-  const ciphertext = sealWithPassphrase(utf8(JSON.stringify(secrets)), associatedData(unsealed), passphrase, unsealed);
+  const ciphertext = await sealWithPassphrase(utf8(JSON.stringify(secrets)), associatedData(unsealed), passphrase, unsealed);
   return keyFileSchema.parse({ ...unsealed, ciphertext });
 }
 

@@ -1,10 +1,13 @@
 // The sealing shared by every passphrase-protected file (editor key, root key; docs/FORMAT.md "Editor key
 // file"): XChaCha20-Poly1305 under a key that Argon2id derives from the NFC passphrase. Each file format
 // chooses its own readable header and binds it as associated data; this module only seals and opens.
+// Argon2id runs on a thread of its own that ends before the caller goes on (kdf-thread.ts), so its memory
+// never adds to what a command does after unlocking.
 import sodium from "libsodium-wrappers-sumo";
 import { z } from "zod";
 import { fromBase64, toBase64, utf8 } from "../core/bytes.js";
 import { CliError } from "./errors.js";
+import { deriveKeyOffThread } from "./kdf-thread.js";
 
 export interface KdfLimits {
   opslimit: number;
@@ -24,7 +27,7 @@ export const kdfSchema = z
   .strict();
 export type KdfParams = z.infer<typeof kdfSchema>;
 
-/** The 32-byte sealing key: Argon2id over the NFC passphrase. */
+/** The 32-byte sealing key: Argon2id over the NFC passphrase, on this thread (sealing and opening use deriveKeyOffThread). */
 export function deriveKey(passphrase: string, salt: Uint8Array, limits: KdfLimits): Uint8Array {
   return sodium.crypto_pwhash(32, utf8(passphrase.normalize("NFC")), salt, limits.opslimit, limits.memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
 }
@@ -44,8 +47,9 @@ export async function newSealParams(limits: KdfLimits): Promise<SealParams> {
 }
 
 /** Seals `plaintext` (then wipes it) under the header's salt and nonce; returns the base64 ciphertext. */
-export function sealWithPassphrase(plaintext: Uint8Array, associatedData: Uint8Array, passphrase: string, header: { kdf: KdfParams; nonce: string }): string {
-  const key = deriveKey(passphrase, fromBase64(header.kdf.salt), header.kdf);
+export async function sealWithPassphrase(plaintext: Uint8Array, associatedData: Uint8Array, passphrase: string, header: { kdf: KdfParams; nonce: string }): Promise<string> {
+  const key = await deriveKeyOffThread(passphrase, fromBase64(header.kdf.salt), header.kdf);
+  await sodium.ready;
   try {
     return toBase64(sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, associatedData, null, fromBase64(header.nonce), key));
   } finally {
@@ -61,8 +65,8 @@ export async function openWithPassphrase(
   passphrase: string,
   wrongMessage: string,
 ): Promise<Uint8Array> {
+  const key = await deriveKeyOffThread(passphrase, fromBase64(file.kdf.salt), file.kdf);
   await sodium.ready;
-  const key = deriveKey(passphrase, fromBase64(file.kdf.salt), file.kdf);
   try {
     return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, fromBase64(file.ciphertext), associatedData, fromBase64(file.nonce), key);
   } catch {

@@ -64,7 +64,7 @@ export async function sealRootKey(root: RootKey, newsroom: string, passphrase: s
     ...(params ?? (await newSealParams(limits))),
   } as const;
   const plaintext = utf8(JSON.stringify({ signSecretKey: toBase64(root.secretKey) }));
-  const ciphertext = sealWithPassphrase(plaintext, associatedData(header), passphrase, header);
+  const ciphertext = await sealWithPassphrase(plaintext, associatedData(header), passphrase, header);
   return rootKeySchema.parse({ ...header, ciphertext });
 }
 

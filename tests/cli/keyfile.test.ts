@@ -1,6 +1,9 @@
 // The editor key file: sealed under a passphrase, with its header bound to the ciphertext.
+import { execFile } from "node:child_process";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { identityToRecipient } from "age-encryption";
 import sodium from "libsodium-wrappers-sumo";
 import { describe, expect, it } from "vitest";
@@ -100,5 +103,25 @@ describe("editor key file", () => {
     const home = editorHome(join(await tempDir(), "home"));
     await saveEditor(home, await createEditor("Alice", "http://127.0.0.1:8787", "N", false), PASSPHRASE, io());
     await expect(unlockEditor(home, io(testEnv({ SEALDROP_PASSPHRASE: undefined })), undefined)).rejects.toThrow(/no passphrase: set SEALDROP_PASSPHRASE/);
+  });
+
+  it("derives the key on a thread that has ended: the unlocking process keeps none of Argon2id's memory", async () => {
+    const { editor, file } = await sealedEditor(true);
+    const path = join(await tempDir(), "editor.key");
+    await writeFile(path, JSON.stringify(file));
+    // A process of its own, so nothing else this file runs has grown its libsodium memory.
+    const script = `
+      import { readFileSync } from "node:fs";
+      import { openKeyFile, parseKeyFile } from ${JSON.stringify(pathToFileURL(join(process.cwd(), "src/cli/keyfile.ts")).href)};
+      const secrets = await openKeyFile(parseKeyFile(readFileSync(process.env.KEY_PATH, "utf8"), "editor.key"), process.env.KEY_PASSPHRASE);
+      console.log(JSON.stringify({ identity: secrets.ageIdentity, external: process.memoryUsage().external }));`;
+    const scriptFile = join(await tempDir(), "unlock.mts");
+    await writeFile(scriptFile, script);
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", scriptFile], { env: { ...process.env, KEY_PATH: path, KEY_PASSPHRASE: PASSPHRASE } });
+    const opened = JSON.parse(stdout) as { identity: string; external: number };
+    expect(opened.identity).toBe(editor.secrets.ageIdentity);
+    // Argon2id under these limits needs 64 MiB of WebAssembly memory; on this thread it would stay, counted as external.
+    expect(file.kdf.memlimit).toBe(64 << 20);
+    expect(opened.external).toBeLessThan(32 << 20);
   });
 });

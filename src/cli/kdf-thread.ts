@@ -1,0 +1,55 @@
+// Argon2id on a thread of its own. The KDF needs its whole memory limit (64 MiB interactive, 256 MiB
+// moderate) inside libsodium's WebAssembly memory, which can grow but never shrink: run in the command's
+// own thread, that memory stays for the rest of the command and adds to whatever it does next (a
+// 10,000-tip index). Run on a worker that has ended before the caller goes on, it is handed back to the
+// system, so a command's peak memory is the larger of the two, not their sum. Only the 32-byte key comes
+// back; the worker's copy of the passphrase and of the key are wiped before it ends.
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import { utf8 } from "../core/bytes.js";
+import type { KdfLimits } from "./passphrase-seal.js";
+
+// Plain JavaScript, so it runs the same from the TypeScript sources and from the bundled command.
+const WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const sodium = require(workerData.sodium);
+sodium.ready.then(() => {
+  const { passphrase, salt, opslimit, memlimit } = workerData;
+  let derived;
+  try {
+    derived = sodium.crypto_pwhash(32, passphrase, salt, opslimit, memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
+    const key = new Uint8Array(32);
+    key.set(derived);
+    parentPort.postMessage({ key }, [key.buffer]);
+  } catch (e) {
+    parentPort.postMessage({ error: String((e && e.message) || e) });
+  } finally {
+    if (derived) sodium.memzero(derived);
+    passphrase.fill(0);
+  }
+});
+`;
+
+/** The 32-byte key Argon2id derives from the NFC passphrase, computed on a worker thread that has ended when this resolves. */
+export async function deriveKeyOffThread(passphrase: string, salt: Uint8Array, limits: KdfLimits): Promise<Uint8Array> {
+  const secret = utf8(passphrase.normalize("NFC"));
+  const worker = new Worker(WORKER, {
+    eval: true,
+    // Not the command's own Node flags (--input-type=module would make this CommonJS text a module).
+    execArgv: [],
+    workerData: { sodium: createRequire(import.meta.url).resolve("libsodium-wrappers-sumo"), passphrase: secret, salt, opslimit: limits.opslimit, memlimit: limits.memlimit },
+  });
+  secret.fill(0); // the worker has its own copy
+  try {
+    const reply = await new Promise<{ key?: Uint8Array; error?: string }>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`the key derivation thread ended (code ${code}) without a key`)));
+    });
+    if (reply.key === undefined) throw new Error(`key derivation failed: ${reply.error}`);
+    return reply.key;
+  } finally {
+    // Waits for the thread to end: its WebAssembly memory is released before the caller goes on.
+    await worker.terminate();
+  }
+}
