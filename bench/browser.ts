@@ -10,7 +10,7 @@ import type { Readable, Writable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { decryptAttachmentToFile } from "../src/cli/stream/attachment.js";
-import { CHROMIUM, descendants, GiB, log, mb, MiB, pss, rate, ratio, sampler, SIZES, statusField, type Figures } from "./lib.js";
+import { CHROMIUM, cpuSeconds, descendants, GiB, log, mb, MiB, pss, rate, ratio, sampler, SIZES, statusField, type Figures } from "./lib.js";
 
 interface Measured<T = unknown> {
   seconds: number;
@@ -59,21 +59,57 @@ async function clearUploads(dataDir: string): Promise<void> {
   for (const f of await readdir(dir).catch(() => [] as string[])) await rm(join(dir, f), { force: true });
 }
 
+/**
+ * CPU seconds each side spends during one run: the server process, and Chromium's processes by type
+ * (the renderer holds the page's main thread and its sealing workers). Read from /proc before and after.
+ */
+function cpuMeter(server: BenchServer) {
+  const serverTree = () => new Set([server.pid, ...descendants(server.pid)]);
+  const read = () => {
+    const own = serverTree();
+    const byType = new Map<string, number>();
+    for (const p of descendants(process.pid)) {
+      const key = own.has(p) ? "server" : processType(p).replace(/^utility: /, "");
+      byType.set(key, (byType.get(key) ?? 0) + cpuSeconds(p));
+    }
+    return byType;
+  };
+  const before = read();
+  return {
+    /** CPU milliseconds per MiB of `bytes`, by component, largest first, and their sum. */
+    stop(bytes: number) {
+      const after = read();
+      const perMiB = [...after].map(([k, v]) => [k, ((v - (before.get(k) ?? 0)) * 1000) / (bytes / MiB)] as const).filter(([, v]) => v >= 0.05).sort((a, b) => b[1] - a[1]);
+      const total = perMiB.reduce((sum, [, v]) => sum + v, 0);
+      return `${total.toFixed(1)} ms/MiB (${perMiB.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")})`;
+    },
+  };
+}
+
 /** Encrypt+upload against min(encrypt-only, raw upload), normal and jitless. */
 export async function uploadFigures(server: BenchServer, bigFile: string, smallFile: string): Promise<Figures> {
+  const notes: string[] = [];
   const one = (jitless: boolean, file: string, bytes: number) =>
     withPlainBench(server, file, jitless, async (page) => {
+      const measured = async (fn: BenchFunction) => {
+        const cpu = cpuMeter(server);
+        const m = await page.run(fn);
+        return { ...m, cpu: cpu.stop(bytes) };
+      };
       log(`${jitless ? "jitless " : ""}browser, ${mb(bytes)}: encrypt only…`);
-      const enc = await page.run("encryptOnly");
+      const enc = await measured("encryptOnly");
       log(`  raw upload…`);
-      const raw = await page.run("rawUpload");
+      const raw = await measured("rawUpload");
       await clearUploads(server.dataDir);
       log(`  encrypt + upload…`);
-      const both = await page.run("encryptUpload");
+      const both = await measured("encryptUpload");
       await clearUploads(server.dataDir);
       const r = Math.max(enc.seconds, raw.seconds) / both.seconds;
       const label = jitless ? `Browser encrypt+upload, ${mb(bytes)}, \`--jitless\`` : `Browser encrypt+upload, ${mb(bytes)} on loopback (Chromium)`;
       const rows = [`| ${label} | ${rate(bytes, both.seconds)} | min(encrypt only ${rate(bytes, enc.seconds)}, raw upload ${rate(bytes, raw.seconds)}) | **${ratio(r)}** | ≥ 0.9 | ${r >= 0.9 ? "met" : "not met"} |`];
+      const cpuNote = `CPU per MiB of the ${mb(bytes)} file${jitless ? " (`--jitless`)" : ""}, user + system, from /proc: encrypt only ${enc.cpu}; raw upload ${raw.cpu}; encrypt+upload ${both.cpu}.`;
+      log(`  ${cpuNote}`);
+      notes.push(cpuNote);
       if (jitless) {
         const speed = bytes / 2 ** 20 / both.seconds;
         rows.push(`| Browser encrypt+upload speed, ${mb(bytes)}, \`--jitless\` (sealing on ${"`navigator.hardwareConcurrency`"} Web Workers) | ${rate(bytes, both.seconds)} | the 2.5 MiB/s target | **${ratio(speed / 2.5)}** | ≥ 1 | ${speed >= 2.5 ? "met" : "not met"} |`);
@@ -81,7 +117,8 @@ export async function uploadFigures(server: BenchServer, bigFile: string, smallF
       }
       return rows;
     });
-  return { rows: [...(await one(false, bigFile, SIZES.browser)), ...(await one(true, smallFile, SIZES.jitless))], notes: [] };
+  const rows = [...(await one(false, bigFile, SIZES.browser)), ...(await one(true, smallFile, SIZES.jitless))];
+  return { rows, notes };
 }
 
 /**

@@ -32,7 +32,9 @@ export interface Figures {
 /** Starts a TypeScript script (through tsx) or, for a `.js`/`.mjs` file, plain Node; resolves once it prints `listening URL`. */
 export function startProcess(script: string, args: string[]): Promise<{ child: ChildProcess; url: string }> {
   const loader = /\.m?js$/.test(script) ? [] : ["--import", TSX];
-  const child = spawn(process.execPath, [...loader, script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  // SEALDROP_BENCH_CPU_PROF=DIR: every process started here writes a V8 CPU profile into DIR when it exits.
+  const profile = process.env.SEALDROP_BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.SEALDROP_BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, ...loader, script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", (c: Buffer) => {
@@ -91,6 +93,7 @@ export function pss(pid: number): number {
     return 0;
   }
 }
+
 
 /** Every descendant of `root` (Chromium's browser, GPU, network, renderer processes). */
 export function descendants(root: number): number[] {

@@ -3,7 +3,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { POW_PATH } from "../core/pow.js";
 import { type NewsroomResponse, type RosterResponse, setupRequest, type SetupResponse } from "../core/wire.js";
-import { BodyGate, bodyLimits, bodyPolicy, readJson } from "./body.js";
+import { BodyGate, bodyLimits, bodyPolicy, readJson, reusableBody } from "./body.js";
 import { type Deps, uploadLocks } from "./deps.js";
 import { errorResponse, handleError, HttpError } from "./http-error.js";
 import { anonymousWriteGuards } from "./middleware/anonymous-writes.js";
@@ -95,7 +95,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   const guards = anonymousWriteGuards({ db: deps.db, now: deps.now, gate: anonymousGate, pow: deps.config.pow, rateLimits: deps.config.rateLimits, budgets: deps.budgets });
   app.get(POW_PATH, guards.challenge);
   app.post("/api/uploads", guards.upload);
-  app.put("/api/uploads/:id/parts/:part", guards.part);
+  // A part's bytes are on disk before its answer, and no part's buffer is needed after it (body.ts).
+  app.put("/api/uploads/:id/parts/:part", reusableBody(), guards.part);
   app.post("/api/submissions", guards.submission);
   app.post("/api/mailbox", guards.mailbox);
 

@@ -7,6 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { proofOfWorkHeaders } from "../../src/core/pow.js";
+import { LIMITS } from "../../src/core/wire.js";
 import { powFetch } from "../helpers/pow.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
@@ -92,6 +93,29 @@ describe("part uploads", () => {
     expect((await put(id, 2, part2)).status).toBe(200);
     expect(await status(id)).toMatchObject({ parts: 3, bytes: part0.length + part1.length + part2.length });
     expect(Buffer.compare(await readFile(stored(id)), Buffer.concat([part0, part1, part2]))).toBe(0);
+  });
+
+  it("store full-size parts of uploads sent at the same time exactly, though their bodies' buffers are reused (body.ts reusableBody)", async () => {
+    // Full 8 MiB parts are read into buffers handed on to a later request once a part is answered: a
+    // buffer handed on before its part was on disk would put one upload's bytes into the other's file.
+    const full = (first: boolean) => (first ? Buffer.concat([AGE_HEAD, randomBytes(LIMITS.maxPartBytes - AGE_HEAD.length)]) : randomBytes(LIMITS.maxPartBytes));
+    const ids = [await create(), await create(), await create()];
+    const sent = ids.map(() => [] as Buffer[]);
+    for (let part = 0; part < 3; part++) {
+      const bodies = ids.map(() => full(part === 0));
+      const answers = await Promise.all(ids.map((id, i) => put(id, part, bodies[i]!)));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+      bodies.forEach((b, i) => sent[i]!.push(b));
+    }
+    // A short last part may land in a reused buffer too (a view of its first bytes), and one cut off
+    // mid-body hands its buffer back with a stranger's bytes in it, which must not reach any file.
+    await cutOff(ids[0]!, 3, full(false), 5_000_000);
+    const tails = ids.map(() => randomBytes(1_000_000));
+    expect((await Promise.all(ids.map((id, i) => put(id, 3, tails[i]!)))).map((r) => r.status)).toEqual([200, 200, 200]);
+    for (const [i, id] of ids.entries()) {
+      expect(await status(id)).toMatchObject({ parts: 4, bytes: 3 * LIMITS.maxPartBytes + 1_000_000 });
+      expect(Buffer.compare(await readFile(stored(id)), Buffer.concat([...sent[i]!, tails[i]!]))).toBe(0);
+    }
   });
 
   it("refuse an empty part and a part over the limit with 4xx codes", async () => {
