@@ -116,12 +116,20 @@ export function deskFromRecords(records: readonly IndexRecord[], reader: DeskRea
   const notes: OpenedNote[] = [];
   const triage: OpenedTriage[] = [];
   const ordered = [...records].sort((a, b) => a.seq - b.seq);
+  // A source's submissions share one reply recipient: hash it once, not once per submission.
+  const pseudonyms = new Map<string, string>();
+  const pseudonymOfRecord = (id: string, envelope: Envelope): string => {
+    if (!envelope.reply) return anonymousPseudonym(id);
+    let p = pseudonyms.get(envelope.reply.recipient);
+    if (p === undefined) pseudonyms.set(envelope.reply.recipient, (p = pseudonymFor(envelope.reply.recipient)));
+    return p;
+  };
   for (const r of ordered) {
     if (r.kind === "submission") {
       if ("error" in r) {
         unreadable.submissions++;
         unreadableSubmissions.push({ id: r.id, day: r.day, desk: r.desk, reason: r.error });
-      } else submissions.push({ id: r.id, day: r.day, desk: r.desk, seq: r.seq, envelope: r.envelope, pseudonym: pseudonymOf({ id: r.id, envelope: r.envelope }) });
+      } else submissions.push({ id: r.id, day: r.day, desk: r.desk, seq: r.seq, envelope: r.envelope, pseudonym: pseudonymOfRecord(r.id, r.envelope) });
       continue;
     }
     // Triage notes are stored, fetched and padded like every note; only their plaintext tells them apart.

@@ -11,7 +11,21 @@ export const inlineSafe = (text: string): string => terminalSafe(text).replace(/
 
 /** The first non-empty line, shortened to `max` characters, on one line. */
 export function firstLine(text: string, max = 60): string {
-  const line = terminalSafe(text).split("\n").find((l) => l.trim() !== "")?.replace(/\t/g, " ").trim() ?? "";
+  // Line by line rather than the whole text at once: `list` takes the first line of every message.
+  const breaks = /\r\n?|\n/g;
+  let line = "";
+  for (let at = 0; at <= text.length; ) {
+    const found = breaks.exec(text);
+    const end = found ? found.index : text.length;
+    const candidate = terminalSafe(text.slice(at, end));
+    if (candidate.trim() !== "") {
+      line = candidate.replace(/\t/g, " ").trim();
+      break;
+    }
+    if (!found) break;
+    at = breaks.lastIndex;
+  }
+  if (line.length <= max) return line; // never more characters than UTF-16 units
   const chars = [...line];
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : line;
 }
