@@ -7,6 +7,7 @@ import { BodyGate, bodyLimits, bodyPolicy, readJson, reusableBody } from "./body
 import { type Deps, uploadLocks } from "./deps.js";
 import { errorResponse, handleError, HttpError } from "./http-error.js";
 import { anonymousWriteGuards } from "./middleware/anonymous-writes.js";
+import { memoryBudgets } from "./middleware/budget-store.js";
 import { securityHeaders } from "./middleware/security-headers.js";
 import { initializeNewsroom, publicNewsroom } from "./newsroom.js";
 import { DomainError } from "./domain-error.js";
@@ -92,7 +93,9 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
 
   // Anonymous writes pass proof of work and budgets first (docs/SECURITY.md).
   const anonymousGate = new BodyGate(bodies.anonymousRequests, bodies.anonymousBytes, "The tip line is receiving as much as it can take right now; your browser will send this again.");
-  const guards = anonymousWriteGuards({ db: deps.db, now: deps.now, gate: anonymousGate, pow: deps.config.pow, rateLimits: deps.config.rateLimits, budgets: deps.budgets });
+  // One set of budget stores for the page's requests and the form's (budget-store.ts).
+  const budgets = deps.budgets ?? memoryBudgets();
+  const guards = anonymousWriteGuards({ db: deps.db, now: deps.now, gate: anonymousGate, pow: deps.config.pow, rateLimits: deps.config.rateLimits, budgets });
   app.get(POW_PATH, guards.challenge);
   app.post("/api/uploads", guards.upload);
   // A part's bytes are on disk before its answer, and no part's buffer is needed after it (body.ts).
@@ -108,7 +111,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
 
   // The page without JavaScript: `/` and `/replies` (docs/THREAT-MODEL.md, "The page without JavaScript").
   const nojs = deps.config.nojs === false ? { ...DEFAULT_NOJS, enabled: false } : { ...DEFAULT_NOJS, ...deps.config.nojs };
-  if (nojs.enabled && options.sourcePage) installNoJs(app, { deps, submissions, sourcePage: options.sourcePage, config: nojs, gate: anonymousGate });
+  if (nojs.enabled && options.sourcePage) installNoJs(app, { deps, submissions, sourcePage: options.sourcePage, config: nojs, gate: anonymousGate, budgets });
 
   app.all("/api/*", () => {
     throw new HttpError(404, "not_found", "No such API endpoint.");

@@ -2,25 +2,33 @@
 // its own app, run the bundle `wrangler deploy` builds in one workerd (Miniflare), on one D1 and one R2, and
 // both reach the BUDGETS Durable Object that the first defines (src/server/workers/budgets-object.ts). A
 // flood split over the two is limited as if it hit one, a mailbox fetch's proof of work spent through one is
-// refused by the other, and the difficulty both hand out follows the challenges of both. Counted per isolate
-// (the code before the Durable Object), each of the three fails: twice the budget, the replay accepted, the
-// base difficulty.
+// refused by the other, and the difficulty both hand out follows the challenges of both; the form without
+// JavaScript's budget and its mailbox openings' spent questions hold across both too. Counted per isolate
+// (the code before the Durable Object), each of these fails: twice the budget, the replay accepted, the
+// base difficulty, the question accepted again, no post refused.
 import { spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newCodenameEntropy } from "../../src/core/codename.js";
+import { wordlist as english } from "@scure/bip39/wordlists/english.js";
+import { codenameToPhrase, newCodenameEntropy } from "../../src/core/codename.js";
 import { deriveSourceKeys } from "../../src/core/derive.js";
 import { POW_PATH, proofOfWorkHeaders } from "../../src/core/pow.js";
+import { en } from "../../src/i18n/en.js";
 import { DEFAULT_POW } from "../../src/server/middleware/pow.js";
+import { DEFAULT_NOJS } from "../../src/server/routes/nojs.js";
 import { applyD1Migrations, ROOT } from "../helpers/backends.js";
+import { answerOf, inputValue, textOf } from "../helpers/nojs.js";
+import { setUpNewsroomOver } from "../helpers/newsroom.js";
 import { freshFetch } from "../helpers/http.js";
 import { fetchChallenge, powFetch } from "../helpers/pow.js";
 
 const WRITES_PER_MINUTE = 5;
 const json = { "content-type": "application/json" };
+const form = { "content-type": "application/x-www-form-urlencoded" };
+const SETUP_TOKEN = "setup-budgets-object-test";
 
 let dir: string;
 let mf: Miniflare;
@@ -42,6 +50,9 @@ beforeAll(async () => {
   applyD1Migrations(join(dir, "state"));
   const toml = await readFile(join(ROOT, "wrangler.toml"), "utf8");
   const contents = await readFile(join(dir, "bundle", "index.js"), "utf8");
+  // A built page as small as the form without JavaScript needs: a <noscript> for the form.
+  await mkdir(join(dir, "client"));
+  await writeFile(join(dir, "client", "index.html"), '<!doctype html><html lang="en"><head></head><body><noscript>Turn JavaScript on.</noscript></body></html>');
   // Both isolates exactly as wrangler.toml binds a deployed worker: the same D1, R2 and variables.
   const worker = (name: string, budgets: { className: string; scriptName?: string; useSQLite?: boolean }) => ({
     name,
@@ -50,7 +61,8 @@ beforeAll(async () => {
     d1Databases: { DB: /database_id\s*=\s*"([^"]+)"/.exec(toml)![1]! },
     r2Buckets: { BLOBS: "sealdrop-blobs" },
     durableObjects: { BUDGETS: budgets },
-    bindings: { SEALDROP_HTTPS: "false", SEALDROP_ANONYMOUS_WRITES_PER_MINUTE: String(WRITES_PER_MINUTE) },
+    assets: { directory: join(dir, "client"), binding: "ASSETS", routerConfig: { invoke_user_worker_ahead_of_assets: true, has_user_worker: true } },
+    bindings: { SEALDROP_HTTPS: "false", SEALDROP_SETUP_TOKEN: SETUP_TOKEN, SEALDROP_ANONYMOUS_WRITES_PER_MINUTE: String(WRITES_PER_MINUTE) },
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
   });
   const className = /class_name\s*=\s*"([^"]+)"/.exec(toml)![1]!;
@@ -75,6 +87,8 @@ beforeAll(async () => {
   const url = async (name: string) => (await mf.unsafeGetDirectURL(name)).toString().replace(/\/$/, "");
   urls = [await url("a"), await url("b")];
   unreachable = await url("c");
+  // The form without JavaScript answers only once the newsroom exists (both isolates share its D1).
+  await setUpNewsroomOver(urls[0], SETUP_TOKEN);
 });
 
 afterAll(async () => {
@@ -156,5 +170,41 @@ describe("two isolates sharing the BUDGETS Durable Object", () => {
     // The same solution is still good where the object answers: the refusal spent nothing.
     // (201, or 429 once the flood above used up this window's budget; never 428 "already used").
     expect([201, 429]).toContain((await freshFetch(`${urls[1]}/api/uploads`, { method: "POST", headers, body })).status);
+  });
+
+  /** The mailbox form at /replies: its check question's token and answer. */
+  const question = async (url: string) => {
+    const res = await freshFetch(`${url}/replies?lang=en`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    return { challenge: inputValue(html, "challenge"), answer: String(answerOf(en, textOf(html, "label", 'for="answer"'))) };
+  };
+
+  it("refuse through one isolate the check question a mailbox opening spent through the other (the form without JavaScript)", async () => {
+    const [a, b] = urls;
+    const fields = new URLSearchParams({ lang: "en", ...(await question(a)), codename: codenameToPhrase(newCodenameEntropy(), english) });
+    const opened = await freshFetch(`${a}/replies`, { method: "POST", headers: form, body: fields.toString() });
+    expect(opened.status).toBe(200);
+    await opened.arrayBuffer();
+    // Spent, so the other isolate judges it as one seen before: the form again, asking for a new answer.
+    const replayed = await freshFetch(`${b}/replies`, { method: "POST", headers: form, body: fields.toString() });
+    expect(replayed.status).toBe(403);
+    await replayed.arrayBuffer();
+  });
+
+  it("count the form's posts over both isolates in one budget", async () => {
+    await earlyInAMinute();
+    // Posts that are refused after the budget (no form body) still count: the budget comes first. The
+    // opening above counted one in this minute, or in the last one.
+    const statuses: number[] = [];
+    for (let i = 0; i < DEFAULT_NOJS.postsPerMinute + 2; i++) {
+      const res = await freshFetch(`${urls[i % 2]}/replies`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" });
+      statuses.push(res.status);
+      await res.arrayBuffer();
+    }
+    // Counted per isolate, each would see 31 of its 60 and none would be refused.
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(2);
+    expect(statuses.filter((s) => s === 415).length).toBeLessThanOrEqual(DEFAULT_NOJS.postsPerMinute);
+    for (const parity of [0, 1]) expect(statuses.filter((s, i) => i % 2 === parity && s === 415).length).toBeGreaterThan(0);
   });
 });

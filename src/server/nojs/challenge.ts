@@ -3,15 +3,17 @@
 // carries a token `q1.<nonce>.<expires>.<mac>` whose MAC binds the answer, so the token alone does not
 // reveal it and the server keeps nothing per question. A token is spent on its first use, right or wrong:
 // one guess per question. A tip's token in the proof-of-work table of spent seeds (so every process sees
-// it); a mailbox opening's in this process's memory only, as the page's mailbox fetches (SpentInMemory in
-// middleware/pow.ts): a row would be the one write a mailbox opening leaves, and would date it.
+// it); a mailbox opening's in memory only, as the page's mailbox fetches: the `reads` tier of the budget
+// stores (middleware/budget-store.ts; on Workers the Durable Object every isolate asks): a row would be the
+// one write a mailbox opening leaves, and would date it.
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import type { Kysely } from "kysely";
 import { equalBytes, fromBase64Url, randomBytes, toBase64Url, utf8 } from "../../core/bytes.js";
 import type { Database } from "../db/schema.js";
 import { serverSecret } from "../db/server-secrets.js";
-import { SpentInDatabase, SpentInMemory } from "../middleware/pow.js";
+import { MemoryBudgets, type SpentSeeds } from "../middleware/budget-store.js";
+import { SpentInDatabase } from "../middleware/pow.js";
 
 export interface Question {
   /** The two numbers to add, 1 to 9 each. */
@@ -28,6 +30,8 @@ export interface ChallengeOptions {
   now: () => Date;
   /** How long a question stays answerable: the time to write a tip. */
   lifetimeSeconds?: number;
+  /** Where mailbox openings' tokens are spent (memory only); default this process's. */
+  spentInMemory?: SpentSeeds | undefined;
 }
 
 const randomDigit = (): number => 1 + (randomBytes(1)[0]! % 9);
@@ -42,11 +46,12 @@ export class Challenges {
   private keyPromise: Promise<Uint8Array> | undefined;
   private readonly lifetime: number;
   private readonly spent: SpentInDatabase;
-  private readonly spentInMemory = new SpentInMemory();
+  private readonly spentInMemory: SpentSeeds;
 
   constructor(private readonly options: ChallengeOptions) {
     this.lifetime = options.lifetimeSeconds ?? 2 * 3600;
     this.spent = new SpentInDatabase(options.db);
+    this.spentInMemory = options.spentInMemory ?? new MemoryBudgets();
   }
 
   /** A random key made once per deployment and kept in the database, like the proof of work's. */
@@ -86,7 +91,7 @@ export class Challenges {
     // Spent before it is judged, so no token is ever tried twice; the stored expiry is capped, so a made-up
     // token cannot keep a row for long, and rounded up to five minutes, so no exact time is kept.
     const until = Math.min(expires, now + this.lifetime);
-    const fresh = spentIn === "memory" ? this.spentInMemory.spend(`nojs.${nonce}`, until, now) === "fresh" : await this.spent.spend(`nojs.${nonce}`, until, now);
+    const fresh = spentIn === "memory" ? (await this.spentInMemory.spend(`nojs.${nonce}`, until, now)) === "fresh" : await this.spent.spend(`nojs.${nonce}`, until, now);
     if (!fresh) return "expired";
     const value = parseAnswer(answer);
     if (value === null) return "wrong";

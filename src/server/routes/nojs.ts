@@ -13,7 +13,8 @@ import { translator, type Language } from "../../i18n/index.js";
 import { type BodyGate, bodyIdleMs, readBody } from "../body.js";
 import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
-import { DEFAULT_RATE_LIMITS, RateLimiter } from "../middleware/rate-limit.js";
+import { type BudgetStores, memoryBudgets } from "../middleware/budget-store.js";
+import { DEFAULT_RATE_LIMITS } from "../middleware/rate-limit.js";
 import { publicNewsroom } from "../newsroom.js";
 import { publicRetention } from "../retention.js";
 import { compressed, FormAgain, isLanguage, languageOf, PageError, pageErrorOf, verdictText } from "../nojs/answers.js";
@@ -37,15 +38,20 @@ export interface NoJsOptions {
   config: NoJsConfig;
   /** The anonymous body gate (app.ts): form posts share it with the page's uploads and submissions. */
   gate: BodyGate;
+  /**
+   * Where the form's budgets and mailbox openings' spent questions are counted: the `reads` tier, memory
+   * only, since opening a mailbox must store nothing (budget-store.ts); default this process's.
+   */
+  budgets?: BudgetStores | undefined;
 }
 
 const notSetUp = () => new HttpError(404, "not_found", "This tip line has not been set up yet.");
 
 export function installNoJs(app: Hono, options: NoJsOptions): void {
   const { deps, submissions, config, gate } = options;
-  const challenges = new Challenges({ db: deps.db, now: deps.now });
-  const posts = new RateLimiter(config.postsPerMinute, 60);
-  const mailboxFetches = new RateLimiter(deps.config.rateLimits === false ? Number.MAX_SAFE_INTEGER : (deps.config.rateLimits?.mailboxFetchesPerHour ?? DEFAULT_RATE_LIMITS.mailboxFetchesPerHour), 3600);
+  const { reads } = options.budgets ?? memoryBudgets();
+  const challenges = new Challenges({ db: deps.db, now: deps.now, spentInMemory: reads });
+  const openingsPerHour = deps.config.rateLimits === false ? Number.MAX_SAFE_INTEGER : (deps.config.rateLimits?.mailboxFetchesPerHour ?? DEFAULT_RATE_LIMITS.mailboxFetchesPerHour);
   const now = () => deps.now().getTime();
   const retention = publicRetention(deps.config.retention);
 
@@ -77,8 +83,9 @@ export function installNoJs(app: Hono, options: NoJsOptions): void {
     return answer(c, ctx, errorPage(ctx, error.text(ctx), path), error.status);
   };
 
-  const takePost = () => {
-    const admitted = posts.take("all", now());
+  // Tips and mailbox openings draw on one budget, in the tier a mailbox opening may use.
+  const takePost = async () => {
+    const admitted = await reads.take({ budget: "nojs-posts", key: "all", limit: config.postsPerMinute, windowSeconds: 60, nowMs: now() });
     if (!admitted.ok) throw new PageError(429, (ctx) => ctx.t("error_rate_limited"), { "Retry-After": String(admitted.retryAfterSeconds) });
   };
 
@@ -102,7 +109,7 @@ export function installNoJs(app: Hono, options: NoJsOptions): void {
     const uploads: string[] = [];
     let reader: MultipartReader | null = null;
     try {
-      takePost();
+      await takePost();
       const boundary = multipartBoundary(c.req.header("content-type"));
       const body = c.req.raw.body;
       if (boundary === null || body === null) throw new PageError(415, (x) => x.t("nojsFailed", { code: "unsupported_media_type" }));
@@ -148,7 +155,7 @@ export function installNoJs(app: Hono, options: NoJsOptions): void {
     if (ctx0 === null) throw notSetUp();
     let ctx = ctx0;
     try {
-      takePost();
+      await takePost();
       const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
       if (type !== "application/x-www-form-urlencoded") throw new PageError(415, (x) => x.t("nojsFailed", { code: "unsupported_media_type" }));
       const bytes = await gate.hold(c, REPLIES_BODY_BYTES, () => readBody(c, REPLIES_BODY_BYTES));
@@ -174,7 +181,7 @@ export function installNoJs(app: Hono, options: NoJsOptions): void {
         if (e instanceof CodenameError) return await again(codenameProblem(ctx, phrase, e), false, 400);
         throw e;
       }
-      const admitted = mailboxFetches.take(keys.keys.mailboxId, now());
+      const admitted = await reads.take({ budget: "nojs-openings-per-mailbox", key: keys.keys.mailboxId, limit: openingsPerHour, windowSeconds: 3600, nowMs: now() });
       if (!admitted.ok) throw new PageError(429, (x) => x.t("error_rate_limited"), { "Retry-After": String(admitted.retryAfterSeconds) });
       const opened = await openMailbox(deps, keys);
       return await answer(c, ctx, mailboxPage(ctx, { ...opened, form: { question: await challenges.issue(), codename: keys.phrase } }));
