@@ -267,10 +267,13 @@ export async function d1DatabaseFile(persistDir: string): Promise<string> {
  * Starts the worker with `wrangler dev --local` on free ports, its D1 and R2 in a fresh temporary directory;
  * `assetsDir` serves that build of the page instead of wrangler.toml's dist/client.
  */
-/** `vars`: more worker variables (`--var NAME:value`), e.g. request budgets. */
-export async function startWorker(options: { setupToken: string; assetsDir?: string; vars?: Record<string, string> }): Promise<RunningWorker> {
-  const persistDir = await mkdtemp(join(tmpdir(), "sealdrop-workerd-"));
-  applyD1Migrations(persistDir);
+/**
+ * `vars`: more worker variables (`--var NAME:value`), e.g. request budgets. `persistDir`: the D1 and R2 of
+ * an earlier worker (stopped first: two workerd processes must not share one), already migrated.
+ */
+export async function startWorker(options: { setupToken: string; assetsDir?: string; vars?: Record<string, string>; persistDir?: string }): Promise<RunningWorker> {
+  const persistDir = options.persistDir ?? (await mkdtemp(join(tmpdir(), "sealdrop-workerd-")));
+  if (!options.persistDir) applyD1Migrations(persistDir);
   // wrangler.toml serves dist/client as assets and refuses to start without the directory.
   if (!existsSync(join(ROOT, "dist", "client"))) await import("node:fs/promises").then((fs) => fs.mkdir(join(ROOT, "dist", "client"), { recursive: true }));
   const port = await freePort();

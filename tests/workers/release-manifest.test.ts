@@ -5,8 +5,9 @@
 // the app's security headers, every file it lists is what the worker serves byte for byte, and the check
 // `sealdrop verify` runs (verifyServedRelease) passes on it. The Node server is tested in tests/cli/verify.test.ts.
 import { createHash } from "node:crypto";
-import { readFile, rm } from "node:fs/promises";
+import { cp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { brotliCompressSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { randomId } from "../../src/core/bytes.js";
 import { isBuiltPage, RELEASE_PATH, type ReleaseManifest, splitPage, verifyRelease } from "../../src/core/release-manifest.js";
@@ -124,5 +125,69 @@ describe("the signed release on Workers (workerd)", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Release: \d+ files, signed by Alice at roster entry 0/);
     expect(r.stdout).toContain("Verified:");
+  });
+});
+
+// A changed byte in a served asset (issue 16). It cannot be made in the directory a running `wrangler dev`
+// serves: measured with wrangler 4.86 / miniflare 4.20260426, rewriting assets/<entry>.js (and its .gz) in
+// place leaves the worker answering the old bytes (\`cf-cache-status: HIT\`), also after wrangler's watcher
+// has seen the change and reloaded, while a bare Miniflare over the same directory serves the new bytes at
+// once; where wrangler keeps the old ones was not pinned down. So the release is tampered with in a copy
+// of the signed build, and a second worker is started on that copy over the same D1 and R2 (same newsroom,
+// same roster): a fresh `wrangler dev` reads its assets from scratch.
+describe("a changed byte in a served asset, on Workers (workerd)", () => {
+  let tamperedDir: string;
+  let tampered: RunningWorker;
+  let entry: string;
+
+  beforeAll(async () => {
+    const page = await readFile(join(clientDir, "index.html"), "utf8");
+    entry = /<script[^>]* src="\/?(assets\/index-[^"]+\.js)"/.exec(page)![1]!;
+    tamperedDir = await tempDir();
+    await cp(clientDir, tamperedDir, { recursive: true });
+    // One byte of the entry script, in the file and in the compressed copies a browser is handed instead.
+    const bytes = await readFile(join(tamperedDir, entry));
+    bytes[bytes.length >> 1]! ^= 0x01;
+    await writeFile(join(tamperedDir, entry), bytes);
+    await writeFile(join(tamperedDir, `${entry}.gz`), gzipSync(bytes, { level: 9 }));
+    await writeFile(join(tamperedDir, `${entry}.br`), brotliCompressSync(bytes));
+    // Two workerd processes must not share one D1: the first worker goes, its state stays.
+    await worker.stop();
+    tampered = await startWorker({ setupToken: `setup-${randomId()}`, assetsDir: tamperedDir, persistDir: worker.persistDir });
+  }, 240_000);
+
+  afterAll(async () => {
+    await tampered?.dispose();
+    if (tamperedDir) await rm(tamperedDir, { recursive: true, force: true });
+  });
+
+  it("the second worker serves the changed byte (and still the signed manifest)", async () => {
+    const served = await rawGet(`${tampered.url}/${entry}`, { "accept-encoding": "identity" });
+    expect(served.status).toBe(200);
+    const listed = manifest.body.files.find((f) => f.path === entry)!;
+    expect(served.body.length).toBe(listed.size);
+    expect(sha256(served.body)).not.toBe(listed.sha256);
+    expect(sha256(served.body)).toBe(sha256(await readFile(join(tamperedDir, entry))));
+    expect((await rawGet(tampered.url + RELEASE_PATH, { "accept-encoding": "identity" })).body.equals(await readFile(join(clientDir, ".well-known", "sealdrop-release.json")))).toBe(true);
+  });
+
+  it("verifyServedRelease reports that file, in every encoding, and nothing else", async () => {
+    const report = await verifyServedRelease({ server: tampered.url, fingerprint, proxy: null, timeoutMs: 30_000 });
+    expect(report.ok).toBe(false);
+    expect(report.files.filter((f) => !f.ok).map((f) => f.path)).toEqual([`/${entry}`]);
+    // One difference per encoding asked, each the changed file's digest: as plain, gzip and brotli.
+    expect(report.differences.map((d) => ({ path: d.path, code: d.code, encoding: d.encoding }))).toEqual(
+      ["identity", "gzip", "br"].map((encoding) => ({ path: `/${entry}`, code: "file_mismatch", encoding })),
+    );
+  });
+
+  it("`sealdrop verify` exits 1 naming that file", async () => {
+    const r = await runCli(["verify", tampered.url, "--fingerprint", fingerprint]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`FAIL  /${entry}  (served as identity, gzip, br for identity, gzip, br)`);
+    expect(r.stdout).not.toContain("Verified:");
+    expect(r.stderr).toContain(`verification FAILED: /${entry} is not what the newsroom signed`);
+    expect(r.stdout).toContain(`difference: /${entry}: `);
+    expect(r.stdout).toContain("(file_mismatch)");
   });
 });
