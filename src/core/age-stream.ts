@@ -48,8 +48,9 @@ export function sealChunks(key: Uint8Array, firstIndex: number, plaintext: Uint8
   const out = new Uint8Array(plaintext.length + chunks * STREAM_TAG);
   for (let i = 0; i < chunks; i++) {
     const chunk = plaintext.subarray(i * STREAM_CHUNK, (i + 1) * STREAM_CHUNK);
-    const sealed = chacha20poly1305(key, chunkNonce(firstIndex + i, final && i === chunks - 1)).encrypt(chunk);
-    out.set(sealed, i * (STREAM_CHUNK + STREAM_TAG));
+    // Sealed in place in the batch's output: no buffer per chunk to allocate, copy and collect.
+    const at = i * (STREAM_CHUNK + STREAM_TAG);
+    chacha20poly1305(key, chunkNonce(firstIndex + i, final && i === chunks - 1)).encrypt(chunk, out.subarray(at, at + chunk.length + STREAM_TAG));
   }
   return out;
 }
