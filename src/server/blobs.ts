@@ -46,6 +46,13 @@ export interface BlobStore {
   abortUpload(uploadId: string): Promise<void>;
   /** Ids stored under a prefix (`envelopes`, `attachments`, …), or of unfinished uploads (`uploads`). */
   list(prefix: string): Promise<string[]>;
+  /**
+   * When the blob `key` (for `uploads/<id>`: the newest part of that upload) was last written, in epoch
+   * milliseconds, or null if it is gone; only a store that keeps write times anyway has it (R2). The
+   * maintenance job ages orphans by it, so a run that never saw them before (a new Workers isolate) can
+   * still tell an old orphan from a blob a request is about to commit.
+   */
+  writtenAt?(key: string): Promise<number | null>;
   /** Resolves when the store answers and can be written to (GET /api/health); rejects otherwise. */
   check(): Promise<void>;
 }

@@ -6,8 +6,10 @@
 //
 // While the server runs, a blob is written before the row that refers to it (invariant 6), so a blob
 // without a row may be one a request is about to commit. An orphan is therefore removed only once it has
-// been seen without a row for `orphanGraceMs` by this job's own earlier runs; a run with `quiescent: true`
-// (Node start-up, before the app serves) removes orphans at once.
+// been seen without a row for `orphanGraceMs` by this job's own earlier runs, or, where the store keeps
+// write times (R2: `BlobStore.writtenAt`), once it was written that long before the run; a run with
+// `quiescent: true` (Node start-up, before the app serves) removes orphans at once. On Workers the write
+// time is what makes orphans go at all: each cron event may land in a new isolate that saw no earlier run.
 //
 // Runs of one Maintenance never overlap. Several processes on one database (Node nodes on one PostgreSQL)
 // each have their own, so a MaintenanceLock makes a run one at a time across them: a run that finds the
@@ -135,7 +137,12 @@ export class Maintenance {
     for (const key of listed) {
       if (referenced.has(key)) continue;
       seen.add(key);
-      const since = this.suspects.get(key) ?? nowMs;
+      let since = this.suspects.get(key) ?? nowMs;
+      if (!quiescent && blobs.writtenAt) {
+        const written = await blobs.writtenAt(key);
+        if (written === null) continue; // gone meanwhile
+        since = Math.min(since, written);
+      }
       this.suspects.set(key, since);
       if (!quiescent && nowMs - since < this.graceMs) continue;
       const [prefix, id] = key.split("/") as [string, string];

@@ -22,6 +22,8 @@ export interface D1Database {
 export interface R2Object {
   key: string;
   size: number;
+  /** When the object was written (R2 keeps it whatever sealdrop does; maintenance ages orphans by it). */
+  uploaded: Date;
 }
 
 export interface R2ObjectBody extends R2Object {

@@ -163,6 +163,15 @@ export class R2BlobStore implements BlobStore {
     await this.deleteKeys((await this.listAll(this.uploadPrefix(uploadId))).map((o) => o.key));
   }
 
+  /** When `key` was written, or the newest part of upload `id` for `uploads/<id>`; null if it is gone. */
+  async writtenAt(key: string): Promise<number | null> {
+    if (key.startsWith("uploads/")) {
+      const parts = await this.listAll(this.uploadPrefix(key.slice("uploads/".length)));
+      return parts.length === 0 ? null : Math.max(...parts.map((p) => p.uploaded.getTime()));
+    }
+    return (await this.bucket.head(this.key(key)))?.uploaded.getTime() ?? null;
+  }
+
   /** A HEAD of a key that never exists: R2 answers it (null) when the bucket is reachable. */
   async check(): Promise<void> {
     await this.bucket.head("health/check");
