@@ -95,7 +95,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono {
   const anonymousGate = new BodyGate(bodies.anonymousRequests, bodies.anonymousBytes, "The tip line is receiving as much as it can take right now; your browser will send this again.");
   // One set of budget stores for the page's requests and the form's (budget-store.ts).
   const budgets = deps.budgets ?? memoryBudgets();
-  const guards = anonymousWriteGuards({ db: deps.db, now: deps.now, gate: anonymousGate, pow: deps.config.pow, rateLimits: deps.config.rateLimits, budgets });
+  const guards = anonymousWriteGuards({ db: deps.db, now: deps.now, gate: anonymousGate, pow: deps.config.pow, rateLimits: deps.config.rateLimits, budgets, streamedParts: deps.blobs.writeUploadPartStream !== undefined });
   app.get(POW_PATH, guards.challenge);
   app.post("/api/uploads", guards.upload);
   // A part's bytes are on disk before its answer, and no part's buffer is needed after it (body.ts).

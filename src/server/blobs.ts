@@ -34,6 +34,12 @@ export interface BlobStore {
    * that was not counted is dropped with `discardUploadPart`.
    */
   writeUploadPart(uploadId: string, offset: number, data: Uint8Array): Promise<string>;
+  /**
+   * Optional: the same as writeUploadPart for a part passed on as it arrives, exactly `length` bytes (the
+   * stream errors otherwise, and nothing is kept). A store that has it takes every part this way, and the
+   * part's bytes are never held whole (R2; files and PostgreSQL take the part as bytes).
+   */
+  writeUploadPartStream?(uploadId: string, body: ReadableStream<Uint8Array>, length: number): Promise<string>;
   /** Drops the bytes of an attempt `writeUploadPart` named `name` that the upload's row did not count. */
   discardUploadPart(uploadId: string, name: string): Promise<void>;
   /**

@@ -2,6 +2,7 @@
 // one isolate does not stop another. These tests load the bundled worker into several isolates of one
 // workerd, sharing one D1 database and one R2 bucket, and send the same part, or the same submission, to
 // all of them at once. Exactly one may win; the D1 row and the R2 objects must say so afterwards.
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes, randomId, toBase64 } from "../../src/core/bytes.js";
 import { proofOfWorkHeaders } from "../../src/core/pow.js";
@@ -126,5 +127,82 @@ describe("on workerd, several isolates sharing one D1 and one R2", () => {
     const late = await powFetch(`${urlOf(2)}/api/uploads/${id}/parts/1`, { method: "PUT", headers: octets, body: random(100) });
     expect(late.status).toBe(404);
     expect(await uploadObjects(id)).toEqual([]);
+  });
+
+  describe("a part streamed to R2", () => {
+    /** The upload's objects and row are as they were: nothing of a refused part is kept. */
+    const expectUntouched = async (id: string, first: Uint8Array) => {
+      expect(await uploadObjects(id)).toHaveLength(1);
+      expect(await uploadRow(id)).toMatchObject({ parts: 1, bytes: first.length });
+    };
+
+    it("is refused 411 without a Content-Length (chunked), and nothing is stored", async () => {
+      const first = ageLike(500);
+      const id = await newUpload(first);
+      const bytes = random(4096);
+      const path = `/api/uploads/${id}/parts/1`;
+      const pow = await proofOfWorkHeaders(urlOf(0), "PUT", path, bytes, { fetch: freshFetch });
+      const chunked = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes);
+          controller.close();
+        },
+      });
+      const res = await freshFetch(`${urlOf(0)}${path}`, { method: "PUT", headers: { ...octets, ...pow }, body: chunked, duplex: "half" } as RequestInit);
+      expect(res.status).toBe(411);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("bad_request");
+      await expectUntouched(id, first);
+    });
+
+    it("is refused 400 when its body ends before its Content-Length, and nothing is stored", async () => {
+      const first = ageLike(500);
+      const id = await newUpload(first);
+      const declared = random(256 << 10);
+      const path = `/api/uploads/${id}/parts/1`;
+      const pow = await proofOfWorkHeaders(urlOf(1), "PUT", path, declared, { fetch: freshFetch });
+      const { hostname, port } = new URL(urlOf(1));
+      // Half the declared bytes, then the end of the request: the server sees the body end short.
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: hostname, port: Number(port) }, () => {
+          const head = [`PUT ${path} HTTP/1.1`, `Host: ${hostname}:${port}`, "Content-Type: application/octet-stream", `Content-Length: ${declared.length}`, ...Object.entries(pow).map(([k, v]) => `${k}: ${v}`), "", ""].join("\r\n");
+          socket.write(head);
+          socket.end(declared.subarray(0, declared.length / 2));
+        });
+        let text = "";
+        socket.on("data", (d: Buffer) => (text += d.toString("latin1")));
+        socket.on("close", () => resolve(text));
+        socket.on("error", reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer).toContain('"code":"bad_request"');
+      await expectUntouched(id, first);
+      // And the part sent whole afterwards is taken.
+      const whole = await powFetch(`${urlOf(2)}${path}`, { method: "PUT", headers: octets, body: declared });
+      expect(whole.status).toBe(200);
+      expect(await uploadObjects(id)).toHaveLength(2);
+    });
+
+    it("is refused 428 when its bytes are not the ones its proof of work was solved for, and nothing is stored", async () => {
+      const first = ageLike(500);
+      const id = await newUpload(first);
+      const solvedFor = random(64 << 10);
+      const sent = random(64 << 10);
+      const path = `/api/uploads/${id}/parts/1`;
+      const pow = await proofOfWorkHeaders(urlOf(2), "PUT", path, solvedFor, { fetch: freshFetch });
+      const res = await freshFetch(`${urlOf(2)}${path}`, { method: "PUT", headers: { ...octets, ...pow }, body: sent });
+      expect(res.status).toBe(428);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("proof_of_work_required");
+      await expectUntouched(id, first);
+    });
+
+    it("is refused 400 invalid_ciphertext when the first part is not an age file, and nothing is stored", async () => {
+      const created = await powFetch(`${urlOf(0)}/api/uploads`, { method: "POST", headers: json, body: "{}" });
+      const { id } = (await created.json()) as { id: string };
+      const res = await powFetch(`${urlOf(0)}/api/uploads/${id}/parts/0`, { method: "PUT", headers: octets, body: random(4096) });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_ciphertext");
+      expect(await uploadObjects(id)).toEqual([]);
+      expect(await uploadRow(id)).toMatchObject({ parts: 0, bytes: 0 });
+    });
   });
 });

@@ -2,7 +2,8 @@
 // checked from its header (solution included, against the body hash it announces) and its seed spent
 // (pow.ts), room in the body gate (body.ts), the body read and compared with the announced hash, then the
 // budget of this kind of write (rate-limit.ts), then the write counted into the difficulty. Nothing
-// before the gate reads a byte of the body.
+// before the gate reads a byte of the body. A part streamed to its store (streamedParts) skips the body
+// read here: the part route compares its hash once streamed (pow.ts requireAnnouncedBody).
 // Built once per app: the counters, the gate and the difficulty live as long as the app does.
 import type { Context, Handler, MiddlewareHandler } from "hono";
 import { every } from "hono/combine";
@@ -25,6 +26,12 @@ export interface AnonymousWriteOptions {
   rateLimits?: RateLimitOptions | false | undefined;
   /** Where budgets, loads and mailbox fetches' spent seeds are counted (budget-store.ts); default this process. */
   budgets?: BudgetStores | undefined;
+  /**
+   * Parts go to the store as they arrive (a BlobStore with writeUploadPartStream: R2): their guard reads
+   * no byte of the body, and the part route compares the body's hash with the proof of work's once it has
+   * streamed it (pow.ts requireAnnouncedBody), before the part is counted.
+   */
+  streamedParts?: boolean | undefined;
 }
 
 export interface AnonymousWriteGuards {
@@ -70,7 +77,9 @@ export function anonymousWriteGuards(options: AnonymousWriteOptions): AnonymousW
     // The upload and every part draw on one budget: never-finished uploads cannot use up the submissions'.
     upload: guard(1024, uploads),
     // A part plus nothing: the route refuses anything larger anyway.
-    part: guard(LIMITS.maxPartBytes, uploads),
+    part: options.streamedParts
+      ? every(pow.header(), gate.admit(LIMITS.maxPartBytes), ...uploads, pow.admitted())
+      : guard(LIMITS.maxPartBytes, uploads),
     submission: guard(LIMITS.maxJsonBodyBytes, submissions),
     // A mailbox fetch stores nothing, not even its spent proof of work (budget-store.ts, SpentInMemory).
     mailbox: guard(MAILBOX_BODY_BYTES, mailbox, "memory"),

@@ -86,6 +86,19 @@ export interface PowGuard {
 }
 
 
+/** The body hash each checked request's proof of work was solved for (requireAnnouncedBody). */
+const announced = new WeakMap<Context, Uint8Array>();
+
+/**
+ * For a body the guard let through unread (a part streamed to its store, middleware/anonymous-writes.ts):
+ * refuses it unless `sha256` is the hash its proof of work announced. With proof of work off, nothing was
+ * announced and any body passes.
+ */
+export function requireAnnouncedBody(c: Context, sha256: Uint8Array): void {
+  const expected = announced.get(c);
+  if (expected && !equalBytes(sha256, expected)) throw powRequired("The body is not the one the proof of work was solved for.");
+}
+
 const powRequired = (why: string) =>
   new HttpError(
     428,
@@ -206,6 +219,7 @@ export function powGuard(options: PowGuardOptions): PowGuard {
     if (outcome === "full") throw rateLimited({ retryAfterSeconds: 60 }, "The tip line is receiving more than it can take right now.");
     if (outcome === "spent") throw powRequired("This proof of work was already used.");
     checked.set(c, parsed);
+    announced.set(c, parsed.bodySha256);
     await next();
   };
 

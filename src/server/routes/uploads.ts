@@ -2,12 +2,14 @@
 // Unfinished uploads are bounded (upload-quotas.ts): together by count and bytes, each by bytes. A part is
 // checked against them under its upload's lock; parts of different uploads run in parallel, so the total
 // can pass its quota by at most the parts in flight at that moment.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { type Kysely, sql } from "kysely";
 import { randomId } from "../../core/bytes.js";
 import { coarseDay } from "../../core/time.js";
 import { createUploadRequest, id as idSchema, LIMITS, type UploadStatus } from "../../core/wire.js";
-import { readBinary, readJson, requireAgeFile } from "../body.js";
+import { drainUnread, readBinary, readJson, requireAgeFile, type StreamedBody, streamBinary } from "../body.js";
+import type { BlobStore } from "../blobs.js";
+import { requireAnnouncedBody } from "../middleware/pow.js";
 import type { Database } from "../db/schema.js";
 import type { Deps } from "../deps.js";
 import { HttpError } from "../http-error.js";
@@ -28,6 +30,29 @@ function outOfOrder(part: number, row: { parts: number; sealed: number }): HttpE
   if (row.sealed) return new HttpError(409, "upload_conflict", "This upload is being attached to a submission and takes no more parts.");
   const why = part < parts ? `part ${part} is already stored` : `part ${parts} must come first`;
   return new HttpError(409, "upload_conflict", `Parts must arrive in order: ${why}. GET the upload to resume.`);
+}
+
+/**
+ * Streams a part to the store and judges it once it has arrived: its hash against its proof of work's, and
+ * part 0's first bytes. A part refused then, or cut off on the way, leaves nothing stored.
+ */
+async function writeStreamed(c: Context, blobs: BlobStore, uploadId: string, part: number, body: StreamedBody): Promise<string> {
+  let name: string;
+  try {
+    name = await blobs.writeUploadPartStream!(uploadId, body.stream, body.length);
+  } catch (e) {
+    // The body's own failure (stalled, cut short) rather than the store's report of it.
+    throw body.failure ?? e;
+  }
+  try {
+    const arrived = await body.arrived;
+    requireAnnouncedBody(c, arrived.sha256);
+    if (part === 0 && !arrived.head.isAgeFile()) throw new HttpError(400, "invalid_ciphertext", "The first part is not an age v1 file.");
+  } catch (e) {
+    await blobs.discardUploadPart(uploadId, name);
+    throw e;
+  }
+  return name;
 }
 
 const QUOTA_RETRY_AFTER_SECONDS = 600;
@@ -87,26 +112,39 @@ export function uploadRoutes(deps: Deps, locks: UploadLocks): Hono {
   app.get("/:id", async (c) => c.json(status(await find(parseId(c.req.param("id")))) satisfies UploadStatus));
 
   app.put("/:id/parts/:part", async (c) => {
-    const uploadId = parseId(c.req.param("id"));
-    const partText = c.req.param("part");
+    if (deps.blobs.writeUploadPartStream === undefined) return putPart(c);
+    try {
+      return await putPart(c);
+    } catch (e) {
+      await drainUnread(c, LIMITS.maxPartBytes);
+      throw e;
+    }
+  });
+
+  const putPart = async (c: Context) => {
+    const uploadId = parseId(c.req.param("id") ?? "");
+    const partText = c.req.param("part") ?? "";
     if (!/^\d{1,6}$/.test(partText)) throw new HttpError(400, "bad_request", "The part number must be a non-negative integer.");
     const part = Number(partText);
-    const data = await readBinary(c, LIMITS.maxPartBytes);
-    if (data.length === 0) throw new HttpError(400, "bad_request", "A part cannot be empty.");
+    const streaming = deps.blobs.writeUploadPartStream !== undefined;
+    // A store that takes a stream gets the part as it arrives, checked on the way (body.ts streamBinary);
+    // the others get it read and checked whole first.
+    const body = streaming ? streamBinary(c, LIMITS.maxPartBytes) : await readBinary(c, LIMITS.maxPartBytes);
+    if (body.length === 0) throw new HttpError(400, "bad_request", "A part cannot be empty.");
     return locks.run([uploadId], async ({ db, blobs }) => {
       const row = await find(uploadId, db);
       const parts = Number(row.parts);
       const bytes = Number(row.bytes);
       if (part !== parts || row.sealed) throw outOfOrder(part, row);
-      if (part === 0) requireAgeFile(data, "The first part");
-      await checkRoom(db, bytes, data.length);
-      const name = await blobs.writeUploadPart(uploadId, bytes, data);
+      if (part === 0 && body instanceof Uint8Array) requireAgeFile(body, "The first part");
+      await checkRoom(db, bytes, body.length);
+      const name = body instanceof Uint8Array ? await blobs.writeUploadPart(uploadId, bytes, body) : await writeStreamed(c, blobs, uploadId, part, body);
       // One conditional statement decides whether this attempt is the part: under a lock it always is; on
       // D1, where nothing is held between statements, two isolates may both have got this far with the same
       // part, and only the first UPDATE finds `parts` still at this part's number (upload-locks.ts).
       const counted = await db
         .updateTable("uploads")
-        .set({ parts: parts + 1, bytes: bytes + data.length, part_names: sql<string>`part_names || ${name}` })
+        .set({ parts: parts + 1, bytes: bytes + body.length, part_names: sql<string>`part_names || ${name}` })
         .where("id", "=", uploadId)
         .where("parts", "=", parts)
         .where("sealed", "=", 0)
@@ -115,9 +153,9 @@ export function uploadRoutes(deps: Deps, locks: UploadLocks): Hono {
         if (name !== "") await blobs.discardUploadPart(uploadId, name);
         throw outOfOrder(part, await find(uploadId, db));
       }
-      return c.json(status({ id: uploadId, parts: parts + 1, bytes: bytes + data.length }) satisfies UploadStatus);
+      return c.json(status({ id: uploadId, parts: parts + 1, bytes: bytes + body.length }) satisfies UploadStatus);
     });
-  });
+  };
 
   return app;
 }

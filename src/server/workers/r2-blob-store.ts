@@ -16,6 +16,13 @@ const PREFIX = /^(envelopes|attachments|replies|notes|uploads)$/;
 /** Multipart part size used when assembling an upload: R2 needs ≥ 5 MiB, equal except the last. */
 export const COPY_CHUNK = 8 << 20;
 
+/** workerd's FixedLengthStream: a TransformStream whose readable side R2 knows the length of. */
+function fixedLengthStream(): new (length: number) => TransformStream<Uint8Array, Uint8Array> {
+  const constructor = (globalThis as { FixedLengthStream?: new (length: number) => TransformStream<Uint8Array, Uint8Array> }).FixedLengthStream;
+  if (!constructor) throw new Error("R2 parts need workerd's FixedLengthStream");
+  return constructor;
+}
+
 const PART_NAME = new RegExp(`^[0-9a-f]{${PART_NAME_LENGTH}}$`);
 
 export class R2BlobStore implements BlobStore {
@@ -68,6 +75,29 @@ export class R2BlobStore implements BlobStore {
   async writeUploadPart(uploadId: string, _offset: number, data: Uint8Array): Promise<string> {
     const name = toHex(randomBytes(PART_NAME_LENGTH / 2));
     await this.bucket.put(`${this.uploadPrefix(uploadId)}${name}`, data);
+    return name;
+  }
+
+  /**
+   * A part streamed as it arrives: R2 takes a stream only of known length, so it goes through a
+   * FixedLengthStream of `length` (workerd's), which fails the put if the body ends short. Nothing of the
+   * part is held but the chunk in flight.
+   */
+  async writeUploadPartStream(uploadId: string, body: ReadableStream<Uint8Array>, length: number): Promise<string> {
+    const name = toHex(randomBytes(PART_NAME_LENGTH / 2));
+    const key = `${this.uploadPrefix(uploadId)}${name}`;
+    const fixed = new (fixedLengthStream())(length);
+    const piped = body.pipeTo(fixed.writable);
+    piped.catch(() => {});
+    try {
+      await this.bucket.put(key, fixed.readable);
+      await piped;
+    } catch (e) {
+      await piped.catch(() => {});
+      // A put that failed stored nothing; the delete is for one that failed after R2 had the object.
+      await this.bucket.delete(key).catch(() => {});
+      throw e;
+    }
     return name;
   }
 
