@@ -140,7 +140,7 @@ describe("notes and replies go only to the keys the roster names", () => {
 
   it("a note is sealed to the news desk's editors only, and a reply to the source and that desk", async () => {
     proxy.posted.length = 0;
-    ok(await runCli(["note", tipId, "--tag", "region:hyesan", "--home", alice]));
+    ok(await runCli(["note", tipId, "--tag", "topic:grain-prices", "--home", alice]));
     ok(await runCli(["reply", tipId, "--message", "Thank you; which day?", "--home", alice]));
     expect(proxy.posted.map((p) => [p.kind, p.desk])).toEqual([
       ["notes", "news"],
@@ -225,7 +225,7 @@ describe("notes and replies go only to the keys the roster names", () => {
       proxy.posted.length = 0;
       proxy.tamper = tamper;
       try {
-        for (const args of [["pull"], ["note", tipId, "--tag", "role:driver"], ["reply", tipId, "--message", "Are you safe?"]]) {
+        for (const args of [["pull"], ["note", tipId, "--tag", "role:transport"], ["reply", tipId, "--message", "Are you safe?"]]) {
           const result = await runCli([...args, "--home", alice]);
           expect(result.code, `${args[0]}: ${result.stderr}`).toBe(1);
           expect(result.stderr).toMatch(refusal);

@@ -91,7 +91,7 @@ afterAll(async () => {
 describe("note and reply sign what they seal", () => {
   it("a note names its author, desk, roster head and exactly the recipients the file is encrypted to", async () => {
     proxy.posted.length = 0;
-    ok(await runCli(["note", tipId, "--reliability", "B", "--credibility", "2", "--tag", "region:hyesan", "--home", carol]));
+    ok(await runCli(["note", tipId, "--reliability", "B", "--credibility", "2", "--tag", "topic:grain-prices", "--home", carol]));
     expect(proxy.posted.map((p) => [p.kind, p.desk])).toEqual([["notes", "inv"]]);
     invNotes.push(...(await noteIdsAs(carol)));
     const ciphertext = fromBase64(proxy.posted[0]!.ciphertext);
@@ -187,7 +187,7 @@ describe("forged notes and replies", () => {
     expect(genuine.map((r) => [r.author, r.signature.author?.name, r.reliability])).toEqual([["Carol", "Carol", "B"]]);
     for (const [id, reason] of Object.entries(expected)) expect(rows.find((r) => r.id === id)?.signature).toEqual({ verified: false, reason });
     const text = ok(await runCli(["notes", "--home", alice])).stdout;
-    expect(text).toMatch(/by Carol: on [0-9a-f]{12}; grade B2; region:hyesan/);
+    expect(text).toMatch(/by Carol: on [0-9a-f]{12}; grade B2; topic:grain-prices/);
     expect(text).toMatch(/by Alice \[unverified \(unsigned\), not counted\]: grade A1/);
     expect(text).toMatch(/by Alice \[unverified \(bad_signature\), not counted\]/);
     expect(text).toMatch(/by Mallory \[unverified \(unknown_author\), not counted\]/);
@@ -196,11 +196,11 @@ describe("forged notes and replies", () => {
 
   it("do not change the source's grade or tags; the genuine note does", async () => {
     const sources = json<SourceRow[]>(await runCli(["sources", "--home", alice, "--json"]));
-    expect(sources.find((r) => r.pseudonym === pseudonym)).toMatchObject({ reliability: "B", credibility: 2, tags: ["region:hyesan"], notes: 6, unverifiedNotes: 5 });
-    expect(ok(await runCli(["sources", "--home", alice])).stdout).toMatch(/B2 {2}region:hyesan \(5 unverified note\(s\), not counted\)/);
+    expect(sources.find((r) => r.pseudonym === pseudonym)).toMatchObject({ reliability: "B", credibility: 2, tags: ["topic:grain-prices"], notes: 6, unverifiedNotes: 5 });
+    expect(ok(await runCli(["sources", "--home", alice])).stdout).toMatch(/B2 {2}topic:grain-prices \(5 unverified note\(s\), not counted\)/);
     ok(await runCli(["note", pseudonym, "--reliability", "C", "--home", alice]));
     const after = json<SourceRow[]>(await runCli(["sources", "--home", alice, "--json"]));
-    expect(after.find((r) => r.pseudonym === pseudonym)).toMatchObject({ reliability: "C", credibility: 2, tags: ["region:hyesan"], notes: 7, unverifiedNotes: 5 });
+    expect(after.find((r) => r.pseudonym === pseudonym)).toMatchObject({ reliability: "C", credibility: 2, tags: ["topic:grain-prices"], notes: 7, unverifiedNotes: 5 });
     invNotes.push(...(await noteIdsAs(alice)).filter((id) => !invNotes.includes(id)));
   });
 
@@ -227,7 +227,7 @@ describe("forged notes and replies", () => {
     for (const f of ["editor.key", "roster.json"]) await copyFile(join(alice, f), join(offline, f));
     ok(await runCli(["import", bundle, "--home", offline]));
     const sources = json<SourceRow[]>(await runCli(["sources", "--home", offline, "--json"]));
-    expect(sources.find((r) => r.pseudonym === pseudonym)).toMatchObject({ reliability: "C", credibility: 2, tags: ["region:hyesan"], notes: 7, unverifiedNotes: 5 });
+    expect(sources.find((r) => r.pseudonym === pseudonym)).toMatchObject({ reliability: "C", credibility: 2, tags: ["topic:grain-prices"], notes: 7, unverifiedNotes: 5 });
   });
 });
 
