@@ -2,8 +2,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import * as z from "zod/mini";
 import { en } from "zod/locales";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { AgeSniffer, isAgeFile } from "../core/age.js";
+import { isAgeFile } from "../core/age.js";
 import { concatChunks, fromBase64 } from "../core/bytes.js";
 import { HttpError } from "./http-error.js";
 
@@ -44,8 +43,17 @@ export const bodyLimits = (overrides: Partial<BodyLimits> | undefined): BodyLimi
 
 /** Bodies already read in this request: every later read gets the same bytes. */
 const alreadyRead = new WeakMap<Context, Uint8Array>();
-/** Requests whose body was read (it may since have been handed back: `reusableBody`). */
-const bodyRead = new WeakSet<Context>();
+/**
+ * Requests whose body was taken: read (and perhaps since handed back: `reusableBody`), or passed on as a
+ * stream (body-stream.ts). A refusal of any other request with a body closes the connection (bodyPolicy).
+ */
+const taken = new WeakSet<Context>();
+
+/** Whether this request's body was read or streamed. */
+export const bodyTaken = (c: Context): boolean => taken.has(c);
+
+/** Records that this request's body is being read by other means than readBody (body-stream.ts). */
+export const markBodyTaken = (c: Context): void => void taken.add(c);
 
 const policies = new WeakMap<Context, BodyPolicy>();
 
@@ -58,7 +66,7 @@ export function bodyPolicy(policy: BodyPolicy): MiddlewareHandler {
   return async (c, next) => {
     policies.set(c, policy);
     await next();
-    if (c.res.status >= 400 && !bodyRead.has(c) && !streamed.has(c) && announcesBody(c)) {
+    if (c.res.status >= 400 && !taken.has(c) && announcesBody(c)) {
       const res = new Response(c.res.body, c.res);
       res.headers.set("Connection", "close");
       c.res = res;
@@ -128,7 +136,7 @@ export async function readWithin<T>(reader: ReadableStreamDefaultReader<T>, idle
   }
 }
 
-const unreadable = () => new HttpError(400, "bad_request", "The request body could not be read.");
+export const unreadable = () => new HttpError(400, "bad_request", "The request body could not be read.");
 
 /**
  * Reads the raw body, failing with 413 as soon as it passes `max` bytes (whatever Content-Length says)
@@ -141,7 +149,7 @@ export async function readBody(c: Context, max: number): Promise<Uint8Array> {
     return cached;
   }
   const body = await readFresh(c, max);
-  bodyRead.add(c);
+  taken.add(c);
   alreadyRead.set(c, body);
   return body;
 }
@@ -239,9 +247,9 @@ export class BodyGate {
 /** Seconds a client is asked to wait when a gate is full. */
 export const BUSY_RETRY_AFTER_SECONDS = 5;
 
-const tooLarge = (max: number) => new HttpError(413, "payload_too_large", `The request body is larger than ${max} bytes.`);
+export const tooLarge = (max: number) => new HttpError(413, "payload_too_large", `The request body is larger than ${max} bytes.`);
 
-function requireType(c: Context, expected: string): void {
+export function requireType(c: Context, expected: string): void {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== expected) throw new HttpError(415, "unsupported_media_type", `Send the body as ${expected}.`);
 }
@@ -270,164 +278,6 @@ export function parseJson<S extends z.core.$ZodType>(bytes: Uint8Array, schema: 
 export async function readBinary(c: Context, max: number): Promise<Uint8Array> {
   requireType(c, "application/octet-stream");
   return readBody(c, max);
-}
-
-/** What a streamed body turned out to be, once it has arrived whole. */
-export interface ArrivedBody {
-  sha256: Uint8Array;
-  /** Its first bytes, to tell whether it starts like an age file. */
-  head: AgeSniffer;
-}
-
-/** An `application/octet-stream` body passed on as it arrives instead of held (streamBinary). */
-export interface StreamedBody {
-  /** Its Content-Length, required: a store that writes a stream needs the length first (R2). */
-  length: number;
-  /**
-   * The bytes as they arrive. Errors when the body stalls for the policy's idle time or ends before
-   * `length` bytes; never yields more than `length`.
-   */
-  stream: ReadableStream<Uint8Array>;
-  /** Resolves once `stream` has been read to its end; rejects with the HttpError that errored it. */
-  arrived: Promise<ArrivedBody>;
-  /** The HttpError that errored `stream`, once it has (a store's failure may be only the report of it). */
-  readonly failure: HttpError | undefined;
-}
-
-/**
- * The body as a stream of exactly its Content-Length (at most `max`, else 413 before a byte is read),
- * hashed and sniffed on its way through, so nothing holds the whole of it. A body without a
- * Content-Length (chunked) is refused 411: its length cannot be known before it is stored.
- */
-export function streamBinary(c: Context, max: number): StreamedBody {
-  requireType(c, "application/octet-stream");
-  const declaredText = c.req.header("content-length");
-  if (declaredText === undefined) throw new HttpError(411, "bad_request", "Send this body with a Content-Length.");
-  if (!/^\d{1,15}$/.test(declaredText)) throw new HttpError(400, "bad_request", "The Content-Length header is malformed.");
-  const length = Number(declaredText);
-  if (length > max) throw tooLarge(max);
-  const source = c.req.raw.body;
-  const idleMs = bodyIdleMs(c);
-  const digest = incrementalSha256();
-  const head = new AgeSniffer();
-  let settle!: { resolve: (body: ArrivedBody) => void; reject: (e: unknown) => void };
-  const arrived = new Promise<ArrivedBody>((resolve, reject) => (settle = { resolve, reject }));
-  arrived.catch(() => {});
-  let total = 0;
-  // Taken at the first pull: a part refused before it is streamed leaves the body unlocked, for drainUnread.
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  let failure: HttpError | undefined;
-  const fail = async (controller: ReadableStreamDefaultController<Uint8Array>, error: HttpError) => {
-    failure = error;
-    await reader?.cancel().catch(() => {});
-    settle.reject(error);
-    controller.error(error);
-  };
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        streamed.add(c);
-        reader ??= source?.getReader();
-        if (!reader) {
-          if (length === 0) return void (settle.resolve({ sha256: await digest.digest(), head }), controller.close());
-          return fail(controller, unreadable());
-        }
-        let result: ReadableStreamReadResult<Uint8Array> | "stalled";
-        try {
-          result = await readWithin(reader, idleMs);
-        } catch {
-          return fail(controller, unreadable());
-        }
-        if (result === "stalled") {
-          return fail(controller, new HttpError(408, "request_timeout", `The request body stopped arriving (nothing for ${idleMs / 1000} seconds); send it again.`));
-        }
-        if (result.done) {
-          if (total !== length) return fail(controller, unreadable());
-          settle.resolve({ sha256: await digest.digest(), head });
-          return controller.close();
-        }
-        const chunk = result.value;
-        if (total + chunk.length > length) return fail(controller, unreadable());
-        total += chunk.length;
-        head.push(chunk);
-        await digest.update(chunk);
-        controller.enqueue(chunk);
-      },
-      async cancel() {
-        await reader?.cancel().catch(() => {});
-        settle.reject(unreadable());
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return {
-    length,
-    stream,
-    arrived,
-    get failure() {
-      return failure;
-    },
-  };
-}
-
-/**
- * Reads and drops what is left of a body nothing read (a request refused before its part was streamed),
- * at most `max` bytes and until it stalls. workerd (behind wrangler's proxy, at least) does not deliver
- * an answer to a request whose body is still being sent, and Workers cannot close the connection the way
- * bodyPolicy does on Node; no byte is held.
- */
-export async function drainUnread(c: Context, max: number): Promise<void> {
-  if (bodyRead.has(c) || streamed.has(c)) return;
-  const source = c.req.raw.body;
-  if (!source || source.locked) return;
-  streamed.add(c);
-  const reader = source.getReader();
-  const idleMs = bodyIdleMs(c);
-  let total = 0;
-  try {
-    for (;;) {
-      const result = await readWithin(reader, idleMs);
-      if (result === "stalled" || result.done) break;
-      total += result.value.length;
-      if (total > max) break;
-    }
-  } catch {
-    // Gone: nothing more to drain.
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-}
-
-/** Bodies passed on by streamBinary: read, though not held (bodyPolicy). */
-const streamed = new WeakSet<Context>();
-
-interface IncrementalSha256 {
-  update(chunk: Uint8Array): Promise<void>;
-  digest(): Promise<Uint8Array>;
-}
-
-/**
- * SHA-256 over chunks: the platform's native streaming digest where there is one (Workers'
- * crypto.DigestStream), else @noble/hashes. Either way no chunk is kept.
- */
-function incrementalSha256(): IncrementalSha256 {
-  const native = (globalThis.crypto as unknown as { DigestStream?: new (algorithm: string) => WritableStream<Uint8Array> & { digest: Promise<ArrayBuffer> } })?.DigestStream;
-  if (native) {
-    const sink = new native("SHA-256");
-    const writer = sink.getWriter();
-    return {
-      update: (chunk) => writer.write(chunk),
-      digest: async () => {
-        await writer.close();
-        return new Uint8Array(await sink.digest);
-      },
-    };
-  }
-  const hash = sha256.create();
-  return {
-    update: async (chunk) => void hash.update(chunk),
-    digest: async () => hash.digest(),
-  };
 }
 
 export function decodeBase64Field(value: string, field: string): Uint8Array {

@@ -7,7 +7,8 @@ import { type Kysely, sql } from "kysely";
 import { randomId } from "../../core/bytes.js";
 import { coarseDay } from "../../core/time.js";
 import { createUploadRequest, id as idSchema, LIMITS, type UploadStatus } from "../../core/wire.js";
-import { drainUnread, readBinary, readJson, requireAgeFile, type StreamedBody, streamBinary } from "../body.js";
+import { readBinary, readJson, requireAgeFile } from "../body.js";
+import { drainUnread, type StreamedBody, streamBinary } from "../body-stream.js";
 import type { BlobStore } from "../blobs.js";
 import { requireAnnouncedBody } from "../middleware/pow.js";
 import type { Database } from "../db/schema.js";
@@ -127,7 +128,7 @@ export function uploadRoutes(deps: Deps, locks: UploadLocks): Hono {
     if (!/^\d{1,6}$/.test(partText)) throw new HttpError(400, "bad_request", "The part number must be a non-negative integer.");
     const part = Number(partText);
     const streaming = deps.blobs.writeUploadPartStream !== undefined;
-    // A store that takes a stream gets the part as it arrives, checked on the way (body.ts streamBinary);
+    // A store that takes a stream gets the part as it arrives, checked on the way (body-stream.ts streamBinary);
     // the others get it read and checked whole first.
     const body = streaming ? streamBinary(c, LIMITS.maxPartBytes) : await readBinary(c, LIMITS.maxPartBytes);
     if (body.length === 0) throw new HttpError(400, "bad_request", "A part cannot be empty.");
