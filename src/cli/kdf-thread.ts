@@ -5,11 +5,10 @@
 // system, so a command's peak memory is the larger of the two, not their sum. Only the 32-byte key comes
 // back; the worker's copy of the passphrase and of the key are wiped before it ends.
 import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
 import { utf8 } from "../core/bytes.js";
+import { evalWorker } from "./eval-worker.js";
 import type { KdfLimits } from "./passphrase-seal.js";
 
-// Plain JavaScript, so it runs the same from the TypeScript sources and from the bundled command.
 const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const sodium = require(workerData.sodium);
@@ -33,12 +32,7 @@ sodium.ready.then(() => {
 /** The 32-byte key Argon2id derives from the NFC passphrase, computed on a worker thread that has ended when this resolves. */
 export async function deriveKeyOffThread(passphrase: string, salt: Uint8Array, limits: KdfLimits): Promise<Uint8Array> {
   const secret = utf8(passphrase.normalize("NFC"));
-  const worker = new Worker(WORKER, {
-    eval: true,
-    // Not the command's own Node flags (--input-type=module would make this CommonJS text a module).
-    execArgv: [],
-    workerData: { sodium: createRequire(import.meta.url).resolve("libsodium-wrappers-sumo"), passphrase: secret, salt, opslimit: limits.opslimit, memlimit: limits.memlimit },
-  });
+  const worker = evalWorker(WORKER, { sodium: createRequire(import.meta.url).resolve("libsodium-wrappers-sumo"), passphrase: secret, salt, opslimit: limits.opslimit, memlimit: limits.memlimit });
   secret.fill(0); // the worker has its own copy
   try {
     const reply = await new Promise<{ key?: Uint8Array; error?: string }>((resolve, reject) => {

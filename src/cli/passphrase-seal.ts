@@ -5,7 +5,7 @@
 // never adds to what a command does after unlocking.
 import sodium from "libsodium-wrappers-sumo";
 import { z } from "zod";
-import { fromBase64, toBase64, utf8 } from "../core/bytes.js";
+import { fromBase64, toBase64 } from "../core/bytes.js";
 import { CliError } from "./errors.js";
 import { deriveKeyOffThread } from "./kdf-thread.js";
 
@@ -26,11 +26,6 @@ export const kdfSchema = z
   })
   .strict();
 export type KdfParams = z.infer<typeof kdfSchema>;
-
-/** The 32-byte sealing key: Argon2id over the NFC passphrase, on this thread (sealing and opening use deriveKeyOffThread). */
-export function deriveKey(passphrase: string, salt: Uint8Array, limits: KdfLimits): Uint8Array {
-  return sodium.crypto_pwhash(32, utf8(passphrase.normalize("NFC")), salt, limits.opslimit, limits.memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
-}
 
 /** A sealed file's `kdf` and `nonce` header members. */
 export interface SealParams {

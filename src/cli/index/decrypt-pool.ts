@@ -5,16 +5,15 @@
 import { availableParallelism } from "node:os";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
 import { bech32 } from "@scure/base";
 import { ageDecrypter, NotForThisKeyError } from "../../core/age.js";
+import { evalWorker } from "../eval-worker.js";
 
 export type Decrypted = { ok: true; plaintext: Uint8Array } | { ok: false; notForKey: boolean; message: string };
 
 /** Below this many files, threads cost more to start than they save. */
 const THREADS_FROM = 48;
 
-// Plain JavaScript, so it runs the same from the TypeScript sources and from the bundled command.
 const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 // X25519 keys come as their 32 raw bytes and are imported into WebCrypto once, here: handed the key's
@@ -100,7 +99,7 @@ export function decryptPool(identities: readonly string[], threads: number): Dec
   let failure: Error | null = null;
   const workers = Array.from({ length: threads }, () => {
     const { x25519, others } = splitIdentities(identities);
-    const w = new Worker(WORKER, { eval: true, workerData: { ageUrl, x25519, identities: others } });
+    const w = evalWorker(WORKER, { ageUrl, x25519, identities: others });
     const state = { w, busy: 0 };
     w.on("message", (m: { n: number } & Decrypted) => {
       state.busy--;

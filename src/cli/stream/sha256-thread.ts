@@ -2,12 +2,12 @@
 // this hashes the plaintext on the other core. Plaintext is copied into a few fixed slots of shared
 // memory (a copy costs a fraction of hashing it); the main thread waits only when every slot is still
 // being hashed. The hash is Node's own (OpenSSL), the same as createHash("sha256").
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { evalWorker } from "../eval-worker.js";
 
 const SLOT_BYTES = 4 << 20;
 const SLOTS = 4;
 
-// Plain JavaScript, so it runs the same from the TypeScript sources and from the bundled command.
 const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
@@ -36,7 +36,7 @@ export class Sha256Thread {
   private filled = 0;
 
   constructor() {
-    this.worker = new Worker(WORKER, { eval: true, workerData: { memory: this.memory, slotBytes: SLOT_BYTES } });
+    this.worker = evalWorker(WORKER, { memory: this.memory, slotBytes: SLOT_BYTES });
     this.worker.on("message", (m: { free?: number; digest?: string }) => {
       if (m.free !== undefined) {
         this.free.push(m.free);
