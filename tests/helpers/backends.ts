@@ -330,6 +330,41 @@ export interface BundledWorker {
   dispose(): Promise<void>;
 }
 
+/** The worker as `wrangler deploy --dry-run` bundles it, with a D1 migrated for it: what Miniflare runs. */
+export interface WorkerBundle {
+  /** A temporary folder holding the bundle and the persisted D1 and R2 state; the caller removes it. */
+  dir: string;
+  /** The bundle's one module, index.js. */
+  contents: string;
+  /** From wrangler.toml: what a deployed worker gets. */
+  compatibilityDate: string;
+  databaseId: string;
+  /** The Durable Object class wrangler.toml binds as BUDGETS. */
+  budgetsClass: string;
+  d1Persist: string;
+  r2Persist: string;
+}
+
+export async function bundleWorker(prefix: string): Promise<WorkerBundle> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  // wrangler.toml serves dist/client as assets and refuses to bundle without the directory.
+  await mkdir(join(ROOT, "dist", "client"), { recursive: true });
+  const built = wrangler(["deploy", "--dry-run", "--outdir", join(dir, "bundle")]);
+  if (built.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${built.stdout}\n${built.stderr}`);
+  applyD1Migrations(join(dir, "state"));
+  const toml = await readFile(join(ROOT, "wrangler.toml"), "utf8");
+  const member = (name: string) => new RegExp(`${name}\\s*=\\s*"([^"]+)"`).exec(toml)![1]!;
+  return {
+    dir,
+    contents: await readFile(join(dir, "bundle", "index.js"), "utf8"),
+    compatibilityDate: member("compatibility_date"),
+    databaseId: member("database_id"),
+    budgetsClass: member("class_name"),
+    d1Persist: join(dir, "state", "v3", "d1"),
+    r2Persist: join(dir, "state", "v3", "r2"),
+  };
+}
+
 /**
  * The worker as `wrangler deploy` bundles it, run by Miniflare (workerd) on D1 and R2 that wrangler migrated,
  * with `bindings` as its variables. Miniflare rather than `wrangler dev`: only it can fire the `scheduled`
@@ -338,20 +373,15 @@ export interface BundledWorker {
  */
 export async function startBundledWorker(bindings: Record<string, string>): Promise<BundledWorker> {
   const { Miniflare } = await import("miniflare");
-  const dir = await mkdtemp(join(tmpdir(), "sealdrop-scheduled-"));
-  // wrangler.toml serves dist/client as assets and refuses to bundle without the directory.
-  await mkdir(join(ROOT, "dist", "client"), { recursive: true });
-  const built = wrangler(["deploy", "--dry-run", "--outdir", join(dir, "bundle")]);
-  if (built.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${built.stdout}\n${built.stderr}`);
-  applyD1Migrations(join(dir, "state"));
-  const toml = await readFile(join(ROOT, "wrangler.toml"), "utf8");
+  const bundle = await bundleWorker("sealdrop-scheduled-");
+  const { dir } = bundle;
   const mf = new Miniflare({
-    modules: [{ type: "ESModule", path: "index.js", contents: await readFile(join(dir, "bundle", "index.js"), "utf8") }],
-    compatibilityDate: /compatibility_date\s*=\s*"([^"]+)"/.exec(toml)![1]!,
-    d1Databases: { DB: /database_id\s*=\s*"([^"]+)"/.exec(toml)![1]! },
-    d1Persist: join(dir, "state", "v3", "d1"),
+    modules: [{ type: "ESModule", path: "index.js", contents: bundle.contents }],
+    compatibilityDate: bundle.compatibilityDate,
+    d1Databases: { DB: bundle.databaseId },
+    d1Persist: bundle.d1Persist,
     r2Buckets: { BLOBS: "sealdrop-blobs" },
-    r2Persist: join(dir, "state", "v3", "r2"),
+    r2Persist: bundle.r2Persist,
     bindings,
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
@@ -380,22 +410,17 @@ export interface WorkerIsolates {
  */
 export async function startWorkerIsolates(bindings: Record<string, string>, count: number): Promise<WorkerIsolates> {
   const { Miniflare } = await import("miniflare");
-  const dir = await mkdtemp(join(tmpdir(), "sealdrop-isolates-"));
-  await mkdir(join(ROOT, "dist", "client"), { recursive: true });
-  const built = wrangler(["deploy", "--dry-run", "--outdir", join(dir, "bundle")]);
-  if (built.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${built.stdout}\n${built.stderr}`);
-  applyD1Migrations(join(dir, "state"));
-  const toml = await readFile(join(ROOT, "wrangler.toml"), "utf8");
-  const contents = await readFile(join(dir, "bundle", "index.js"), "utf8");
+  const bundle = await bundleWorker("sealdrop-isolates-");
+  const { dir } = bundle;
   const names = Array.from({ length: count }, (_, i) => `isolate-${i}`);
   const mf = new Miniflare({
-    d1Persist: join(dir, "state", "v3", "d1"),
-    r2Persist: join(dir, "state", "v3", "r2"),
+    d1Persist: bundle.d1Persist,
+    r2Persist: bundle.r2Persist,
     workers: names.map((name) => ({
       name,
-      modules: [{ type: "ESModule" as const, path: "index.js", contents }],
-      compatibilityDate: /compatibility_date\s*=\s*"([^"]+)"/.exec(toml)![1]!,
-      d1Databases: { DB: /database_id\s*=\s*"([^"]+)"/.exec(toml)![1]! },
+      modules: [{ type: "ESModule" as const, path: "index.js", contents: bundle.contents }],
+      compatibilityDate: bundle.compatibilityDate,
+      d1Databases: { DB: bundle.databaseId },
       r2Buckets: { BLOBS: "sealdrop-blobs" },
       bindings,
       unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],

@@ -6,9 +6,7 @@
 // JavaScript's budget and its mailbox openings' spent questions hold across both too. Counted per isolate
 // (the code before the Durable Object), each of these fails: twice the budget, the replay accepted, the
 // base difficulty, the question accepted again, no post refused.
-import { spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,7 +17,7 @@ import { POW_PATH, proofOfWorkHeaders } from "../../src/core/pow.js";
 import { en } from "../../src/i18n/en.js";
 import { DEFAULT_POW } from "../../src/server/middleware/pow.js";
 import { DEFAULT_NOJS } from "../../src/server/routes/nojs.js";
-import { applyD1Migrations, ROOT } from "../helpers/backends.js";
+import { bundleWorker } from "../helpers/backends.js";
 import { answerOf, inputValue, textOf } from "../helpers/nojs.js";
 import { setUpNewsroomOver } from "../helpers/newsroom.js";
 import { freshFetch } from "../helpers/http.js";
@@ -38,37 +36,27 @@ let unreachable: string;
 
 beforeAll(async () => {
   const { Miniflare } = await import("miniflare");
-  dir = await mkdtemp(join(tmpdir(), "sealdrop-budgets-object-"));
-  // wrangler.toml serves dist/client as assets and refuses to bundle without the directory.
-  await mkdir(join(ROOT, "dist", "client"), { recursive: true });
-  const built = spawnSync(join(ROOT, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", join(dir, "bundle")], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
-  });
-  if (built.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${built.stdout}\n${built.stderr}`);
-  applyD1Migrations(join(dir, "state"));
-  const toml = await readFile(join(ROOT, "wrangler.toml"), "utf8");
-  const contents = await readFile(join(dir, "bundle", "index.js"), "utf8");
+  const bundle = await bundleWorker("sealdrop-budgets-object-");
+  dir = bundle.dir;
   // A built page as small as the form without JavaScript needs: a <noscript> for the form.
   await mkdir(join(dir, "client"));
   await writeFile(join(dir, "client", "index.html"), '<!doctype html><html lang="en"><head></head><body><noscript>Turn JavaScript on.</noscript></body></html>');
   // Both isolates exactly as wrangler.toml binds a deployed worker: the same D1, R2 and variables.
   const worker = (name: string, budgets: { className: string; scriptName?: string; useSQLite?: boolean }) => ({
     name,
-    modules: [{ type: "ESModule" as const, path: "index.js", contents }],
-    compatibilityDate: /compatibility_date\s*=\s*"([^"]+)"/.exec(toml)![1]!,
-    d1Databases: { DB: /database_id\s*=\s*"([^"]+)"/.exec(toml)![1]! },
+    modules: [{ type: "ESModule" as const, path: "index.js", contents: bundle.contents }],
+    compatibilityDate: bundle.compatibilityDate,
+    d1Databases: { DB: bundle.databaseId },
     r2Buckets: { BLOBS: "sealdrop-blobs" },
     durableObjects: { BUDGETS: budgets },
     assets: { directory: join(dir, "client"), binding: "ASSETS", routerConfig: { invoke_user_worker_ahead_of_assets: true, has_user_worker: true } },
     bindings: { SEALDROP_HTTPS: "false", SEALDROP_SETUP_TOKEN: SETUP_TOKEN, SEALDROP_ANONYMOUS_WRITES_PER_MINUTE: String(WRITES_PER_MINUTE) },
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
   });
-  const className = /class_name\s*=\s*"([^"]+)"/.exec(toml)![1]!;
+  const className = bundle.budgetsClass;
   mf = new Miniflare({
-    d1Persist: join(dir, "state", "v3", "d1"),
-    r2Persist: join(dir, "state", "v3", "r2"),
+    d1Persist: bundle.d1Persist,
+    r2Persist: bundle.r2Persist,
     // The first worker defines the object (as wrangler.toml's migration does), the second binds the first's.
     // A third isolate binds an object that fails every call: what a Durable Object that cannot be reached is.
     workers: [
@@ -78,7 +66,7 @@ beforeAll(async () => {
       {
         name: "down",
         modules: [{ type: "ESModule", path: "down.js", contents: `export class ${className} { fetch() { throw new Error("down"); } }\nexport default { fetch: () => new Response(null, { status: 404 }) };` }],
-        compatibilityDate: /compatibility_date\s*=\s*"([^"]+)"/.exec(toml)![1]!,
+        compatibilityDate: bundle.compatibilityDate,
         durableObjects: { DOWN: { className, useSQLite: true } },
       },
     ],
