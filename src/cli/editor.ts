@@ -23,6 +23,7 @@ import {
   type SigningSecrets,
 } from "./keyfile.js";
 import { obtainPassphrase } from "./passphrase.js";
+import { editorPassphraseSource } from "./unlock-early.js";
 
 /** An editor as far as signing goes: all that the online half of a split home can unlock. */
 export interface SigningEditor {
@@ -93,7 +94,7 @@ export async function unlockEditor(home: EditorHome, io: Io, passphraseFile: str
 export async function unlockEditorKeepingPassphrase(home: EditorHome, io: Io, passphraseFile: string | undefined): Promise<{ editor: Editor; passphrase: string }> {
   const file = await readKeyFile(home);
   if (isSigningOnly(file)) throw noDecryptionKey(home.keyFile);
-  const passphrase = await obtainPassphrase(io, { envVar: "SEALDROP_PASSPHRASE", file: passphraseFile, prompt: `Passphrase for ${home.keyFile}` });
+  const passphrase = await obtainPassphrase(io, editorPassphraseSource(home, passphraseFile));
   const secrets = await openKeyFile(file, passphrase, home.keyFile);
   const { editorId, name, server, newsroom } = file;
   return { editor: { header: { editorId, name, server, newsroom }, secrets, ageRecipient: await identityToRecipient(secrets.ageIdentity) }, passphrase };
@@ -102,7 +103,7 @@ export async function unlockEditorKeepingPassphrase(home: EditorHome, io: Io, pa
 /** Unlocks either kind of key file, for commands that only sign (pull, delete, roster changes, posting an outbox). */
 export async function unlockSigner(home: EditorHome, io: Io, passphraseFile: string | undefined): Promise<SigningEditor> {
   const file = await readKeyFile(home);
-  const passphrase = await obtainPassphrase(io, { envVar: "SEALDROP_PASSPHRASE", file: passphraseFile, prompt: `Passphrase for ${home.keyFile}` });
+  const passphrase = await obtainPassphrase(io, editorPassphraseSource(home, passphraseFile));
   const opened = await openSigningKey(file, passphrase);
   const { editorId, name, server, newsroom } = file;
   const ageRecipient = opened.ageIdentity !== null ? await identityToRecipient(opened.ageIdentity) : opened.ageRecipient!;

@@ -29,8 +29,35 @@ sodium.ready.then(() => {
 });
 `;
 
+/** The limits a sealed file's header may ask for; beyond them a hostile file could ask for absurd work or memory. */
+export const KDF_BOUNDS = { opslimit: { min: 1, max: 64 }, memlimit: { min: 8192, max: 4 * 2 ** 30 } } as const;
+
+/**
+ * A derivation started before the command asked for it (unlock-early.ts: while the command's modules
+ * load), taken by the one deriveKeyOffThread call with the same passphrase, salt and limits.
+ */
+let primed: { passphrase: string; salt: string; opslimit: number; memlimit: number; key: Promise<Uint8Array> } | null = null;
+
+const saltText = (salt: Uint8Array) => Buffer.from(salt).toString("base64");
+
+/** Starts deriving now, for a deriveKeyOffThread call with the same inputs to take (at most one waits). */
+export function primeKey(passphrase: string, salt: Uint8Array, limits: KdfLimits): void {
+  const key = derive(passphrase, salt, limits);
+  key.catch(() => {}); // a primed derivation nobody takes must not end the command
+  primed = { passphrase, salt: saltText(salt), opslimit: limits.opslimit, memlimit: limits.memlimit, key };
+}
+
 /** The 32-byte key Argon2id derives from the NFC passphrase, computed on a worker thread that has ended when this resolves. */
-export async function deriveKeyOffThread(passphrase: string, salt: Uint8Array, limits: KdfLimits): Promise<Uint8Array> {
+export function deriveKeyOffThread(passphrase: string, salt: Uint8Array, limits: KdfLimits): Promise<Uint8Array> {
+  const p = primed;
+  if (p !== null && p.passphrase === passphrase && p.salt === saltText(salt) && p.opslimit === limits.opslimit && p.memlimit === limits.memlimit) {
+    primed = null;
+    return p.key;
+  }
+  return derive(passphrase, salt, limits);
+}
+
+async function derive(passphrase: string, salt: Uint8Array, limits: KdfLimits): Promise<Uint8Array> {
   const secret = utf8(passphrase.normalize("NFC"));
   const worker = evalWorker(WORKER, { sodium: createRequire(import.meta.url).resolve("libsodium-wrappers-sumo"), passphrase: secret, salt, opslimit: limits.opslimit, memlimit: limits.memlimit });
   secret.fill(0); // the worker has its own copy

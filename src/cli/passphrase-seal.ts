@@ -7,7 +7,7 @@ import sodium from "libsodium-wrappers-sumo";
 import { z } from "zod";
 import { fromBase64, toBase64 } from "../core/bytes.js";
 import { CliError } from "./errors.js";
-import { deriveKeyOffThread } from "./kdf-thread.js";
+import { deriveKeyOffThread, KDF_BOUNDS } from "./kdf-thread.js";
 
 export interface KdfLimits {
   opslimit: number;
@@ -20,8 +20,8 @@ export const base64Text = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected b
 export const kdfSchema = z
   .object({
     alg: z.literal("argon2id13"),
-    opslimit: z.number().int().min(1).max(64),
-    memlimit: z.number().int().min(8192).max(4 * 2 ** 30),
+    opslimit: z.number().int().min(KDF_BOUNDS.opslimit.min).max(KDF_BOUNDS.opslimit.max),
+    memlimit: z.number().int().min(KDF_BOUNDS.memlimit.min).max(KDF_BOUNDS.memlimit.max),
     salt: base64Text,
   })
   .strict();

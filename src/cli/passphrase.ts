@@ -17,7 +17,32 @@ export interface PassphraseSource {
   isNew?: boolean;
 }
 
-export async function obtainPassphrase(io: Io, source: PassphraseSource): Promise<string> {
+/** A passphrase obtained ahead of its use (unlock-early.ts), for the obtainPassphrase call with the same source. */
+let early: { source: PassphraseSource; passphrase: Promise<string> } | null = null;
+
+const sameSource = (a: PassphraseSource, b: PassphraseSource) => a.envVar === b.envVar && a.file === b.file && a.prompt === b.prompt && Boolean(a.isNew) === Boolean(b.isNew);
+
+/**
+ * Obtains the passphrase now and keeps it for the next obtainPassphrase call from the same source, so a
+ * command can start deriving its key before it has loaded what it needs next. Asks at most once.
+ */
+export function obtainPassphraseEarly(io: Io, source: PassphraseSource): Promise<string> {
+  const passphrase = readPassphrase(io, source);
+  passphrase.catch(() => {}); // the command's own call reports it
+  early = { source, passphrase };
+  return passphrase;
+}
+
+export function obtainPassphrase(io: Io, source: PassphraseSource): Promise<string> {
+  const kept = early;
+  if (kept !== null && sameSource(kept.source, source)) {
+    early = null;
+    return kept.passphrase;
+  }
+  return readPassphrase(io, source);
+}
+
+async function readPassphrase(io: Io, source: PassphraseSource): Promise<string> {
   let passphrase: string;
   const fromEnv = io.env[source.envVar];
   if (source.file !== undefined) {

@@ -3,11 +3,7 @@
 import { fileURLToPath } from "node:url";
 import { HOME_OPTIONS, parseCommand, parsePort } from "../args.js";
 import { type Io, stopSignal } from "../io.js";
-import { InboxData } from "../inbox/data.js";
-import { inboxRoutes } from "../inbox/routes.js";
-import { startInboxServer } from "../inbox/server.js";
-import { printUnreadable } from "../present/sources.js";
-import { connect, unlockHome } from "../unlock.js";
+import { startUnlocking } from "../unlock-early.js";
 
 export const INBOX_HELP = `Usage: sealdrop inbox [--port N] [--home DIR] [--server URL]
 
@@ -36,20 +32,7 @@ export async function inboxCommand(argv: string[], io: Io): Promise<void> {
   if (help) return io.out(INBOX_HELP);
   const port = parsePort(values.port ?? "0");
   const stopRequested = stopSignal();
-  const unlocked = await unlockHome(io, values);
-  const data = await InboxData.open(unlocked);
-  printUnreadable(io, data.desk);
-  const session = connect(io, unlocked, values.server);
-  const server = await startInboxServer({
-    port,
-    mount: inboxRoutes({ data, session: () => session, assetsDir: io.env.SEALDROP_INBOX_DIR || DEFAULT_INBOX_DIR }),
-    onFault: (e) => io.err(`inbox: ${(e as Error).name}: ${(e as Error).message}`),
-  });
-  try {
-    io.out(server.url);
-    io.err("The inbox is open at the address above (this machine only). Stop it with Ctrl-C.");
-    await stopRequested;
-  } finally {
-    await server.close();
-  }
+  await startUnlocking(io, values);
+  // Loaded while the key is derived (unlock-early.ts): the desk model, the server and their libraries.
+  await (await import("../inbox/open.js")).openInbox(io, values, { port, stopRequested, assetsDir: io.env.SEALDROP_INBOX_DIR || DEFAULT_INBOX_DIR });
 }

@@ -1,12 +1,9 @@
 // `sealdrop list`: the vault's submissions on the editor's desks, from the vault's local index (decrypts
 // only what is new since the last command). No network.
 import { HOME_OPTIONS, parseCommand } from "../args.js";
-import { editorDesks, listSubmissions, type ListFilters, openDesk, parseGrade } from "../index/query.js";
+import { FILTER_OPTIONS, filtersOf } from "../index/filters.js";
 import type { Io } from "../io.js";
-import { printJson } from "../present/json.js";
-import { printUnreadable } from "../present/sources.js";
-import { printSubmissionList } from "../present/submissions.js";
-import { unlockHome } from "../unlock.js";
+import { startUnlocking } from "../unlock-early.js";
 
 export const LIST_HELP = `Usage: sealdrop list [--desk DESK] [--tag KEY:VALUE] [--grade GRADE] [--search TEXT] [--home DIR] [--json]
 
@@ -24,22 +21,13 @@ which decrypts only what is new; does not use the network.
   --json                  print an array of {id, day, desk, kind, source, firstLine, attachments, error?}
 `;
 
-/** The filter options `list` and `sources` share. */
-export const FILTER_OPTIONS = { desk: { type: "string" }, tag: { type: "string" }, grade: { type: "string" }, search: { type: "string" } } as const;
 const OPTIONS = { ...HOME_OPTIONS, ...FILTER_OPTIONS, json: { type: "boolean" } } as const;
-
-export function filtersOf(values: { desk?: string | undefined; tag?: string | undefined; grade?: string | undefined; search?: string | undefined }): ListFilters {
-  return { desk: values.desk, tag: values.tag, grade: values.grade === undefined ? undefined : parseGrade(values.grade), search: values.search };
-}
 
 export async function listCommand(argv: string[], io: Io): Promise<void> {
   const { values, help } = parseCommand("list", argv, OPTIONS);
   if (help) return io.out(LIST_HELP);
   const filters = filtersOf(values);
-  const unlocked = await unlockHome(io, values);
-  const view = await openDesk(unlocked);
-  printUnreadable(io, view);
-  const rows = listSubmissions(view, filters, await editorDesks(unlocked));
-  if (values.json) return printJson(io, rows);
-  printSubmissionList(io, rows);
+  await startUnlocking(io, values);
+  // Loaded while the key is derived (unlock-early.ts).
+  await (await import("./desk-read.js")).printList(io, values, filters);
 }

@@ -1,12 +1,9 @@
 // `sealdrop sources` and `sealdrop source`: the desk's sources by pseudonym, and one source's conversation
 // (index/query.ts), served from the vault's local index (decrypts only what is new); no network.
 import { HOME_OPTIONS, parseCommand } from "../args.js";
-import { conversation, listSources, openDesk } from "../index/query.js";
+import { FILTER_OPTIONS, filtersOf } from "../index/filters.js";
 import type { Io } from "../io.js";
-import { printJson } from "../present/json.js";
-import { printSource, printSources, printUnreadable } from "../present/sources.js";
-import { unlockHome } from "../unlock.js";
-import { FILTER_OPTIONS, filtersOf } from "./list.js";
+import { startUnlocking } from "../unlock-early.js";
 
 export const SOURCES_HELP = `Usage: sealdrop sources [--desk DESK] [--tag KEY:VALUE] [--grade GRADE] [--search TEXT] [--home DIR] [--json]
 
@@ -49,19 +46,14 @@ export async function sourcesCommand(argv: string[], io: Io): Promise<void> {
   const { values, help } = parseCommand("sources", argv, { ...OPTIONS, ...FILTER_OPTIONS });
   if (help) return io.out(SOURCES_HELP);
   const filters = filtersOf(values);
-  const view = await openDesk(await unlockHome(io, values));
-  printUnreadable(io, view);
-  const rows = listSources(view, filters);
-  if (values.json) return printJson(io, rows);
-  printSources(io, rows);
+  await startUnlocking(io, values);
+  // Loaded while the key is derived (unlock-early.ts).
+  await (await import("./desk-read.js")).printSourceList(io, values, filters);
 }
 
 export async function sourceCommand(argv: string[], io: Io): Promise<void> {
   const { values, positionals, help } = parseCommand("source", argv, OPTIONS, { min: 1, max: 1 });
   if (help) return io.out(SOURCE_HELP);
-  const view = await openDesk(await unlockHome(io, values));
-  printUnreadable(io, view);
-  const source = conversation(view, positionals[0]!);
-  if (values.json) return printJson(io, source);
-  printSource(io, source);
+  await startUnlocking(io, values);
+  await (await import("./desk-read.js")).printConversation(io, values, positionals[0]!);
 }

@@ -14,14 +14,15 @@
 // - parseGrade(text): GradeFilter                    "B", "2" or "B2" (throws UsageError otherwise)
 // Types: ListFilters, GradeFilter, SubmissionRow, SourceSummary, Conversation, SearchHit, DeskView.
 import { findEditor } from "../../core/roster-state.js";
-import { UsageError } from "../errors.js";
 import type { OpenedSubmission, SourceView } from "../network.js";
 import { readPin } from "../roster-pin.js";
 import { type DeskView, openDeskView, type SourceSummary, sourceSummary, sourceTimeline } from "../services/desk.js";
 import type { UnlockedHome } from "../services/session.js";
+import type { GradeFilter, ListFilters } from "./filters.js";
 import { firstLine } from "../text.js";
 
-export type { DeskView, SourceSummary };
+export type { DeskView, GradeFilter, ListFilters, SourceSummary };
+export { parseGrade } from "./filters.js";
 export type Conversation = ReturnType<typeof sourceTimeline>;
 
 /** A submission as `list` shows it; `error` says why this key cannot open it (then most fields are null). */
@@ -34,21 +35,6 @@ export interface SubmissionRow {
   firstLine: string | null;
   attachments: number;
   error?: string;
-}
-
-export interface GradeFilter {
-  reliability: string | null;
-  credibility: number | null;
-}
-
-/** Filters of `list`, `sources` and the inbox: all given ones must hold. A submission is judged by its source's grade and tags. */
-export interface ListFilters {
-  desk?: string | undefined;
-  /** KEY:VALUE, as the source's current tags hold it (case-insensitive). */
-  tag?: string | undefined;
-  grade?: GradeFilter | undefined;
-  /** Full text: every word must appear in the message (or a field, or an attachment's name), any case. */
-  search?: string | undefined;
 }
 
 export interface SearchHit {
@@ -66,12 +52,6 @@ export async function editorDesks({ home, editor }: UnlockedHome): Promise<strin
   const pin = await readPin(home);
   if (!pin) return null;
   return findEditor(pin.roster.state, editor.header.editorId)?.desks ?? null;
-}
-
-export function parseGrade(text: string): GradeFilter {
-  const m = /^([A-Fa-f])?([1-6])?$/.exec(text.trim());
-  if (!m || (m[1] === undefined && m[2] === undefined)) throw new UsageError(`a grade is a reliability A–F, a credibility 1–6, or both (B2); not ${JSON.stringify(text)}`);
-  return { reliability: m[1]?.toUpperCase() ?? null, credibility: m[2] === undefined ? null : Number(m[2]) };
 }
 
 const fold = (text: string): string => text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ");
