@@ -22,8 +22,7 @@ import {
   serializeKeyFile,
   type SigningSecrets,
 } from "./keyfile.js";
-import { obtainPassphrase } from "./passphrase.js";
-import { editorPassphraseSource } from "./unlock-early.js";
+import { editorPassphraseSource, obtainPassphrase } from "./passphrase.js";
 
 /** An editor as far as signing goes: all that the online half of a split home can unlock. */
 export interface SigningEditor {

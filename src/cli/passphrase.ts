@@ -2,6 +2,7 @@
 // Never from a command-line argument, which other users of the machine can read in the process list.
 import { readFile } from "node:fs/promises";
 import { CliError } from "./errors.js";
+import type { EditorHome } from "./home.js";
 import type { Io } from "./io.js";
 
 export const MIN_PASSPHRASE_CHARS = 12;
@@ -16,6 +17,13 @@ export interface PassphraseSource {
   /** A new passphrase: ask twice and enforce the minimum length. */
   isNew?: boolean;
 }
+
+/** Where an editor key's passphrase comes from, for every unlock (editor.ts) and the early one (unlock-early.ts) alike. */
+export const editorPassphraseSource = (home: EditorHome, file: string | undefined): PassphraseSource => ({
+  envVar: "SEALDROP_PASSPHRASE",
+  file,
+  prompt: `Passphrase for ${home.keyFile}`,
+});
 
 /** A passphrase obtained ahead of its use (unlock-early.ts), for the obtainPassphrase call with the same source. */
 let early: { source: PassphraseSource; passphrase: Promise<string> } | null = null;

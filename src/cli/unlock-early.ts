@@ -13,14 +13,7 @@ import type { EditorHome } from "./home.js";
 import { resolveHome } from "./home.js";
 import type { Io } from "./io.js";
 import { KDF_BOUNDS, primeKey } from "./kdf-thread.js";
-import { obtainPassphraseEarly, type PassphraseSource } from "./passphrase.js";
-
-/** Where an editor key's passphrase comes from: editor.ts asks the same, so what was obtained early is taken. */
-export const editorPassphraseSource = (home: EditorHome, file: string | undefined): PassphraseSource => ({
-  envVar: "SEALDROP_PASSPHRASE",
-  file,
-  prompt: `Passphrase for ${home.keyFile}`,
-});
+import { editorPassphraseSource, obtainPassphraseEarly } from "./passphrase.js";
 
 const within = (n: unknown, b: { min: number; max: number }): n is number => Number.isInteger(n) && (n as number) >= b.min && (n as number) <= b.max;
 
