@@ -3,6 +3,8 @@
 // submissions, follow-ups and the replies to it share the reply recipient inside the ciphertext.
 // Every reply and note is verified against the reader's verified roster (core/signed-message.ts): one that
 // does not verify is kept and shown as unverified, but never counts towards grades, tags or links.
+import { createHash } from "node:crypto";
+import { byCodeUnits } from "../core/canonical.js";
 import type { Envelope } from "../core/envelope.js";
 import type { Note, Reply } from "../core/messages.js";
 import { pseudonymFor } from "../core/pseudonym.js";
@@ -83,6 +85,8 @@ export interface UnreadableSubmission {
 }
 
 /** A submission without a reply channel is its own source: it cannot be linked to anything. */
+const nativeSha256 = (data: Uint8Array): Uint8Array => createHash("sha256").update(data).digest();
+
 export const anonymousPseudonym = (submissionId: string): string => `Anonymous ${submissionId.slice(0, 8)}`;
 
 export const pseudonymOf = (s: { id: string; envelope: Envelope }): string =>
@@ -118,12 +122,12 @@ export function deskFromRecords(records: readonly IndexRecord[], reader: DeskRea
   const ordered = [...records].sort((a, b) => a.seq - b.seq);
   // A source's submissions share one reply recipient: hash it once, not once per submission.
   const pseudonyms = new Map<string, string>();
-  const pseudonymOfRecord = (id: string, envelope: Envelope): string => {
-    if (!envelope.reply) return anonymousPseudonym(id);
-    let p = pseudonyms.get(envelope.reply.recipient);
-    if (p === undefined) pseudonyms.set(envelope.reply.recipient, (p = pseudonymFor(envelope.reply.recipient)));
+  const pseudonymOfRecipient = (recipient: string): string => {
+    let p = pseudonyms.get(recipient);
+    if (p === undefined) pseudonyms.set(recipient, (p = pseudonymFor(recipient, nativeSha256)));
     return p;
   };
+  const pseudonymOfRecord = (id: string, envelope: Envelope): string => (envelope.reply ? pseudonymOfRecipient(envelope.reply.recipient) : anonymousPseudonym(id));
   for (const r of ordered) {
     if (r.kind === "submission") {
       if ("error" in r) {
@@ -138,15 +142,15 @@ export function deskFromRecords(records: readonly IndexRecord[], reader: DeskRea
     else if (opened.message.kind === "triage") triage.push({ id: r.id, day: r.day, triage: opened.message, signature: opened.signature });
     else if (r.kind === "reply") {
       const reply = opened.message as Reply;
-      replies.push({ id: r.id, day: r.day, seq: r.seq, reply, pseudonym: pseudonymFor(reply.to), signature: opened.signature });
+      replies.push({ id: r.id, day: r.day, seq: r.seq, reply, pseudonym: pseudonymOfRecipient(reply.to), signature: opened.signature });
     } else notes.push({ id: r.id, day: r.day, seq: r.seq, note: opened.message as Note, signature: opened.signature });
   }
   // Days are all the server keeps; within one, the order items reached this vault (a stable sort keeps it).
   followupsAfterFirsts(submissions);
-  submissions.sort((a, b) => a.day.localeCompare(b.day) || (a.seq ?? 0) - (b.seq ?? 0));
-  replies.sort((a, b) => a.day.localeCompare(b.day));
+  submissions.sort((a, b) => byCodeUnits(a.day, b.day) || (a.seq ?? 0) - (b.seq ?? 0));
+  replies.sort((a, b) => byCodeUnits(a.day, b.day));
   // Same-day notes reach vaults in different orders; the author's time inside the note settles it.
-  notes.sort((a, b) => a.day.localeCompare(b.day) || (a.note.written ?? "").localeCompare(b.note.written ?? ""));
+  notes.sort((a, b) => byCodeUnits(a.day, b.day) || byCodeUnits(a.note.written ?? "", b.note.written ?? ""));
   const submissionIds = ordered.filter((r) => r.kind === "submission").map((r) => r.id);
   return { submissions, replies, notes, triage, submissionIds, unreadable, unreadableSubmissions };
 }
@@ -162,7 +166,9 @@ function followupsAfterFirsts(submissions: readonly OpenedSubmission[]): void {
   const groups = new Map<string, OpenedSubmission[]>();
   for (const s of submissions) {
     const key = `${s.day}\n${s.pseudonym}`;
-    groups.set(key, [...(groups.get(key) ?? []), s]);
+    const group = groups.get(key);
+    if (group) group.push(s);
+    else groups.set(key, [s]);
   }
   for (const day of groups.values()) {
     if (day.length < 2) continue;
@@ -237,7 +243,7 @@ export function sourcesOf(desk: DeskPicture): SourceView[] {
     if (n.note.credibility !== null) v.credibility = n.note.credibility;
     for (const tag of n.note.tags) if (!v.tags.includes(tag)) v.tags.push(tag);
   }
-  return [...views.values()].sort((a, b) => (b.lastSeen ?? "").localeCompare(a.lastSeen ?? "") || a.pseudonym.localeCompare(b.pseudonym));
+  return [...views.values()].sort((a, b) => byCodeUnits(b.lastSeen ?? "", a.lastSeen ?? "") || byCodeUnits(a.pseudonym, b.pseudonym));
 }
 
 export type Subject = { type: "source"; source: SourceView } | { type: "submission"; id: string; submission: OpenedSubmission | null };

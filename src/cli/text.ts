@@ -3,28 +3,40 @@
 // controls that make text read differently from what it is. Every control character but newline and tab
 // is stripped: C0, DEL, C1 and Unicode's Bidi_Control characters.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Anything terminalSafe or inlineSafe would change (CONTROL, with tab and newline): most text has none. */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-export const terminalSafe = (text: string): string => text.replace(/\r\n?/g, "\n").replace(CONTROL, "");
+export const terminalSafe = (text: string): string => (UNSAFE.test(text) ? text.replace(/\r\n?/g, "\n").replace(CONTROL, "") : text);
 
 /** Terminal-safe text for one field of a line (a name, a desk): newlines and tabs become spaces. */
-export const inlineSafe = (text: string): string => terminalSafe(text).replace(/[\n\t]/g, " ");
+export const inlineSafe = (text: string): string => (UNSAFE.test(text) ? terminalSafe(text).replace(/[\n\t]/g, " ") : text);
 
 /** The first non-empty line, shortened to `max` characters, on one line. */
 export function firstLine(text: string, max = 60): string {
-  // Line by line rather than the whole text at once: `list` takes the first line of every message.
+  // Line by line rather than the whole text at once, and of a long line only as much as is shown: `list`
+  // takes the first line of every message. Stripping works character by character, so a stripped prefix of
+  // a line is a prefix of the stripped line.
   const breaks = /\r\n?|\n/g;
-  let line = "";
   for (let at = 0; at <= text.length; ) {
     const found = breaks.exec(text);
     const end = found ? found.index : text.length;
-    const candidate = terminalSafe(text.slice(at, end));
-    if (candidate.trim() !== "") {
-      line = candidate.replace(/\t/g, " ").trim();
-      break;
+    for (let window = 4 * max + 16; ; window *= 4) {
+      const whole = at + window >= end;
+      const line = terminalSafe(text.slice(at, whole ? end : at + window)).replace(/\t/g, " ").trim();
+      if (whole) {
+        if (line !== "") return shorten(line, max);
+        break;
+      }
+      // More than `max` characters already: the rest of the line is cut off anyway.
+      if (line.length > 2 * max || (line.length > max && [...line].length > max)) return shorten(line, max);
     }
     if (!found) break;
     at = breaks.lastIndex;
   }
+  return "";
+}
+
+function shorten(line: string, max: number): string {
   if (line.length <= max) return line; // never more characters than UTF-16 units
   const chars = [...line];
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : line;

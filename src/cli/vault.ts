@@ -1,64 +1,20 @@
 // The editor's vault (`home/vault.sqlite`): ciphertext pulled from the server, with the server's metadata.
 // Only age files are stored; plaintext exists only in memory while a command decrypts, and in files that
-// `read` writes on purpose. Its schema belongs to the CLI and is versioned with PRAGMA user_version.
+// `read` writes on purpose. Its schema (vault-schema.ts) belongs to the CLI and is versioned with PRAGMA user_version.
 import { chmod, mkdir, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import SQLite from "better-sqlite3";
-import { type Generated, Kysely, SqliteDialect, sql } from "kysely";
+import { Kysely, SqliteDialect, sql } from "kysely";
 import { CliError } from "./errors.js";
+import { type ArrivalKind, UPGRADES, VAULT_VERSION, type VaultDatabase } from "./vault-schema.js";
 
-export const VAULT_VERSION = 4;
+export { type ArrivalKind, VAULT_VERSION };
+
 /** SQLite's default limit on one BLOB. Larger attachments need file storage (a later vault version). */
 export const MAX_VAULT_BLOB_BYTES = 1_000_000_000;
 /** Attachments larger than this are kept as age files beside the vault (`vault-files/`), not as BLOBs. */
 export const VAULT_FILE_THRESHOLD = 32 << 20;
 
-interface VaultSubmissionTable {
-  id: string;
-  desk: string;
-  day: string;
-  envelope_size: number;
-  envelope: Uint8Array;
-}
-interface VaultAttachmentTable {
-  id: string;
-  submission_id: string;
-  position: number;
-  size: number;
-  data: Uint8Array;
-}
-/** A reply or desk note as the server lists it, with its age file. */
-interface VaultItemTable {
-  id: string;
-  day: string;
-  size: number;
-  data: Uint8Array;
-}
-/** Version 3: a large attachment's age file lives in `vault-files/<file>`, streamed in and out. */
-interface VaultAttachmentFileTable {
-  id: string;
-  submission_id: string;
-  position: number;
-  size: number;
-  file: string;
-}
-/** Version 4: the local order in which items reached this vault (pulled, imported or written here). */
-interface VaultArrivalTable {
-  seq: Generated<number>;
-  kind: ArrivalKind;
-  id: string;
-}
-interface VaultDatabase {
-  arrivals: VaultArrivalTable;
-  attachment_files: VaultAttachmentFileTable;
-  submissions: VaultSubmissionTable;
-  attachments: VaultAttachmentTable;
-  replies: VaultItemTable;
-  notes: VaultItemTable;
-}
-
-/** What the arrival sequence numbers: submissions (follow-ups included), replies and desk notes. */
-export type ArrivalKind = "submission" | "reply" | "note";
 const ARRIVAL_KIND: Record<VaultItemKind, ArrivalKind> = { replies: "reply", notes: "note" };
 
 /** One item as the vault lists it without its ciphertext: enough to tell whether an index entry is still this item. */
@@ -105,67 +61,6 @@ export interface VaultAttachment {
   data: Uint8Array;
 }
 
-const SCHEMA = [
-  `CREATE TABLE submissions (
-    id TEXT PRIMARY KEY,
-    desk TEXT NOT NULL,
-    day TEXT NOT NULL,
-    envelope_size INTEGER NOT NULL,
-    envelope BLOB NOT NULL
-  )`,
-  `CREATE TABLE attachments (
-    id TEXT PRIMARY KEY,
-    submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    data BLOB NOT NULL
-  )`,
-  `CREATE INDEX attachments_by_submission ON attachments (submission_id, position)`,
-];
-
-// Version 2: replies and desk notes (issue 3). `seq` keeps arrival order, the only order finer than a day.
-const SCHEMA_V2 = ["replies", "notes"].map(
-  (table) => `CREATE TABLE ${table} (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    day TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    data BLOB NOT NULL
-  )`,
-);
-
-// Version 3: large attachments as files (issue 4). `file` is a bare name inside vault-files/.
-const SCHEMA_V3 = [
-  `CREATE TABLE attachment_files (
-    id TEXT PRIMARY KEY,
-    submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    file TEXT NOT NULL
-  )`,
-];
-
-// Version 4: one local arrival sequence over submissions, replies and notes (issue 15): the only order finer
-// than a day, kept on this machine only. Items already in an older vault are numbered by day, then
-// submissions before replies before notes, each in the order the vault had.
-const SCHEMA_V4 = [
-  `CREATE TABLE arrivals (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL,
-    id TEXT NOT NULL,
-    UNIQUE (kind, id)
-  )`,
-  `INSERT INTO arrivals (kind, id)
-    SELECT kind, id FROM (
-      SELECT 'submission' AS kind, id, day, 0 AS k, 0 AS s FROM submissions
-      UNION ALL SELECT 'reply', id, day, 1, seq FROM replies
-      UNION ALL SELECT 'note', id, day, 2, seq FROM notes
-    ) ORDER BY day, k, s, id`,
-];
-
-/** The statements that bring a vault from version n - 1 to version n. */
-const UPGRADES: Record<number, string[]> = { 1: SCHEMA, 2: SCHEMA_V2, 3: SCHEMA_V3, 4: SCHEMA_V4 };
-
 // better-sqlite3 returns Buffers; hand out plain Uint8Arrays so callers never depend on Node's Buffer.
 const bytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
@@ -191,12 +86,16 @@ export class Vault {
     return join(dirname(file), "vault-files");
   }
 
-  static async open(file: string): Promise<Vault> {
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  /**
+   * Opens the vault in `file`, creating or upgrading it as needed. `asIs`: only a vault that already
+   * exists at this version, changed in nothing (for reading before the key is unlocked: index/prefetch.ts).
+   */
+  static async open(file: string, options: { asIs?: boolean } = {}): Promise<Vault> {
+    if (!options.asIs) await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     let sqlite: SQLite.Database;
     try {
-      sqlite = new SQLite(file);
-      sqlite.pragma("journal_mode = WAL");
+      sqlite = new SQLite(file, { fileMustExist: options.asIs === true });
+      if (!options.asIs) sqlite.pragma("journal_mode = WAL"); // kept in the file: set once, when written
       sqlite.pragma("synchronous = FULL");
       sqlite.pragma("foreign_keys = ON");
       sqlite.pragma("secure_delete = ON");
@@ -204,8 +103,12 @@ export class Vault {
     } catch (e) {
       throw new CliError(`cannot open the vault ${file}: ${(e as Error).message}`);
     }
-    await chmod(file, 0o600);
     const version = sqlite.pragma("user_version", { simple: true }) as number;
+    if (options.asIs && version !== VAULT_VERSION) {
+      sqlite.close();
+      throw new CliError(`the vault ${file} is at version ${version}, not ${VAULT_VERSION}`);
+    }
+    await chmod(file, 0o600);
     if (version > VAULT_VERSION) {
       sqlite.close();
       throw new CliError(`the vault ${file} was written by a newer sealdrop (version ${version}); upgrade sealdrop`);

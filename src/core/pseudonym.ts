@@ -20,8 +20,9 @@ const ANIMALS = [
   "Vole", "Wagtail", "Wolf", "Wren",
 ];
 
-export function pseudonymFor(replyRecipient: string): string {
-  const h = sha256(utf8(`sealdrop-pseudonym-v1\n${replyRecipient}`));
+/** `digest` is SHA-256; a caller with a native one (the CLI, naming thousands of sources at once) passes it. */
+export function pseudonymFor(replyRecipient: string, digest: (data: Uint8Array) => Uint8Array = sha256): string {
+  const h = digest(utf8(`sealdrop-pseudonym-v1\n${replyRecipient}`));
   const number = ((h[2]! << 16) | (h[3]! << 8) | h[4]!) % 10_000;
   return `${ADJECTIVES[h[0]! % ADJECTIVES.length]} ${ANIMALS[h[1]! % ANIMALS.length]} ${String(number).padStart(4, "0")}`;
 }

@@ -79,7 +79,7 @@ describe("the vault index", () => {
     const bytes = await readFile(join(home, "vault.index"));
     const text = bytes.toString("latin1");
     for (const secret of [MARKER, "Blue-heron", source.pseudonym, source.recipient, CREDENTIAL, "map.jpg", ids.first, "Thank you", "submission"]) expect(text).not.toContain(secret);
-    expect(text.startsWith("sealdrop-vault-index-v1\n")).toBe(true);
+    expect(text.startsWith("sealdrop-vault-index-v2\n")).toBe(true);
   });
 
   it("decrypts only what reached the vault since the last command", async () => {
@@ -190,3 +190,37 @@ describe("first indexing of a larger vault", () => {
     }
   });
 });
+
+describe("the index file", () => {
+  const key = new Uint8Array(32).fill(7);
+  // About 1.3 MB of lines: several sealed messages.
+  const lines = [{ v: 1, identities: "x" }, ...Array.from({ length: 3000 }, (_, i) => ({ kind: "note", id: String(i), text: "n".repeat(400) }))];
+  const frames = (file: Uint8Array) => {
+    const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    const out: [number, number][] = [];
+    for (let at = 40; at < file.length; at += 4 + view.getUint32(at)) out.push([at, at + 4 + view.getUint32(at)]);
+    return out;
+  };
+
+  it("opens whole, and refuses one cut at a message boundary, extended, or with messages swapped", async () => {
+    const { IndexUnusable, openIndex, sealIndex } = await import("../../src/cli/index/index-file.js");
+    const file = await sealIndex(key, lines);
+    expect(await openIndex(key, file)).toEqual(lines);
+    const f = frames(file);
+    expect(f.length).toBeGreaterThan(2);
+    const [a, b] = [f[0]!, f[1]!];
+    const swapped = new Uint8Array([...file.subarray(0, a[0]), ...file.subarray(b[0], b[1]), ...file.subarray(a[0], a[1]), ...file.subarray(b[1])]);
+    for (const bad of [file.subarray(0, f.at(-1)![0]), new Uint8Array([...file, 0, 0, 0, 16, ...new Uint8Array(16)]), swapped]) {
+      await expect(openIndex(key, bad)).rejects.toBeInstanceOf(IndexUnusable);
+    }
+    // Another write of the same lines has another nonce: nothing in common but the magic.
+    const again = await sealIndex(key, lines);
+    expect(Buffer.from(again.subarray(24, 40)).equals(Buffer.from(file.subarray(24, 40)))).toBe(false);
+  });
+
+  it("of version 1 is refused as an older format", async () => {
+    const { openIndex } = await import("../../src/cli/index/index-file.js");
+    await expect(openIndex(key, utf8(`sealdrop-vault-index-v1\n${"x".repeat(64)}`))).rejects.toThrow("it is of an older format, version 1");
+  });
+});
+

@@ -1,4 +1,5 @@
 // The vault's schema versions: a vault written by an earlier sealdrop opens and gains the new tables.
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -37,6 +38,30 @@ describe("the vault", () => {
     const reopened = new SQLite(file);
     expect(reopened.pragma("user_version", { simple: true })).toBe(VAULT_VERSION);
     reopened.close();
+  });
+
+  it("opened as it is (to read before the key is unlocked), is neither created nor upgraded", async () => {
+    const dir = await tempDir();
+    const missing = join(dir, "missing", "vault.sqlite");
+    await expect(Vault.open(missing, { asIs: true })).rejects.toThrow(/cannot open the vault/);
+    await expect(stat(join(dir, "missing"))).rejects.toMatchObject({ code: "ENOENT" });
+
+    const file = join(dir, "vault.sqlite");
+    const old = new SQLite(file);
+    for (const s of VERSION_1) old.exec(s);
+    old.pragma("user_version = 1");
+    old.close();
+    const before = await readFile(file);
+    await expect(Vault.open(file, { asIs: true })).rejects.toThrow(`is at version 1, not ${VAULT_VERSION}`);
+    expect(await readFile(file)).toEqual(before);
+
+    await (await Vault.open(file)).close(); // upgraded now
+    const vault = await Vault.open(file, { asIs: true });
+    try {
+      expect(await vault.entries()).toEqual([]);
+    } finally {
+      await vault.close();
+    }
   });
 
   it("keeps replies and notes in arrival order within a day", async () => {

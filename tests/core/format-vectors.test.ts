@@ -2,7 +2,7 @@
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
-import { fromBase64, fromHex, fromBase64Url, toBase64Url, toHex, utf8 } from "../../src/core/bytes.js";
+import { fromBase64, fromHex, fromBase64Url, fromUtf8, toBase64Url, toHex, utf8 } from "../../src/core/bytes.js";
 import { openEnvelope } from "../../src/core/envelope.js";
 import { newsroomFingerprint } from "../../src/core/fingerprint.js";
 import { pad, paddedSize } from "../../src/core/padding.js";
@@ -64,6 +64,9 @@ describe("docs/FORMAT.md codename vector", () => {
     expect(classic.replyIdentity).toBe(v.replyIdentityX25519);
     expect(classic.replyRecipient).toBe(v.replyRecipientX25519);
     expect(pseudonymFor(classic.replyRecipient)).toBe(v.pseudonymOfX25519Recipient);
+    // The CLI names sources with Node's native SHA-256 (src/cli/network.ts): the same name.
+    const { createHash } = await import("node:crypto");
+    expect(pseudonymFor(classic.replyRecipient, (d) => createHash("sha256").update(d).digest())).toBe(v.pseudonymOfX25519Recipient);
   });
 });
 
@@ -128,8 +131,23 @@ describe("docs/FORMAT.md vault index vector", () => {
     const key = await indexKey(v.identity);
     expect(toHex(key)).toBe(v.indexKeyHex);
     expect(await identitiesDigest([v.identity])).toBe(v.identitiesDigest);
-    expect(await openIndex(key, fromBase64(v.fileBase64))).toEqual(v.lines);
+    const file = fromBase64(v.fileBase64);
+    expect(await openIndex(key, file)).toEqual(v.lines);
     expect(await openIndex(key, await sealIndex(key, v.lines))).toEqual(v.lines);
+    expect(toHex(await sealIndex(key, v.lines, fromHex(v.nonceHex)))).toBe(toHex(file));
+    // Checked again with other implementations (@noble's HKDF and ChaCha20-Poly1305) than the CLI's (Node's):
+    // one message, so its nonce is 0 with the last-message flag.
+    const { hkdf } = await import("@noble/hashes/hkdf.js");
+    const { chacha20poly1305 } = await import("@noble/ciphers/chacha.js");
+    const magic = file.subarray(0, 24);
+    expect(fromUtf8(magic)).toBe("sealdrop-vault-index-v2\n");
+    const fileKey = hkdf(sha256, key, file.subarray(24, 40), utf8("sealdrop vault index v2 payload"), 32);
+    const length = new DataView(file.buffer, file.byteOffset).getUint32(40);
+    expect(44 + length).toBe(file.length);
+    const nonce = new Uint8Array(12);
+    nonce[11] = 1;
+    const lines = fromUtf8(chacha20poly1305(fileKey, nonce, magic).decrypt(file.subarray(44)));
+    expect(lines.split("\n").map((l) => JSON.parse(l))).toEqual(v.lines);
   });
 });
 

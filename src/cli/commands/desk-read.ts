@@ -1,8 +1,9 @@
 // What `list`, `sources` and `source` do once their options are parsed and the key's derivation has
 // started (unlock-early.ts): loaded by those commands only then, so that loading the index, the desk
-// model and their libraries overlaps the derivation instead of preceding it.
+// model and their libraries overlaps the derivation instead of preceding it, and so does reading the
+// vault's listing and the index file (index/prefetch.ts).
 import type { HomeValues } from "../unlock.js";
-import { unlockHome } from "../unlock.js";
+import { unlockWithDesk } from "../index/prefetch.js";
 import { conversation, editorDesks, listSources, listSubmissions, type ListFilters, openDesk } from "../index/query.js";
 import type { Io } from "../io.js";
 import { printJson } from "../present/json.js";
@@ -13,8 +14,8 @@ type Values = HomeValues & { json?: boolean | undefined };
 
 /** `sealdrop list`: the submissions on the editor's desks. */
 export async function printList(io: Io, values: Values, filters: ListFilters): Promise<void> {
-  const unlocked = await unlockHome(io, values);
-  const view = await openDesk(unlocked);
+  const { unlocked, early } = await unlockWithDesk(io, values);
+  const view = await openDesk(unlocked, early);
   printUnreadable(io, view);
   const rows = listSubmissions(view, filters, await editorDesks(unlocked));
   if (values.json) return printJson(io, rows);
@@ -23,7 +24,8 @@ export async function printList(io: Io, values: Values, filters: ListFilters): P
 
 /** `sealdrop sources`: the desk's sources. */
 export async function printSourceList(io: Io, values: Values, filters: ListFilters): Promise<void> {
-  const view = await openDesk(await unlockHome(io, values));
+  const { unlocked, early } = await unlockWithDesk(io, values);
+  const view = await openDesk(unlocked, early);
   printUnreadable(io, view);
   const rows = listSources(view, filters);
   if (values.json) return printJson(io, rows);
@@ -32,7 +34,8 @@ export async function printSourceList(io: Io, values: Values, filters: ListFilte
 
 /** `sealdrop source NAME`: one source's conversation. */
 export async function printConversation(io: Io, values: Values, named: string): Promise<void> {
-  const view = await openDesk(await unlockHome(io, values));
+  const { unlocked, early } = await unlockWithDesk(io, values);
+  const view = await openDesk(unlocked, early);
   printUnreadable(io, view);
   const source = conversation(view, named);
   if (values.json) return printJson(io, source);

@@ -1,16 +1,16 @@
 // What the inbox shows, computed from the vault decrypted in this process (services/desk.ts) and the
-// source-network model (core/network/analyze.ts). Plaintext stays in memory; nothing here is written.
-import { buildNetworkModel, claimBoard, modelEventsOf, type NetworkModel } from "../../core/network/analyze.js";
-import { RELIABILITY } from "../../core/grades.js";
-import { buildGraph, type Reliability, type SourceLink } from "../../core/network/graph.js";
+// source-network model (core/network/analyze.ts); the network view and search are in views.ts. Plaintext
+// stays in memory; nothing here is written.
+import { buildNetworkModel, modelEventsOf, type NetworkModel } from "../../core/network/analyze.js";
 import { activeEditors, localName, type VerifiedRoster } from "../../core/roster.js";
 import { coarseDay } from "../../core/time.js";
-import { counts, type SourceView } from "../network.js";
+import type { SourceView } from "../network.js";
 import { readPin } from "../roster-pin.js";
+import type { EarlyDesk } from "../index/prefetch.js";
 import { type DeskView, openDeskView } from "../services/desk.js";
 import type { UnlockedHome } from "../services/session.js";
-import { firstLine } from "../text.js";
 import { conversationOf } from "./conversation.js";
+import { graphOf, networkAnswer, searchDesk } from "./views.js";
 import { InboxNotFound } from "./server.js";
 import type { Dossier, GraphData, InboxSummary, NetworkAnswer, SearchHit, SourceRow } from "./wire.js";
 import { sourceReadChanges, TRIAGE_STATUSES, type TriageChange, type TriageState, triageOf, unreadCount } from "../../core/triage.js";
@@ -31,13 +31,13 @@ export class InboxData {
     private pending: QueuedTriage[],
   ) {}
 
-  static async open(unlocked: UnlockedHome): Promise<InboxData> {
-    const { view, roster, model, pending } = await InboxData.load(unlocked);
+  static async open(unlocked: UnlockedHome, early?: EarlyDesk | null): Promise<InboxData> {
+    const { view, roster, model, pending } = await InboxData.load(unlocked, early);
     return new InboxData(unlocked, view, roster, model, pending);
   }
 
-  private static async load(unlocked: UnlockedHome) {
-    const view = await openDeskView(unlocked);
+  private static async load(unlocked: UnlockedHome, early?: EarlyDesk | null) {
+    const view = await openDeskView(unlocked, early);
     const roster = (await readPin(unlocked.home))?.roster ?? null;
     return { view, roster, model: modelOf(view, roster), pending: await pendingTriage(unlocked) };
   }
@@ -166,127 +166,17 @@ export class InboxData {
   }
 
   network(): NetworkAnswer {
-    const { model } = this;
-    const claims = claimBoard(model).map((c) => ({
-      id: c.id,
-      label: c.label,
-      source: c.source,
-      submission: c.submission,
-      chains: c.chains,
-      singleChain: c.singleChain,
-      contradicted: c.contradicted,
-      corroborates: c.corroborates,
-      contradicts: c.contradicts,
-      credibility: c.credibility?.grade ?? null,
-      ageDays: c.ageDays,
-    }));
-    const timeline = this.view.sources
-      .flatMap((s) =>
-        conversationOf(s, () => null).map((item) => ({
-          day: item.day,
-          source: s.pseudonym,
-          type: item.type,
-          id: item.id,
-          desk: "desk" in item ? item.desk : null,
-          summary: firstLine(item.type === "note" ? item.text : item.message, 80),
-        })),
-      )
-      .sort((a, b) => a.day.localeCompare(b.day));
-    const label = (ref: { type: string; pseudonym?: string; id?: string }) => (ref.type === "source" ? ref.pseudonym! : (model.relays.get(ref.id!)?.label ?? ref.id!));
-    const introductions = model.relations.filter((r) => r.relation === "introduced_by").map((r) => ({ who: label(r.from), introducedBy: label(r.to), day: r.day }));
-    return { claims, graph: this.graph(), layered: this.layered(), timeline, introductions, problems: model.problems };
+    return networkAnswer(this.view, this.model, (s) => this.row(s));
   }
 
-  /** Sources and relays, and who is tied to whom: relations of the model, and desk notes' links between sources. */
+  /** Sources and relays, and who is tied to whom (views.ts). */
   graph(): GraphData {
-    const { model } = this;
-    const nodes: GraphData["nodes"] = [
-      ...this.view.sources.map((s) => ({ id: `source:${s.pseudonym}`, kind: "source" as const, label: s.pseudonym, reliability: this.row(s).reliability, desks: this.row(s).desks })),
-      ...[...model.relays.values()].map((r) => ({ id: `relay:${r.id}`, kind: "relay" as const, label: r.label, reliability: r.reliability?.grade ?? null, desks: [] })),
-    ];
-    const known = new Set(nodes.map((n) => n.id));
-    const edges = new Map<string, GraphData["edges"][number]>();
-    const add = (from: string, to: string, relation: string) => {
-      if (from === to || !known.has(from) || !known.has(to)) return;
-      const id = `${relation}:${from}->${to}`;
-      if (!edges.has(id)) edges.set(id, { id, source: from, target: to, relation });
-    };
-    const person = (ref: { type: string; pseudonym?: string; id?: string }) => (ref.type === "source" ? `source:${ref.pseudonym}` : ref.type === "relay" ? `relay:${ref.id}` : null);
-    for (const r of model.relations) {
-      if (r.from.type === "claim" && r.to.type === "claim") {
-        const a = model.claims.get(r.from.id)?.source;
-        const b = model.claims.get(r.to.id)?.source;
-        if (a && b) add(`source:${a}`, `source:${b}`, r.relation);
-        continue;
-      }
-      const from = person(r.from);
-      const to = person(r.to);
-      if (from && to) add(from, to, r.relation);
-    }
-    for (const l of this.sourceLinks()) add(`source:${l.from}`, `source:${l.to}`, l.relation);
-    return { nodes, edges: [...edges.values()] };
+    return graphOf(this.view, this.model, (s) => this.row(s));
   }
 
-  /**
-   * The network in layers for the drawing (core/network/graph.ts). A source the model has no reliability
-   * event for shows the grade its verified desk notes give, as the tables do.
-   */
-  private layered(): NetworkAnswer["layered"] {
-    const graph = buildGraph(this.model, {}, { links: this.sourceLinks() });
-    const rows = new Map(this.view.sources.map((s) => [`source:${s.pseudonym}`, this.row(s)]));
-    for (const n of graph.nodes) {
-      const reliability = rows.get(n.id)?.reliability;
-      if (n.kind === "source" && n.grade === null && (RELIABILITY as readonly string[]).includes(reliability ?? "")) n.grade = reliability as Reliability;
-    }
-    return graph;
-  }
-
-  /** Verified desk notes' links from one source's submission to another's, by pseudonym. */
-  private sourceLinks(): SourceLink[] {
-    const bySubmission = new Map(this.view.desk.submissions.map((s) => [s.id, s.pseudonym]));
-    const links: SourceLink[] = [];
-    for (const s of this.view.sources) {
-      for (const n of s.notes) {
-        if (!counts(n)) continue;
-        for (const l of n.note.links) {
-          const other = bySubmission.get(l.submission);
-          if (other && other !== s.pseudonym) links.push({ from: s.pseudonym, to: other, relation: l.relation });
-        }
-      }
-    }
-    return links;
-  }
-
-  /** Full-text search over what the desk decrypted: messages, fields, file names, replies, note texts. */
+  /** Full-text search over what the desk decrypted (views.ts). */
   search(query: string): SearchHit[] {
-    const wanted = query.normalize("NFC").toLowerCase().trim();
-    if (wanted === "") return [];
-    const hits: SearchHit[] = [];
-    const excerpt = (text: string) => {
-      const at = text.toLowerCase().indexOf(wanted);
-      if (at < 0) return null;
-      const start = Math.max(0, at - 40);
-      return `${start > 0 ? "…" : ""}${text.slice(start, at + wanted.length + 40).replace(/\s+/g, " ")}${at + wanted.length + 40 < text.length ? "…" : ""}`;
-    };
-    for (const s of this.view.sources) {
-      for (const item of conversationOf(s, () => null)) {
-        const texts =
-          item.type === "note"
-            ? [item.text, ...item.tags]
-            : item.type === "reply"
-              ? [item.message]
-              : [item.message, ...Object.values(item.fields), ...item.attachments.map((a) => a.name)];
-        for (const text of texts) {
-          const found = excerpt(text.normalize("NFC"));
-          if (found !== null) {
-            hits.push({ pseudonym: s.pseudonym, id: item.id, day: item.day, type: item.type, excerpt: found });
-            break;
-          }
-        }
-        if (hits.length >= 200) return hits;
-      }
-    }
-    return hits;
+    return searchDesk(this.view, query);
   }
 }
 

@@ -4,17 +4,26 @@
 // anything wrong with it (unreadable, another key, another format, damaged, truncated) makes it
 // `IndexUnusable`, and the caller rebuilds it from the vault.
 //
-// Layout: MAGIC, then the 24-byte XChaCha20-Poly1305 secretstream header, then frames of
-// (u32 big-endian length, secretstream message). Each message's plaintext is UTF-8 JSON lines; the first
-// line of the first is the header record. The last message carries TAG_FINAL, so a cut-off file is refused.
+// Layout (docs/FORMAT.md "Vault index", version 2): MAGIC, a 16-byte random nonce, then frames of
+// (u32 big-endian length, sealed message). Each message's plaintext is UTF-8 JSON lines; the first line of
+// the first is the header record. Messages are sealed as age seals its payload: ChaCha20-Poly1305 (Node's
+// own, OpenSSL) under a key derived from the index key and the file's nonce by HKDF-SHA-256, with a nonce
+// of the message's number and a last-message flag, so a cut-off, reordered or extended file is refused.
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import sodium from "libsodium-wrappers-sumo";
 import { fromUtf8, toHex, utf8 } from "../../core/bytes.js";
 
-export const INDEX_MAGIC = utf8("sealdrop-vault-index-v1\n");
+export const INDEX_MAGIC = utf8("sealdrop-vault-index-v2\n");
+/** The first format (libsodium secretstream): still recognized, so that it is rebuilt with a plain reason. */
+const INDEX_MAGIC_V1 = utf8("sealdrop-vault-index-v1\n");
 /** Key derivation (docs/FORMAT.md): BLAKE2b keyed by this label over the identity, then crypto_kdf. */
 export const INDEX_KEY_LABEL = "sealdrop vault index v1";
 export const INDEX_KDF_CONTEXT = "sdvindex";
-/** Plaintext bytes per secretstream message: large enough to be cheap, small enough to stream. */
+/** HKDF info for the key that seals one file's messages. */
+const PAYLOAD_INFO = "sealdrop vault index v2 payload";
+const NONCE_BYTES = 16;
+const TAG_BYTES = 16;
+/** Plaintext bytes per message: large enough to be cheap, small enough to stream. */
 const MESSAGE_BYTES = 256 << 10;
 
 export class IndexUnusable extends Error {
@@ -34,71 +43,89 @@ export async function identitiesDigest(identities: readonly string[]): Promise<s
   return toHex(sodium.crypto_generichash(16, utf8(identities.join("\n")), utf8(INDEX_KEY_LABEL)));
 }
 
-/** Seals `lines` (JSON values, the header first) as an index file. */
-export async function sealIndex(key: Uint8Array, lines: Iterable<unknown>): Promise<Uint8Array> {
-  await sodium.ready;
-  const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
-  const parts: Uint8Array[] = [INDEX_MAGIC, header];
+const payloadKey = (key: Uint8Array, nonce: Uint8Array): Uint8Array => new Uint8Array(hkdfSync("sha256", key, nonce, PAYLOAD_INFO, 32));
+
+/** Message `n`'s 12-byte nonce: 11-byte big-endian `n`, then 1 for the file's last message, else 0. */
+function messageNonce(n: number, last: boolean): Uint8Array {
+  const nonce = new Uint8Array(12);
+  new DataView(nonce.buffer).setUint32(7, n);
+  nonce[11] = last ? 1 : 0;
+  return nonce;
+}
+
+/** Seals `lines` (JSON values, the header first) as an index file. `nonce` is random; test vectors pass their own. */
+export async function sealIndex(key: Uint8Array, lines: Iterable<unknown>, nonce: Uint8Array = randomBytes(NONCE_BYTES)): Promise<Uint8Array> {
+  if (nonce.length !== NONCE_BYTES) throw new RangeError("an index nonce is 16 bytes");
+  const fileKey = payloadKey(key, nonce);
+  const plaintexts: string[] = [];
   let pending: string[] = [];
   let pendingBytes = 0;
-  const push = (final: boolean) => {
-    const tag = final ? sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL : sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
-    const sealed = sodium.crypto_secretstream_xchacha20poly1305_push(state, utf8(pending.join("\n")), INDEX_MAGIC, tag);
-    const length = new Uint8Array(4);
-    new DataView(length.buffer).setUint32(0, sealed.length);
-    parts.push(length, sealed);
-    pending = [];
-    pendingBytes = 0;
-  };
   for (const line of lines) {
     const text = JSON.stringify(line);
-    if (pendingBytes > 0 && pendingBytes + text.length > MESSAGE_BYTES) push(false);
+    if (pendingBytes > 0 && pendingBytes + text.length > MESSAGE_BYTES) {
+      plaintexts.push(pending.join("\n"));
+      pending = [];
+      pendingBytes = 0;
+    }
     pending.push(text);
     pendingBytes += text.length + 1;
   }
-  push(true);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  plaintexts.push(pending.join("\n"));
+  const parts: Uint8Array[] = [INDEX_MAGIC, nonce];
+  plaintexts.forEach((text, n) => {
+    const cipher = createCipheriv("chacha20-poly1305", fileKey, messageNonce(n, n === plaintexts.length - 1), { authTagLength: TAG_BYTES });
+    const plaintext = utf8(text);
+    cipher.setAAD(INDEX_MAGIC, { plaintextLength: plaintext.length });
+    const sealed = [cipher.update(plaintext), cipher.final(), cipher.getAuthTag()];
+    const length = new Uint8Array(4);
+    new DataView(length.buffer).setUint32(0, sealed.reduce((sum, p) => sum + p.length, 0));
+    parts.push(length, ...sealed);
+  });
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
   let at = 0;
   for (const p of parts) (out.set(p, at), (at += p.length));
+  fileKey.fill(0);
   return out;
 }
 
 /** Opens an index file into its JSON lines (the header first); IndexUnusable if it is not a whole index sealed under `key`. */
 export async function openIndex(key: Uint8Array, file: Uint8Array): Promise<unknown[]> {
-  await sodium.ready;
-  const headerBytes = sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES;
-  if (file.length < INDEX_MAGIC.length + headerBytes || !INDEX_MAGIC.every((b, i) => file[i] === b)) throw new IndexUnusable("it is not a sealdrop vault index");
+  const starts = (magic: Uint8Array) => file.length >= magic.length && magic.every((b, i) => file[i] === b);
+  if (starts(INDEX_MAGIC_V1)) throw new IndexUnusable("it is of an older format, version 1");
+  if (file.length < INDEX_MAGIC.length + NONCE_BYTES || !starts(INDEX_MAGIC)) throw new IndexUnusable("it is not a sealdrop vault index");
   let at = INDEX_MAGIC.length;
-  let state;
-  try {
-    state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(file.subarray(at, at + headerBytes), key);
-  } catch {
-    throw new IndexUnusable("its header is damaged");
-  }
-  at += headerBytes;
+  const fileKey = payloadKey(key, file.subarray(at, at + NONCE_BYTES));
+  at += NONCE_BYTES;
   const lines: unknown[] = [];
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  for (;;) {
-    if (at + 4 > file.length) throw new IndexUnusable("it is cut off");
-    const length = view.getUint32(at);
-    at += 4;
-    if (at + length > file.length) throw new IndexUnusable("it is cut off");
-    let opened: { message: Uint8Array; tag: number } | false;
-    try {
-      opened = sodium.crypto_secretstream_xchacha20poly1305_pull(state, file.subarray(at, at + length), INDEX_MAGIC);
-    } catch {
-      opened = false;
+  try {
+    for (let n = 0; ; n++) {
+      if (at + 4 > file.length) throw new IndexUnusable("it is cut off");
+      const length = view.getUint32(at);
+      at += 4;
+      if (length < TAG_BYTES || at + length > file.length) throw new IndexUnusable("it is cut off");
+      // The last message is the one that ends the file: sealed as the last, or the file was cut or extended.
+      const last = at + length === file.length;
+      let plaintext: Uint8Array;
+      try {
+        const decipher = createDecipheriv("chacha20-poly1305", fileKey, messageNonce(n, last), { authTagLength: TAG_BYTES });
+        decipher.setAAD(INDEX_MAGIC, { plaintextLength: length - TAG_BYTES });
+        decipher.setAuthTag(file.subarray(at + length - TAG_BYTES, at + length));
+        const body = decipher.update(file.subarray(at, at + length - TAG_BYTES));
+        decipher.final();
+        plaintext = body;
+      } catch {
+        throw new IndexUnusable(last ? "it was sealed under another key, or is damaged or cut off" : "it was sealed under another key, or is damaged");
+      }
+      at += length;
+      try {
+        for (const line of fromUtf8(plaintext).split("\n")) lines.push(JSON.parse(line));
+      } catch {
+        throw new IndexUnusable("its contents are not JSON lines");
+      }
+      if (last) return lines;
     }
-    if (!opened) throw new IndexUnusable("it was sealed under another key, or is damaged");
-    at += length;
-    try {
-      for (const line of fromUtf8(opened.message).split("\n")) lines.push(JSON.parse(line));
-    } catch {
-      throw new IndexUnusable("its contents are not JSON lines");
-    }
-    if (opened.tag === sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
-      if (at !== file.length) throw new IndexUnusable("it has bytes after its end");
-      return lines;
-    }
+  } finally {
+    fileKey.fill(0);
   }
 }

@@ -13,6 +13,7 @@
 // - matchesText(text, query): boolean                the search's matching rule
 // - parseGrade(text): GradeFilter                    "B", "2" or "B2" (throws UsageError otherwise)
 // Types: ListFilters, GradeFilter, SubmissionRow, SourceSummary, Conversation, SearchHit, DeskView.
+import { byCodeUnits } from "../../core/canonical.js";
 import { findEditor } from "../../core/roster-state.js";
 import type { OpenedSubmission, SourceView } from "../network.js";
 import { readPin } from "../roster-pin.js";
@@ -96,7 +97,7 @@ export function listSubmissions(view: DeskView, filters: ListFilters = {}, desks
       if (onDesk(u.desk)) rows.push({ id: u.id, day: u.day, desk: u.desk, kind: null, source: null, firstLine: null, attachments: 0, error: u.reason, seq: 0 });
     }
   }
-  rows.sort((a, b) => b.day.localeCompare(a.day) || b.seq - a.seq || a.id.localeCompare(b.id));
+  rows.sort((a, b) => byCodeUnits(b.day, a.day) || b.seq - a.seq || byCodeUnits(a.id, b.id));
   return rows.map(({ seq: _, ...row }) => row);
 }
 
@@ -124,7 +125,7 @@ export function search(view: DeskView, text: string): SearchHit[] {
   for (const r of view.desk.replies) {
     if (matchesText(r.reply.message, text)) hits.push({ type: "reply", id: r.id, day: r.day, source: r.pseudonym, line: firstLine(r.reply.message), seq: r.seq ?? 0 });
   }
-  hits.sort((a, b) => b.day.localeCompare(a.day) || b.seq - a.seq);
+  hits.sort((a, b) => byCodeUnits(b.day, a.day) || b.seq - a.seq);
   return hits.map(({ seq: _, ...hit }) => hit);
 }
 

@@ -39,15 +39,21 @@ function looksLikeRecord(x: unknown): x is IndexRecord {
     (r.kind === "submission" ? "envelope" in r || "error" in r : (r.kind === "reply" || r.kind === "note") && "raw" in r);
 }
 
-/** The index's records, or why they cannot be used; null when there is no index yet. */
-async function readIndex(file: string, key: Uint8Array, digest: string): Promise<{ records: IndexRecord[] } | { unusable: string } | null> {
-  let bytes: Uint8Array;
+/** The index file's bytes, or why it cannot be read; null when there is no index yet. Needs no key. */
+export type IndexBytes = Uint8Array | { unusable: string } | null;
+
+export async function readIndexBytes(file: string): Promise<IndexBytes> {
   try {
-    bytes = await readFile(file);
+    return await readFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
     return { unusable: `it cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
+}
+
+/** The index's records, or why they cannot be used; null when there is no index yet. */
+async function readIndex(bytes: IndexBytes, key: Uint8Array, digest: string): Promise<{ records: IndexRecord[] } | { unusable: string } | null> {
+  if (bytes === null || "unusable" in bytes) return bytes;
   try {
     const [header, ...records] = await openIndex(key, bytes);
     const h = header as Partial<IndexHeader> | null;
@@ -61,15 +67,32 @@ async function readIndex(file: string, key: Uint8Array, digest: string): Promise
   }
 }
 
-/** Brings the home's index in step with `vault` and returns every item's record, in arrival order. */
-export async function syncIndex(home: EditorHome, editor: Editor, identities: readonly string[], vault: Vault): Promise<IndexSync> {
+/**
+ * What syncIndex reads that needs no key, read while the key is still being derived (index/prefetch.ts):
+ * the vault's listing and the index file's bytes, taken together.
+ */
+export interface IndexInputs {
+  entries: VaultEntry[];
+  bytes: IndexBytes;
+}
+
+export async function readIndexInputs(home: EditorHome, vault: Vault): Promise<IndexInputs> {
+  const bytes = readIndexBytes(home.indexFile);
+  return { entries: await vault.entries(), bytes: await bytes };
+}
+
+/**
+ * Brings the home's index in step with `vault` and returns every item's record, in arrival order.
+ * `inputs`, when given, is what readIndexInputs read of this home and vault a moment before.
+ */
+export async function syncIndex(home: EditorHome, editor: Editor, identities: readonly string[], vault: Vault, inputs?: IndexInputs): Promise<IndexSync> {
+  const { entries, bytes } = inputs ?? (await readIndexInputs(home, vault));
   const key = await indexKey(editor.secrets.ageIdentity);
   const digest = await identitiesDigest(identities);
-  const found = await readIndex(home.indexFile, key, digest);
+  const found = await readIndex(bytes, key, digest);
   const rebuiltBecause = found !== null && "unusable" in found ? found.unusable : null;
   const known = new Map((found !== null && "records" in found ? found.records : []).map((r) => [keyOf(r), r]));
 
-  const entries = await vault.entries();
   const records: (IndexRecord | null)[] = entries.map((e) => {
     const r = known.get(keyOf(e));
     return r && sameItem(r, e) ? r : null;

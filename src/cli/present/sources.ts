@@ -26,12 +26,17 @@ export function printUnreadable(io: Io, { desk, notices }: DeskView): void {
 
 export function printSources(io: Io, rows: SourceSummary[]): void {
   if (rows.length === 0) return io.out("No sources yet. Run `sealdrop pull` to fetch submissions.");
-  for (const r of rows) {
-    const counts = `${r.submissions} sub. (${r.followups} f/u), ${r.replies} repl.`;
-    const tags = r.tags.map(inlineSafe).join(" ");
-    const unverified = r.unverifiedNotes > 0 ? ` (${r.unverifiedNotes} unverified note(s), not counted)` : "";
-    io.out(`${inlineSafe(r.pseudonym).padEnd(24)} ${counts.padEnd(24)} last ${r.lastSeen === null ? "-".padEnd(10) : inlineSafe(r.lastSeen)}  ${grade(r)}  ${r.canReply ? "" : "(no codename) "}${tags}${unverified}`.trimEnd());
-  }
+  // One write for the whole list: a write per line costs a system call each on a file or pipe.
+  io.out(
+    rows
+      .map((r) => {
+        const counts = `${r.submissions} sub. (${r.followups} f/u), ${r.replies} repl.`;
+        const tags = r.tags.map(inlineSafe).join(" ");
+        const unverified = r.unverifiedNotes > 0 ? ` (${r.unverifiedNotes} unverified note(s), not counted)` : "";
+        return `${inlineSafe(r.pseudonym).padEnd(24)} ${counts.padEnd(24)} last ${r.lastSeen === null ? "-".padEnd(10) : inlineSafe(r.lastSeen)}  ${grade(r)}  ${r.canReply ? "" : "(no codename) "}${tags}${unverified}`.trimEnd();
+      })
+      .join("\n"),
+  );
   io.err(`${rows.length} source(s). \`sealdrop source PSEUDONYM\` shows one (a prefix is enough).`);
 }
 

@@ -9,11 +9,16 @@ import { inlineSafe, terminalSafe } from "../text.js";
 
 export function printSubmissionList(io: Io, rows: SubmissionRow[]): void {
   if (rows.length === 0) return io.out("The vault is empty. Run `sealdrop pull` to fetch submissions.");
-  for (const r of rows) {
-    const text = r.firstLine ?? `(${r.error})`;
-    const source = (r.source ?? "(no reply channel)").padEnd(20);
-    io.out(`${inlineSafe(r.id.slice(0, 12))}  ${inlineSafe(r.day)}  ${inlineSafe(r.desk).padEnd(14)} ${inlineSafe(source)} ${String(r.attachments).padStart(2)} att.  ${inlineSafe(text) || "(no message)"}`);
-  }
+  // One write for the whole list (see printSources).
+  io.out(
+    rows
+      .map((r) => {
+        const text = r.firstLine ?? `(${r.error})`;
+        const source = (r.source ?? "(no reply channel)").padEnd(20);
+        return `${inlineSafe(r.id.slice(0, 12))}  ${inlineSafe(r.day)}  ${inlineSafe(r.desk).padEnd(14)} ${inlineSafe(source)} ${String(r.attachments).padStart(2)} att.  ${inlineSafe(text) || "(no message)"}`;
+      })
+      .join("\n"),
+  );
   io.err(`${rows.length} submission(s). \`sealdrop read ID\` shows one (an id prefix is enough).`);
 }
 

@@ -2,8 +2,10 @@
 // pseudonym), their timelines, and the notes about them. Offline; plaintext stays in memory. The model and
 // the linking rules are in ../network.ts; this is what commands (and a local inbox) ask of it.
 import { identityToRecipient } from "age-encryption";
+import { byCodeUnits } from "../../core/canonical.js";
 import { editorIdentities } from "../editor.js";
 import { CliError } from "../errors.js";
+import type { EarlyDesk } from "../index/prefetch.js";
 import { syncIndex } from "../index/store.js";
 import { counts, deskFromRecords, type DeskPicture, type DeskReader, findSubject, noteSourceOf, type OpenedNote, type SourceView, sourcesOf, type Subject } from "../network.js";
 import { readPin } from "../roster-pin.js";
@@ -32,10 +34,11 @@ export async function deskReader({ home, editor }: UnlockedHome): Promise<DeskRe
  * The desk from the vault's index (../index/store.ts), which decrypts only what reached the vault since the
  * last command, then verifies every reply and note against the roster; `desk.unreadable` counts what this
  * key cannot open. `notices` says when the index had to be rebuilt and why (printUnreadable prints it).
+ * `early` is the vault and what was read of it while the key was derived (../index/prefetch.ts); it is closed.
  */
-export async function openDeskView(unlocked: UnlockedHome): Promise<DeskView> {
+export async function openDeskView(unlocked: UnlockedHome, early?: EarlyDesk | null): Promise<DeskView> {
   const reader = await deskReader(unlocked);
-  const synced = await withVault(unlocked.home, (vault) => syncIndex(unlocked.home, unlocked.editor, reader.identities, vault));
+  const synced = await withVault(unlocked.home, (vault) => syncIndex(unlocked.home, unlocked.editor, reader.identities, vault, early?.inputs), early?.vault);
   const desk = deskFromRecords(synced.records, reader);
   const notices = synced.rebuiltBecause === null ? [] : [`the vault's index ${unlocked.home.indexFile} could not be used (${synced.rebuiltBecause}); rebuilt it from the vault`];
   return { desk, sources: sourcesOf(desk), notices };
@@ -137,7 +140,7 @@ export function inConversationOrder<T extends { id: string; day: string }>(sourc
   const seq = new Map<string, number>();
   for (const x of [...source.submissions, ...source.replies, ...source.notes]) if (x.seq !== undefined) seq.set(x.id, x.seq);
   const order = (e: { id: string }) => seq.get(e.id) ?? Number.MAX_SAFE_INTEGER;
-  return [...entries].sort((a, b) => a.day.localeCompare(b.day) || order(a) - order(b));
+  return [...entries].sort((a, b) => byCodeUnits(a.day, b.day) || order(a) - order(b));
 }
 
 /** One source's summary and timeline; a submission id names the source that sent it. */

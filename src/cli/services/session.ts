@@ -69,9 +69,9 @@ export function exposesMetadata(base: string): boolean {
   return !(host === "localhost" || host === "::1" || /^127\./.test(host) || host.endsWith(".onion"));
 }
 
-/** Opens the home's vault for the length of `fn`, and always closes it. */
-export async function withVault<T>(home: EditorHome, fn: (vault: Vault) => Promise<T>): Promise<T> {
-  const vault = await Vault.open(home.vaultFile);
+/** Opens the home's vault (or takes one already `opened`) for the length of `fn`, and always closes it. */
+export async function withVault<T>(home: EditorHome, fn: (vault: Vault) => Promise<T>, opened?: Vault): Promise<T> {
+  const vault = opened ?? (await Vault.open(home.vaultFile));
   try {
     return await fn(vault);
   } finally {
