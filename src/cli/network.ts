@@ -3,16 +3,14 @@
 // submissions, follow-ups and the replies to it share the reply recipient inside the ciphertext.
 // Every reply and note is verified against the reader's verified roster (core/signed-message.ts): one that
 // does not verify is kept and shown as unverified, but never counts towards grades, tags or links.
-import { createHash } from "node:crypto";
 import { byCodeUnits } from "../core/canonical.js";
 import type { Envelope } from "../core/envelope.js";
 import type { Note, Reply } from "../core/messages.js";
-import { pseudonymFor } from "../core/pseudonym.js";
 import type { VerifiedRoster } from "../core/roster.js";
 import { type DeskMessage, type MessageVerification, parseMessage, type UnverifiedReason, verifyMessage } from "../core/signed-message.js";
 import type { TriageNote } from "../core/triage.js";
 import { decryptPool } from "./index/decrypt-pool.js";
-import { type IndexRecord, recordOf } from "./index/records.js";
+import { type IndexRecord, pseudonymOfRecipient, recordOf } from "./index/records.js";
 import type { Vault } from "./vault.js";
 
 /** Who signed a reply or note, as the reader's roster tells; stable in `--json` as `signature`. */
@@ -85,12 +83,10 @@ export interface UnreadableSubmission {
 }
 
 /** A submission without a reply channel is its own source: it cannot be linked to anything. */
-const nativeSha256 = (data: Uint8Array): Uint8Array => createHash("sha256").update(data).digest();
-
 export const anonymousPseudonym = (submissionId: string): string => `Anonymous ${submissionId.slice(0, 8)}`;
 
 export const pseudonymOf = (s: { id: string; envelope: Envelope }): string =>
-  s.envelope.reply ? pseudonymFor(s.envelope.reply.recipient) : anonymousPseudonym(s.id);
+  s.envelope.reply ? pseudonymOfRecipient(s.envelope.reply.recipient) : anonymousPseudonym(s.id);
 
 export const signatureOf = (v: MessageVerification): Signature =>
   v.status === "verified" ? { verified: true, author: { id: v.author.id, name: v.author.name }, desk: v.desk } : { verified: false, reason: v.reason };
@@ -122,18 +118,20 @@ export function deskFromRecords(records: readonly IndexRecord[], reader: DeskRea
   const ordered = [...records].sort((a, b) => a.seq - b.seq);
   // A source's submissions share one reply recipient: hash it once, not once per submission.
   const pseudonyms = new Map<string, string>();
-  const pseudonymOfRecipient = (recipient: string): string => {
+  const nameOf = (recipient: string): string => {
     let p = pseudonyms.get(recipient);
-    if (p === undefined) pseudonyms.set(recipient, (p = pseudonymFor(recipient, nativeSha256)));
+    if (p === undefined) pseudonyms.set(recipient, (p = pseudonymOfRecipient(recipient)));
     return p;
   };
-  const pseudonymOfRecord = (id: string, envelope: Envelope): string => (envelope.reply ? pseudonymOfRecipient(envelope.reply.recipient) : anonymousPseudonym(id));
+  // Named when the item was indexed (records.ts), for an index written since records carry it.
+  const pseudonymOfRecord = (r: { id: string; envelope: Envelope; pseudonym?: string }): string =>
+    r.envelope.reply ? (r.pseudonym ?? nameOf(r.envelope.reply.recipient)) : anonymousPseudonym(r.id);
   for (const r of ordered) {
     if (r.kind === "submission") {
       if ("error" in r) {
         unreadable.submissions++;
         unreadableSubmissions.push({ id: r.id, day: r.day, desk: r.desk, reason: r.error });
-      } else submissions.push({ id: r.id, day: r.day, desk: r.desk, seq: r.seq, envelope: r.envelope, pseudonym: pseudonymOfRecord(r.id, r.envelope) });
+      } else submissions.push({ id: r.id, day: r.day, desk: r.desk, seq: r.seq, envelope: r.envelope, pseudonym: pseudonymOfRecord(r) });
       continue;
     }
     // Triage notes are stored, fetched and padded like every note; only their plaintext tells them apart.
@@ -142,7 +140,7 @@ export function deskFromRecords(records: readonly IndexRecord[], reader: DeskRea
     else if (opened.message.kind === "triage") triage.push({ id: r.id, day: r.day, triage: opened.message, signature: opened.signature });
     else if (r.kind === "reply") {
       const reply = opened.message as Reply;
-      replies.push({ id: r.id, day: r.day, seq: r.seq, reply, pseudonym: pseudonymOfRecipient(reply.to), signature: opened.signature });
+      replies.push({ id: r.id, day: r.day, seq: r.seq, reply, pseudonym: nameOf(reply.to), signature: opened.signature });
     } else notes.push({ id: r.id, day: r.day, seq: r.seq, note: opened.message as Note, signature: opened.signature });
   }
   // Days are all the server keeps; within one, the order items reached this vault (a stable sort keeps it).

@@ -82,6 +82,19 @@ describe("the vault index", () => {
     expect(text.startsWith("sealdrop-vault-index-v2\n")).toBe(true);
   });
 
+  it("names each source once, when indexed; a record without the name is named when read", async () => {
+    const { records } = await sync();
+    const first = records.find((r) => r.id === ids.first)!;
+    expect("pseudonym" in first && first.pseudonym).toBe(source.pseudonym);
+    expect(records.find((r) => r.id === ids.other)).not.toHaveProperty("pseudonym"); // no reply channel
+    const { deskFromRecords } = await import("../../src/cli/network.js");
+    const reader = { identities: editorIdentities(editor), recipients: [editor.ageRecipient], roster: null };
+    const unnamed = records.map((r) => (r.kind === "submission" && "envelope" in r ? { ...r, pseudonym: undefined } : r));
+    const pseudonyms = (rs: typeof records) => deskFromRecords(rs, reader).submissions.map((s) => [s.id, s.pseudonym]);
+    expect(pseudonyms(unnamed)).toEqual(pseudonyms(records));
+    expect(pseudonyms(records)).toContainEqual([ids.first, source.pseudonym]);
+  });
+
   it("decrypts only what reached the vault since the last command", async () => {
     const vault = await Vault.open(join(home, "vault.sqlite"));
     const late = randomId();

@@ -36,7 +36,9 @@ const keyOf = (e: Pick<VaultEntry, "kind" | "id">) => `${e.kind}:${e.id}`;
 function looksLikeRecord(x: unknown): x is IndexRecord {
   const r = x as Partial<IndexRecord> | null;
   return typeof r === "object" && r !== null && typeof r.id === "string" && typeof r.seq === "number" && typeof r.day === "string" && typeof r.size === "number" &&
-    (r.kind === "submission" ? "envelope" in r || "error" in r : (r.kind === "reply" || r.kind === "note") && "raw" in r);
+    (r.kind === "submission"
+      ? ("envelope" in r && (r.pseudonym === undefined || typeof r.pseudonym === "string")) || "error" in r
+      : (r.kind === "reply" || r.kind === "note") && "raw" in r);
 }
 
 /** The index file's bytes, or why it cannot be read; null when there is no index yet. Needs no key. */
