@@ -36,8 +36,17 @@ export function firstLine(text: string, max = 60): string {
   return "";
 }
 
+/** `line` if it has at most `max` characters (code points), else its first `max - 1` and "…". */
 function shorten(line: string, max: number): string {
   if (line.length <= max) return line; // never more characters than UTF-16 units
-  const chars = [...line];
-  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : line;
+  // Counted as the string iterator counts: a surrogate pair is one character, a lone surrogate one too.
+  const next = (at: number) => {
+    const c = line.charCodeAt(at);
+    const d = line.charCodeAt(at + 1);
+    return at + (c >= 0xd800 && c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff ? 2 : 1);
+  };
+  let cut = 0;
+  for (let n = 0; n < max - 1 && cut < line.length; n++) cut = next(cut);
+  // max - 1 characters end at `cut`; one more ends the line exactly, or the line is longer than max.
+  return cut < line.length && next(cut) < line.length ? `${line.slice(0, cut)}…` : line;
 }
