@@ -27,8 +27,9 @@ export function firstLine(text: string, max = 60): string {
         if (line !== "") return shorten(line, max);
         break;
       }
-      // More than `max` characters already: the rest of the line is cut off anyway.
-      if (line.length > 2 * max || (line.length > max && [...line].length > max)) return shorten(line, max);
+      // Cut already, so more than `max` characters: the rest of the line would be cut off anyway.
+      const shown = shorten(line, max);
+      if (shown !== line) return shown;
     }
     if (!found) break;
     at = breaks.lastIndex;

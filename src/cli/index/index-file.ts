@@ -11,6 +11,7 @@
 // of the message's number and a last-message flag, so a cut-off, reordered or extended file is refused.
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import sodium from "libsodium-wrappers-sumo";
+import { chunkNonce } from "../../core/age-stream.js";
 import { fromUtf8, toHex, utf8 } from "../../core/bytes.js";
 
 export const INDEX_MAGIC = utf8("sealdrop-vault-index-v2\n");
@@ -45,13 +46,8 @@ export async function identitiesDigest(identities: readonly string[]): Promise<s
 
 const payloadKey = (key: Uint8Array, nonce: Uint8Array): Uint8Array => new Uint8Array(hkdfSync("sha256", key, nonce, PAYLOAD_INFO, 32));
 
-/** Message `n`'s 12-byte nonce: 11-byte big-endian `n`, then 1 for the file's last message, else 0. */
-function messageNonce(n: number, last: boolean): Uint8Array {
-  const nonce = new Uint8Array(12);
-  new DataView(nonce.buffer).setUint32(7, n);
-  nonce[11] = last ? 1 : 0;
-  return nonce;
-}
+/** Message `n`'s 12-byte nonce is age STREAM's chunk nonce: 11-byte big-endian `n`, then the last-message flag. */
+const messageNonce = chunkNonce;
 
 /** Seals `lines` (JSON values, the header first) as an index file. `nonce` is random; test vectors pass their own. */
 export async function sealIndex(key: Uint8Array, lines: Iterable<unknown>, nonce: Uint8Array = randomBytes(NONCE_BYTES)): Promise<Uint8Array> {
@@ -111,9 +107,8 @@ export async function openIndex(key: Uint8Array, file: Uint8Array): Promise<unkn
         const decipher = createDecipheriv("chacha20-poly1305", fileKey, messageNonce(n, last), { authTagLength: TAG_BYTES });
         decipher.setAAD(INDEX_MAGIC, { plaintextLength: length - TAG_BYTES });
         decipher.setAuthTag(file.subarray(at + length - TAG_BYTES, at + length));
-        const body = decipher.update(file.subarray(at, at + length - TAG_BYTES));
+        plaintext = decipher.update(file.subarray(at, at + length - TAG_BYTES));
         decipher.final();
-        plaintext = body;
       } catch {
         throw new IndexUnusable(last ? "it was sealed under another key, or is damaged or cut off" : "it was sealed under another key, or is damaged");
       }
