@@ -40,7 +40,8 @@ export const HOW = (memoryBytes: number) => `- **Browser encrypt+upload**: the s
   has them (10,000 with \`SEALDROP_BENCH_INBOX_PQ=1000,10000\`). \`sealdrop inbox\` runs as the shipped bundled
   command on plain Node; the address on its first line is opened in a fresh context of an already running headless
   Chromium (tests/helpers/browser.ts's flags), and the time is taken from spawning the process to the sources table
-  holding one row per source (polled every animation frame, no fixed wait); in brackets, when the address was
+  holding its first page of rows (100 sources, or all of them when there are fewer: the list shows a page at a
+  time; polled every animation frame, no fixed wait); in brackets, when the address was
   printed (unlocking, indexing and the desk model done) and the CPU time the inbox process used until the list
   was drawn (all its threads; on a shared machine, what waiting for a core does not inflate). Peak RSS is the
   inbox process's VmHWM once the list is drawn. *Cold* with no index, *warm* with it (best of three). Baseline and ratio as for the index.`;

@@ -1,6 +1,7 @@
 // Benchmark section `inbox`: the inbox's first paint. `sealdrop inbox` (the shipped bundled command on plain
 // Node) is started on a vault of 1,000 and of 10,000 tips, its address (first line) opened in Chromium, and
-// the time taken from starting the process to the sources list drawn with every source's row: cold (no index
+// the time taken from starting the process to the sources list drawn with its first page of rows (every
+// source's row when there are no more than a page of them; src/cli/inbox/wire.ts SOURCES_PAGE_SIZE): cold (no index
 // yet: the first indexing) and warm (indexed, best of three), with the inbox process's peak RSS, against
 // decrypting every envelope once in this run (bench/vault-fixture.ts). The same for a vault sealed to three
 // post-quantum editors (age1pq1…), as the issue's desk has it.
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { buildInbox } from "../scripts/build-inbox.js";
 import { editorHome } from "../src/cli/home.js";
+import { SOURCES_PAGE_SIZE as PAGE_SIZE } from "../src/cli/inbox/wire.js";
 import { launchChromium } from "../tests/helpers/browser.js";
 import { cliScript } from "./index.js";
 import { cpuSeconds, log, MiB, ratio, statusField, type Figures } from "./lib.js";
@@ -27,7 +29,7 @@ const PAINT_TIMEOUT_MS = 20 * 60_000;
 interface Paint {
   /** From spawning the process to its first line (the address): unlocking, indexing, the desk model. */
   ready: number;
-  /** From spawning the process to the sources table holding every source's row. */
+  /** From spawning the process to the sources table holding its first page of rows. */
   painted: number;
   /** The inbox process's peak RSS (VmHWM), MiB, read after the paint. */
   rssMiB: number;
@@ -79,19 +81,20 @@ export async function inboxFigures(work: string): Promise<Figures> {
         const fixture: VaultFixture = await vaultFixture(work, tips, keys);
         const { seconds: baseline, cpu: baselineCpu } = await measureBaseline(fixture);
         const n = tips.toLocaleString("en");
-        const what = `Inbox first paint (\`sealdrop inbox\` started, its address opened in Chromium, every source's row drawn), ${n} tips to ${KEYS_TEXT[keys]}`;
+        const what = `Inbox first paint (\`sealdrop inbox\` started, its address opened in Chromium, the source list's first page of ${Math.min(PAGE_SIZE, fixture.sources)} rows drawn), ${n} tips to ${KEYS_TEXT[keys]}`;
+        const firstPage = Math.min(PAGE_SIZE, fixture.sources);
         log(`inbox: ${keys} ${n}, cold…`);
         await rm(editorHome(fixture.home).indexFile, { force: true });
-        const cold = await firstPaint(browser, cli, fixture.home, inboxDir, fixture.sources);
+        const cold = await firstPaint(browser, cli, fixture.home, inboxDir, firstPage);
         log(`inbox: ${keys} ${n}, warm…`);
         const warm: Paint[] = [];
-        for (let i = 0; i < 3; i++) warm.push(await firstPaint(browser, cli, fixture.home, inboxDir, fixture.sources));
+        for (let i = 0; i < 3; i++) warm.push(await firstPaint(browser, cli, fixture.home, inboxDir, firstPage));
         const best = warm.sort((a, b) => a.painted - b.painted)[0]!;
         const cell = (p: Paint) => `${p.painted.toFixed(2)} s (address after ${p.ready.toFixed(2)} s; ${p.cpu.toFixed(2)} s CPU), ${p.rssMiB.toFixed(0)} MiB RSS`;
         const base = `decrypting every envelope once ${baseline.toFixed(2)} s (${baselineCpu.toFixed(2)} s CPU)`;
         rows.push(
           `| ${what}, cold (first indexing) | ${cell(cold)} | ${base} | **${ratio(baseline / cold.painted)}** | | |`,
-          `| ${what}, warm (indexed; best of three) | ${cell(best)} | ${base} | **${ratio(baseline / best.painted)}** | | |`,
+          `| ${what}, warm (indexed; best of three) | ${cell(best)} | ${base} | **${ratio(baseline / best.painted)}** | < 1 s, < 200 MiB | ${best.painted < 1 && best.rssMiB < 200 ? "met" : "not met"} |`,
         );
         if (fixture.madeIn > 0) notes.push(`Making the ${n}-tip vault sealed to ${KEYS_TEXT[keys]} took ${fixture.madeIn.toFixed(0)} s in this run.`);
       }

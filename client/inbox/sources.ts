@@ -1,6 +1,8 @@
 // The triage list: every source by pseudonym with desk, unread count, last day seen, grade, tags, star and
 // status; filters kept in memory; full-text search over the decrypted messages (done by the inbox process).
-import type { InboxSummary, SearchHit, SourceRow } from "../../src/cli/inbox/wire.js";
+// The list is shown a page of PAGE_SIZE sources at a time: a desk of 10,000 tips has thousands of sources,
+// and laying out a table of all of them took the browser most of a second (bench/inbox.ts).
+import { type InboxSummary, type SearchHit, SOURCES_PAGE_SIZE, type SourceRow } from "../../src/cli/inbox/wire.js";
 import { request } from "./api.js";
 import { h, heading, section, STATUS_KEYS, table, type View } from "./ui.js";
 
@@ -12,8 +14,12 @@ export interface Filters {
   unread: boolean;
   starred: boolean;
   query: string;
+  /** The page of the list shown, from 0; any other change of filters goes back to the first. */
+  page: number;
 }
-export const NO_FILTERS: Filters = { desk: "", tag: "", grade: "", status: "", unread: false, starred: false, query: "" };
+export const NO_FILTERS: Filters = { desk: "", tag: "", grade: "", status: "", unread: false, starred: false, query: "", page: 0 };
+
+const PAGE_SIZE = SOURCES_PAGE_SIZE;
 
 export const sourceRoute = (pseudonym: string) => `#/source/${encodeURIComponent(pseudonym)}`;
 
@@ -46,7 +52,7 @@ export function renderSources(view: View, summary: InboxSummary, filters: Filter
   const tags = [...new Set(summary.sources.flatMap((s) => s.tags))].sort();
   const grades = [...new Set(summary.sources.flatMap((s) => (s.reliability ? [s.reliability] : [])))].sort();
   const deskName = (id: string) => summary.desks.find((d) => d.id === id)?.name ?? id;
-  const update = (patch: Partial<Filters>) => setFilters({ ...filters, ...patch });
+  const update = (patch: Partial<Filters>) => setFilters({ ...filters, page: 0, ...patch });
 
   const searchInput = h("input", { type: "search", id: "search", name: "q", value: filters.query, autocomplete: "off", spellcheck: "false" });
   const searchForm = h(
@@ -74,7 +80,11 @@ export function renderSources(view: View, summary: InboxSummary, filters: Filter
   );
 
   const shown = summary.sources.filter((s) => matches(s, filters));
-  const rows = shown.map((s) => [
+  const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+  const page = Math.min(Math.max(0, Math.trunc(filters.page)), pages - 1);
+  const first = page * PAGE_SIZE;
+  const onPage = shown.slice(first, first + PAGE_SIZE);
+  const rows = onPage.map((s) => [
     h("a", { href: sourceRoute(s.pseudonym), class: s.unread > 0 ? "source-link unread" : "source-link" }, s.pseudonym),
     s.desks.map(deskName).join(", "),
     String(s.unread),
@@ -98,6 +108,29 @@ export function renderSources(view: View, summary: InboxSummary, filters: Filter
     filterBox,
     h("p", { id: "sources-count", role: "status" }, t("sourcesCount", { shown: shown.length, total: summary.sources.length })),
     list,
+    pages > 1 ? pager(view, { page, pages, first, last: first + onPage.length, shown: shown.length }, (p) => update({ page: p })) : null,
+  );
+}
+
+/**
+ * Previous and next page, and which sources are on this one. A button with no page to go to is
+ * aria-disabled rather than disabled, so focus stays on it when the last page is reached (render()
+ * puts focus back on the control that had it).
+ */
+function pager(view: View, at: { page: number; pages: number; first: number; last: number; shown: number }, go: (page: number) => void): HTMLElement {
+  const { t } = view;
+  const button = (id: string, label: string, to: number) => {
+    const none = to < 0 || to >= at.pages;
+    const b = h("button", { type: "button", id, "aria-disabled": none ? "true" : undefined }, label);
+    b.addEventListener("click", () => none || go(to));
+    return b;
+  };
+  return h(
+    "nav",
+    { class: "pager", "aria-label": t("pagesLabel") },
+    button("page-previous", t("pagePrevious"), at.page - 1),
+    h("span", { id: "page-status" }, t("pageStatus", { from: at.first + 1, to: at.last, shown: at.shown, page: at.page + 1, pages: at.pages })),
+    button("page-next", t("pageNext"), at.page + 1),
   );
 }
 

@@ -1,7 +1,11 @@
-// The shapes the inbox's JSON routes answer with (routes.ts), shared as types with the page (client/inbox).
+// The shapes the inbox's JSON routes answer with (routes.ts), shared as types with the page (client/inbox), and the
+// size of a page of its source list, which the page and bench/inbox.ts share.
 // Everything a source wrote is in here as plain strings: the page puts it on screen as text only.
 
 import type { GraphData as LayeredGraph } from "../../core/network/graph.js";
+
+/** Sources per page of the inbox's triage list (client/inbox/sources.ts; bench/inbox.ts waits for one page). */
+export const SOURCES_PAGE_SIZE = 100;
 
 export interface AttachmentRow {
   position: number;

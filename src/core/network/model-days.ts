@@ -1,11 +1,24 @@
 // Small pieces of the model's analysis (analyze.ts): UTC day arithmetic, quiet windows between contacts,
 // and the union-find that groups people, origins and agreeing claims for independence.
 
+// Both are memoized: a desk's model asks for the same few hundred days thousands of times (every
+// submission's day, every quiet window's ends), and building a Date for each was most of that work.
+const MEMO_LIMIT = 1 << 16;
+const numbers = new Map<string, number>();
+const strings = new Map<number, string>();
+const remember = <K, V>(memo: Map<K, V>, key: K, value: V): V => {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+};
+
 export function dayNumber(day: string): number {
+  const known = numbers.get(day);
+  if (known !== undefined) return known;
   const [y, m, d] = day.split("-").map(Number);
-  return Math.round(Date.UTC(y!, m! - 1, d!) / 86_400_000);
+  return remember(numbers, day, Math.round(Date.UTC(y!, m! - 1, d!) / 86_400_000));
 }
-export const dayString = (n: number): string => new Date(n * 86_400_000).toISOString().slice(0, 10);
+export const dayString = (n: number): string => strings.get(n) ?? remember(strings, n, new Date(n * 86_400_000).toISOString().slice(0, 10));
 
 export class UnionFind {
   private parent = new Map<string, string>();
