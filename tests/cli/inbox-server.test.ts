@@ -1,9 +1,10 @@
 // The inbox's front door over real HTTP: the one-time token, the Host and Origin checks against DNS
-// rebinding and foreign pages, the strict headers, and `sealdrop inbox` printing its address first. Then
+// rebinding and foreign pages, the strict headers, and `sealdrop inbox` printing its address first (before it reads the vault). Then
 // what its JSON says of a vault filled without a server: unread counts from the desk's triage read marks,
 // and a day's conversation in the vault's arrival order.
 import { request } from "node:http";
-import { rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { cp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -133,6 +134,17 @@ describe("sealdrop inbox", () => {
       }
     }
     expect(tokens[0]).not.toBe(tokens[1]);
+  }, 120_000);
+
+  it("prints its address before it reads the vault, and ends with why when the vault then does not open", async () => {
+    const bad = join(root, "bad-home");
+    await cp(join(root, "home"), bad, { recursive: true });
+    await writeFile(editorHome(bad).vaultFile, randomBytes(64 << 10));
+    const res = await runCli(["inbox", "--home", bad]);
+    expect(res.code).toBe(1);
+    expect(res.stdout.split("\n")[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+    expect(res.stderr).toContain(`cannot open the vault ${editorHome(bad).vaultFile}: file is not a database`);
+    expect(res.stderr).not.toContain("The inbox is open");
   }, 120_000);
 
   it("refuses a bad --port as a usage error", async () => {

@@ -1,6 +1,7 @@
 // What the inbox shows, computed from the vault decrypted in this process (services/desk.ts) and the
 // source-network model (core/network/analyze.ts); the network view and search are in views.ts. Plaintext
 // stays in memory; nothing here is written.
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { buildNetworkModel, modelEventsOf, type NetworkModel } from "../../core/network/analyze.js";
 import { activeEditors, localName, type VerifiedRoster } from "../../core/roster.js";
 import { coarseDay } from "../../core/time.js";
@@ -39,6 +40,7 @@ export class InboxData {
   private static async load(unlocked: UnlockedHome, early?: EarlyDesk | null) {
     const view = await openDeskView(unlocked, early);
     const roster = (await readPin(unlocked.home))?.roster ?? null;
+    await nextTurn(); // the server answers the page's requests between the desk and its model (open.ts)
     return { view, roster, model: modelOf(view, roster), pending: await pendingTriage(unlocked) };
   }
 

@@ -1,6 +1,8 @@
 // What `sealdrop inbox` does once its options are parsed and the key's derivation has started
 // (unlock-early.ts): unlock (reading the vault's listing and index file meanwhile: index/prefetch.ts),
-// open the desk from the vault's index, serve the page, print its address.
+// serve the page and print its address, then open the desk from the vault's index while the browser
+// loads the page: the page's first request for data waits for the desk (routes.ts), so loading the page
+// and reading the index overlap. A desk that does not open ends the command with why, as before.
 import type { Io } from "../io.js";
 import { printUnreadable } from "../present/sources.js";
 import { unlockWithDesk } from "../index/prefetch.js";
@@ -11,16 +13,29 @@ import { startInboxServer } from "./server.js";
 
 export async function openInbox(io: Io, values: HomeValues & { server?: string | undefined }, options: { port: number; stopRequested: Promise<unknown>; assetsDir: string }): Promise<void> {
   const { unlocked, early } = await unlockWithDesk(io, values);
-  const data = await InboxData.open(unlocked, early);
-  printUnreadable(io, data.desk);
   const session = connect(io, unlocked, values.server);
-  const server = await startInboxServer({
-    port: options.port,
-    mount: inboxRoutes({ data, session: () => session, assetsDir: options.assetsDir }),
-    onFault: (e) => io.err(`inbox: ${(e as Error).name}: ${(e as Error).message}`),
-  });
+  const opening = InboxData.open(unlocked, early);
+  opening.catch(() => {}); // awaited below, once the address is out
+  let server: Awaited<ReturnType<typeof startInboxServer>>;
+  try {
+    server = await startInboxServer({
+      port: options.port,
+      mount: inboxRoutes({ data: opening, session: () => session, assetsDir: options.assetsDir }),
+      onFault: (e) => io.err(`inbox: ${(e as Error).name}: ${(e as Error).message}`),
+    });
+  } catch (e) {
+    await opening.catch(() => {}); // nothing left running on the vault
+    throw e;
+  }
   try {
     io.out(server.url);
+    const data = await Promise.race([opening, options.stopRequested.then(() => null)]);
+    if (data === null) {
+      // Stopped while the desk was still opening: let it finish (the index is written whole), then go.
+      await opening.catch(() => {});
+      return;
+    }
+    printUnreadable(io, data.desk);
     io.err("The inbox is open at the address above (this machine only). Stop it with Ctrl-C.");
     await options.stopRequested;
   } finally {

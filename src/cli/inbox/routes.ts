@@ -21,7 +21,8 @@ import { type RosterSeen, rosterAlert, markRosterSeen } from "./roster-alert.js"
 import { InboxNotFound, type Mount } from "./server.js";
 
 export interface InboxContext {
-  data: InboxData;
+  /** The desk, or its opening: the address is printed while the vault is still being read (open.ts), and every API request waits for it. */
+  data: InboxData | Promise<InboxData>;
   /** Where replies go: the server, or on the reading half of a split home its outbox. */
   session: () => EditorSession;
   /** The built page: index.html and assets/ (scripts/build-inbox.ts). */
@@ -70,10 +71,17 @@ async function parse<T>(schema: z.ZodType<T>, request: Request): Promise<T> {
 }
 
 export function inboxRoutes(context: InboxContext): Mount {
-  const { data } = context;
+  let data!: InboxData;
+  const ready = Promise.resolve(context.data).then((d) => void (data = d));
+  ready.catch(() => {}); // open.ts reports a desk that did not open; a request meanwhile gets inbox_failed
   const jobs = new Map<string, SaveJob>();
   const unlocked = () => context.session();
   return (app, { token }) => {
+    // After the guard (server.ts): a request without the token is refused at once, not after the wait.
+    app.use("/api/*", async (_c, next) => {
+      await ready;
+      await next();
+    });
     app.get("/", async (c) => {
       let html: string;
       try {

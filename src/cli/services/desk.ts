@@ -1,6 +1,7 @@
 // The desk's picture of its sources, decrypted from the vault with the editor's key: who they are (by
 // pseudonym), their timelines, and the notes about them. Offline; plaintext stays in memory. The model and
 // the linking rules are in ../network.ts; this is what commands (and a local inbox) ask of it.
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { identityToRecipient } from "age-encryption";
 import { byCodeUnits } from "../../core/canonical.js";
 import { editorIdentities } from "../editor.js";
@@ -39,6 +40,7 @@ export async function deskReader({ home, editor }: UnlockedHome): Promise<DeskRe
 export async function openDeskView(unlocked: UnlockedHome, early?: EarlyDesk | null): Promise<DeskView> {
   const reader = await deskReader(unlocked);
   const synced = await withVault(unlocked.home, (vault) => syncIndex(unlocked.home, unlocked.editor, reader.identities, vault, early?.inputs), early?.vault);
+  await nextTurn(); // the inbox's server answers between the index and the desk model
   const desk = deskFromRecords(synced.records, reader);
   const notices = synced.rebuiltBecause === null ? [] : [`the vault's index ${unlocked.home.indexFile} could not be used (${synced.rebuiltBecause}); rebuilt it from the vault`];
   return { desk, sources: sourcesOf(desk), notices };
