@@ -5,15 +5,17 @@
 // system, so a command's peak memory is the larger of the two, not their sum. Only the 32-byte key comes
 // back; the worker's copy of the passphrase and of the key are wiped before it ends.
 import { createRequire } from "node:module";
+import type { Worker } from "node:worker_threads";
 import { utf8 } from "../core/bytes.js";
 import { evalWorker } from "./eval-worker.js";
 import type { KdfLimits } from "./passphrase-seal.js";
 
+// Loads libsodium as soon as the thread starts, then waits for the one derivation it is for: a thread
+// started early (warmKdfThread) has loaded it by the time the passphrase and the key file's salt are known.
 const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const sodium = require(workerData.sodium);
-sodium.ready.then(() => {
-  const { passphrase, salt, opslimit, memlimit } = workerData;
+parentPort.once("message", ({ passphrase, salt, opslimit, memlimit }) => sodium.ready.then(() => {
   let derived;
   try {
     derived = sodium.crypto_pwhash(32, passphrase, salt, opslimit, memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13);
@@ -26,8 +28,31 @@ sodium.ready.then(() => {
     if (derived) sodium.memzero(derived);
     passphrase.fill(0);
   }
-});
+}));
 `;
+
+const newThread = (): Worker => evalWorker(WORKER, { sodium: createRequire(import.meta.url).resolve("libsodium-wrappers-sumo") });
+
+/** A thread started by warmKdfThread and not yet given a derivation; dropped if it ends on its own. */
+let idle: Worker | null = null;
+
+/**
+ * Starts the key derivation's thread now, before the command knows the passphrase or has read the key
+ * file, so that Node's start and libsodium's loading on it overlap the command's own loading (run.ts calls
+ * this for the commands that unlock a home). It holds nothing secret until a derivation takes it, and does
+ * not keep the process alive; a command that never derives leaves it to end with the process.
+ */
+export function warmKdfThread(): void {
+  if (idle !== null) return;
+  const worker = newThread();
+  worker.unref();
+  const drop = () => {
+    if (idle === worker) idle = null;
+  };
+  worker.once("error", drop);
+  worker.once("exit", drop);
+  idle = worker;
+}
 
 /** The limits a sealed file's header may ask for; beyond them a hostile file could ask for absurd work or memory. */
 export const KDF_BOUNDS = { opslimit: { min: 1, max: 64 }, memlimit: { min: 8192, max: 4 * 2 ** 30 } } as const;
@@ -58,9 +83,12 @@ export function deriveKeyOffThread(passphrase: string, salt: Uint8Array, limits:
 }
 
 async function derive(passphrase: string, salt: Uint8Array, limits: KdfLimits): Promise<Uint8Array> {
+  const worker = idle ?? newThread();
+  idle = null;
+  worker.ref();
   const secret = utf8(passphrase.normalize("NFC"));
-  const worker = evalWorker(WORKER, { sodium: createRequire(import.meta.url).resolve("libsodium-wrappers-sumo"), passphrase: secret, salt, opslimit: limits.opslimit, memlimit: limits.memlimit });
-  secret.fill(0); // the worker has its own copy
+  // Moved, not copied: after this the passphrase's bytes are only on the worker, which wipes them.
+  worker.postMessage({ passphrase: secret, salt: new Uint8Array(salt), opslimit: limits.opslimit, memlimit: limits.memlimit }, [secret.buffer as ArrayBuffer]);
   try {
     const reply = await new Promise<{ key?: Uint8Array; error?: string }>((resolve, reject) => {
       worker.once("message", resolve);

@@ -2,6 +2,7 @@
 // message on stderr and an exit code, never a stack trace. A command parses its argv, calls a service
 // (src/cli/services/) and prints what it returns through a view (src/cli/present/).
 import type { Io } from "./io.js";
+import { warmKdfThread } from "./kdf-thread.js";
 import { errorReport } from "./present/errors.js";
 
 type Command = (argv: string[], io: Io) => Promise<void>;
@@ -37,6 +38,9 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   identity: { load: async () => (await import("./commands/identity.js")).identityCommand, summary: "export your age identity for the age tool" },
 };
 
+/** Commands that unlock the editor's key: its derivation's thread is started before the command loads (kdf-thread.ts). */
+const UNLOCKING = new Set(["list", "sources", "source", "inbox", "read", "pull", "reply", "note", "notes", "triage", "delete", "export", "import", "identity"]);
+
 export const MAIN_HELP = `Usage: sealdrop COMMAND [options]
 
 sealdrop is an anonymous, end-to-end encrypted tip line. This command is the editors' side.
@@ -63,6 +67,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.err(`sealdrop: unknown command ${JSON.stringify(name)}\nRun \`sealdrop --help\` for the list of commands.`);
       return 2;
     }
+    if (UNLOCKING.has(name) && !rest.includes("--help") && !rest.includes("-h")) warmKdfThread();
     await (await command.load())(rest, io);
     return 0;
   } catch (e) {

@@ -1,14 +1,18 @@
 // Deriving the key while a command loads (src/cli/unlock-early.ts): what is started early is taken by the
 // command's own unlock, the passphrase is obtained once, and anything the early start cannot use is left
-// for the unlock to report as it always did.
+// for the unlock to report as it always did; the derivation's thread, started before the command loads,
+// derives what libsodium derives and never keeps a process alive on its own.
+import { execFile } from "node:child_process";
 import { rm, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
+import sodium from "libsodium-wrappers-sumo";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { toHex } from "../../src/core/bytes.js";
+import { toHex, utf8 } from "../../src/core/bytes.js";
 import { createEditor, saveEditor, unlockEditor, unlockSigner } from "../../src/cli/editor.js";
 import { editorHome } from "../../src/cli/home.js";
 import type { Io } from "../../src/cli/io.js";
-import { deriveKeyOffThread, primeKey } from "../../src/cli/kdf-thread.js";
+import { deriveKeyOffThread, primeKey, warmKdfThread } from "../../src/cli/kdf-thread.js";
 import { kdfLimits, sealSigningKeyFile, serializeKeyFile } from "../../src/cli/keyfile.js";
 import { startUnlocking } from "../../src/cli/unlock-early.js";
 import { PASSPHRASE, tempDir } from "./helpers.js";
@@ -35,6 +39,23 @@ describe("unlocking while the command loads", () => {
     expect(toHex(a)).toBe(toHex(b));
     expect(toHex(c)).not.toBe(toHex(a));
   });
+
+  it("derives on a thread started early what libsodium derives here, and on a fresh thread after it", async () => {
+    const salt = new Uint8Array(16).fill(9);
+    const limits = await kdfLimits({ SEALDROP_KDF: "interactive" });
+    await sodium.ready;
+    const expected = toHex(sodium.crypto_pwhash(32, utf8(PASSPHRASE), salt, limits.opslimit, limits.memlimit, sodium.crypto_pwhash_ALG_ARGON2ID13));
+    warmKdfThread();
+    warmKdfThread(); // one thread, however often asked
+    expect(toHex(await deriveKeyOffThread(PASSPHRASE, salt, limits))).toBe(expected);
+    expect(toHex(await deriveKeyOffThread(PASSPHRASE, salt, limits))).toBe(expected);
+  });
+
+  it("lets a process end that started a thread early and never derived", async () => {
+    const script = `import(${JSON.stringify(new URL("../../src/cli/kdf-thread.ts", import.meta.url).href)}).then((m) => { m.warmKdfThread(); console.log("started"); })`;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "-e", script]);
+    expect(stdout.trim()).toBe("started");
+  }, 60_000);
 
   it("reads a passphrase file once: the unlock that follows takes what was read", async () => {
     const { dir, editor } = await home();
