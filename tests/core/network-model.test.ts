@@ -6,6 +6,7 @@ import { type AuthoredEvent, buildNetworkModel, claimBoard, type ModelSubmission
 import { type EntityRef, type ModelEvent, parseModelEvent } from "../../src/core/network/events.js";
 import { assertSealable, findSensitive, SensitiveTextError } from "../../src/core/network/sensitive-text.js";
 import { isModelTag, tagLabel } from "../../src/core/network/vocabulary.js";
+import { dayNumber, dayString, quietWindows } from "../../src/core/network/model-days.js";
 import { noteSchema } from "../../src/core/messages.js";
 
 let counter = 0;
@@ -187,6 +188,17 @@ describe("claims, grades, tags", () => {
 });
 
 describe("per source", () => {
+  it("finds quiet windows longer than the limit, between contacts and up to today, whatever the order or repeats", () => {
+    // 14 quiet days (Jan 2-15) is the limit, not a window; 15 (Jan 17-31) is one; the last runs to today.
+    expect(quietWindows(["2026-02-01", "2026-01-01", "2026-01-16", "2026-01-16", "2026-01-01"], "2026-02-20", 14)).toEqual([
+      { from: "2026-01-17", to: "2026-01-31", days: 15 },
+      { from: "2026-02-02", to: "2026-02-20", days: 19 },
+    ]);
+    expect(quietWindows(["2026-02-20"], "2026-02-20", 0)).toEqual([]);
+    expect(quietWindows([], "2026-02-20", 0)).toEqual([]);
+    expect([dayNumber("2026-03-01") - dayNumber("2026-02-28"), dayString(dayNumber("2024-02-29"))]).toEqual([1, "2024-02-29"]);
+  });
+
   it("gives last contact, quiet windows, who knows of them, introductions and single points of failure", () => {
     const m = model(
       by(

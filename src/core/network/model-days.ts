@@ -43,13 +43,15 @@ export class UnionFind {
 }
 
 export function quietWindows(days: readonly string[], today: string, quietDays: number): { from: string; to: string; days: number }[] {
-  const numbers = [...new Set(days.map(dayNumber))].sort((a, b) => a - b);
+  // One loop, no set: a day given twice makes a gap of -1 days, never a window.
+  const numbers = days.map(dayNumber).sort((a, b) => a - b);
   const windows: { from: string; to: string; days: number }[] = [];
-  const todayNumber = dayNumber(today);
-  const stops = [...numbers, todayNumber + 1];
-  for (let i = 0; i + 1 < stops.length; i++) {
-    const gap = stops[i + 1]! - stops[i]! - 1;
-    if (gap > quietDays) windows.push({ from: dayString(stops[i]! + 1), to: dayString(stops[i + 1]! - 1), days: gap });
+  const end = dayNumber(today) + 1;
+  for (let i = 0; i < numbers.length; i++) {
+    const from = numbers[i]!;
+    const to = i + 1 < numbers.length ? numbers[i + 1]! : end;
+    const gap = to - from - 1;
+    if (gap > quietDays) windows.push({ from: dayString(from + 1), to: dayString(to - 1), days: gap });
   }
   return windows;
 }
