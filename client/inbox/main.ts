@@ -3,7 +3,7 @@
 // stores anything in the browser.
 import type { InboxSummary } from "../../src/cli/inbox/wire.js";
 import { chooseInboxLanguage, INBOX_CATALOGUES, INBOX_LANGUAGE_TAGS, INBOX_LANGUAGES, type InboxKey, type InboxLanguage, inboxTranslator } from "../../src/i18n/inbox/index.js";
-import { request } from "./api.js";
+import { InboxRequestError, request } from "./api.js";
 import { renderConversation } from "./conversation.js";
 import { loadNetwork, renderClaims, renderGraph, renderIntroductions, renderTimeline } from "./network.js";
 import { type Filters, NO_FILTERS, renderSources } from "./sources.js";
@@ -135,6 +135,12 @@ async function render(moveFocus: boolean): Promise<void> {
     summary ??= await request<InboxSummary>("/api/summary");
     body = await content(v, route);
   } catch (e) {
+    if (!summary && e instanceof InboxRequestError && e.code === "inbox_opening") {
+      // A first indexing: the inbox answers after a while that it is still reading; ask again at once.
+      if (ticket !== rendering) return;
+      app.replaceChildren(h("main", { id: "main" }, h("h1", {}, `sealdrop · ${v.t("title")}`), h("p", { role: "status" }, v.t("openingVault"))));
+      return render(moveFocus);
+    }
     body = h("p", { class: "error", role: "alert" }, v.t("loadFailed", { message: (e as Error).message }));
     if (!summary) {
       if (ticket === rendering) app.replaceChildren(h("main", { id: "main" }, h("h1", {}, `sealdrop · ${v.t("title")}`), body));

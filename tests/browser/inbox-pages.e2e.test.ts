@@ -3,6 +3,7 @@
 // The first page holds 100 rows and says which; Next and Previous walk the pages without losing focus;
 // the pages together hold every source once, in the list's order; a filter goes back to the first page;
 // the last page is short and its Next goes nowhere (aria-disabled, so focus stays on it); axe-core finds nothing on a page with the pager.
+// While the desk is still opening, the API answers 503 inbox_opening after a while and the page asks again.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,10 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildInbox } from "../../scripts/build-inbox.js";
 import { randomId } from "../../src/core/bytes.js";
 import { type Envelope, sealEnvelope } from "../../src/core/envelope.js";
-import { createEditor, saveEditor } from "../../src/cli/editor.js";
+import { createEditor, saveEditor, unlockEditor } from "../../src/cli/editor.js";
 import { editorHome } from "../../src/cli/home.js";
 import type { InboxSummary } from "../../src/cli/inbox/wire.js";
 import { TOKEN_HEADER } from "../../src/cli/inbox/guard.js";
+import { InboxData } from "../../src/cli/inbox/data.js";
+import { inboxRoutes } from "../../src/cli/inbox/routes.js";
+import { startInboxServer } from "../../src/cli/inbox/server.js";
+import { en as inboxEn } from "../../src/i18n/inbox/en.js";
+import { connect } from "../../src/cli/unlock.js";
 import { Vault, type VaultSubmission } from "../../src/cli/vault.js";
 import { launchChromium, openRecordedPage, type RecordedPage } from "../helpers/browser.js";
 import { type InboxProcess, spawnInbox } from "../helpers/inbox.js";
@@ -25,6 +31,7 @@ const ENV = { SEALDROP_PASSPHRASE: "test passphrase for the inbox pages", SEALDR
 const SOURCES = 230;
 
 let root: string;
+let inboxDir: string;
 let browser: Browser;
 let inbox: InboxProcess;
 let editor: RecordedPage;
@@ -54,7 +61,7 @@ const status = (page: Page) => page.locator("#page-status").textContent();
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "sealdrop-inbox-pages-"));
-  const inboxDir = join(root, "inbox-page");
+  inboxDir = join(root, "inbox-page");
   await Promise.all([makeHome(join(root, "home")), buildInbox(inboxDir)]);
   inbox = await spawnInbox(["--home", join(root, "home")], { ...ENV, SEALDROP_INBOX_DIR: inboxDir });
   const res = await fetch(`${inbox.origin}/api/summary`, { headers: { [TOKEN_HEADER]: inbox.token, connection: "close" } });
@@ -111,4 +118,31 @@ describe("the inbox's source list, a page at a time", () => {
     expect(await status(editor.page)).toBe("Sources 1–100 of 115 (page 1 of 2)");
     expect(await rows(editor.page)).toEqual(onInvestigations.slice(0, 100));
   }, 60_000);
+});
+
+describe("the inbox while its desk is still opening (a first indexing)", () => {
+  it("answers 503 inbox_opening after a while, and the page says so and asks again until the list is there", async () => {
+    const home = editorHome(join(root, "home"));
+    const io = { out() {}, err() {}, env: { SEALDROP_PASSPHRASE: ENV.SEALDROP_PASSPHRASE }, cwd: root, interactive: false };
+    const unlocked = { home, editor: await unlockEditor(home, io, undefined), half: null };
+    const session = connect(io, unlocked, undefined);
+    let open!: (d: InboxData) => void;
+    const desk = new Promise<InboxData>((resolve) => (open = resolve));
+    const server = await startInboxServer({ port: 0, mount: inboxRoutes({ data: desk, session: () => session, assetsDir: inboxDir, openingWaitMs: 300 }) });
+    try {
+      const early = await fetch(`${server.url.replace(/\/\?token=.*/, "")}/api/summary`, { headers: { [TOKEN_HEADER]: server.token, connection: "close" } });
+      expect(early.status).toBe(503);
+      expect(early.headers.get("retry-after")).toBe("0");
+      expect(((await early.json()) as { error: { code: string } }).error.code).toBe("inbox_opening");
+      const page = (await openRecordedPage(browser)).page;
+      await page.goto(server.url);
+      await page.getByRole("status").filter({ hasText: inboxEn.openingVault }).waitFor();
+      open(await InboxData.open(unlocked));
+      await page.waitForFunction(() => document.querySelectorAll("#sources-table tbody tr").length === 100);
+      expect(await rows(page)).toEqual(order.slice(0, 100));
+      await page.context().close();
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

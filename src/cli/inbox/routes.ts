@@ -18,7 +18,7 @@ import { PREVIEW_TYPES } from "./conversation.js";
 import { type InboxData, STATUSES } from "./data.js";
 import { PREVIEW_CSP } from "./guard.js";
 import { type RosterSeen, rosterAlert, markRosterSeen } from "./roster-alert.js";
-import { InboxNotFound, type Mount } from "./server.js";
+import { InboxNotFound, InboxOpening, type Mount } from "./server.js";
 
 export interface InboxContext {
   /** The desk, or its opening: the address is printed while the vault is still being read (open.ts), and every API request waits for it. */
@@ -27,6 +27,8 @@ export interface InboxContext {
   session: () => EditorSession;
   /** The built page: index.html and assets/ (scripts/build-inbox.ts). */
   assetsDir: string;
+  /** How long a request waits for the desk before it is answered inbox_opening (default OPENING_WAIT_MS). */
+  openingWaitMs?: number;
 }
 
 /** Previews decrypt in memory: only attachments the vault keeps whole, up to this size. */
@@ -70,16 +72,26 @@ async function parse<T>(schema: z.ZodType<T>, request: Request): Promise<T> {
   return parsed.data;
 }
 
+/** How long a request waits for the desk to open before it is answered inbox_opening (and asked again). */
+const OPENING_WAIT_MS = 10_000;
+
 export function inboxRoutes(context: InboxContext): Mount {
   let data!: InboxData;
-  const ready = Promise.resolve(context.data).then((d) => void (data = d));
+  let isOpen = false;
+  const ready = Promise.resolve(context.data).then((d) => void ((data = d), (isOpen = true)));
   ready.catch(() => {}); // open.ts reports a desk that did not open; a request meanwhile gets inbox_failed
   const jobs = new Map<string, SaveJob>();
   const unlocked = () => context.session();
   return (app, { token }) => {
     // After the guard (server.ts): a request without the token is refused at once, not after the wait.
+    // A first indexing can take minutes, longer than a browser waits for an answer: a request waits a
+    // while, then is told to ask again (the page does at once), so none is left hanging.
     app.use("/api/*", async (_c, next) => {
-      await ready;
+      if (!isOpen) {
+        let timer: NodeJS.Timeout | undefined;
+        const opened = await Promise.race([ready.then(() => true), new Promise<false>((done) => (timer = setTimeout(() => done(false), context.openingWaitMs ?? OPENING_WAIT_MS)))]).finally(() => clearTimeout(timer));
+        if (!opened) throw new InboxOpening();
+      }
       await next();
     });
     app.get("/", async (c) => {

@@ -26,6 +26,13 @@ export class InboxNotFound extends CliError {
   }
 }
 
+/** The desk is still being opened (a first indexing can take minutes): 503, and the page asks again. */
+export class InboxOpening extends CliError {
+  constructor() {
+    super("the vault is still being read; the page asks again", 1, "inbox_opening");
+  }
+}
+
 export type Mount = (app: Hono, context: { token: string }) => void;
 
 /** Listens on 127.0.0.1:`port` (0: any free port) and serves what `mount` adds, behind the guard. */
@@ -38,6 +45,7 @@ export function startInboxServer(options: { port: number; mount: Mount; token?: 
   app.notFound((c) => c.json({ error: { code: "not_found", message: "no such page in the inbox" } }, 404));
   app.onError((e, c) => {
     // What the editor can act on (a CliError: no codename, reply too long, …) is said; anything else is a fault.
+    if (e instanceof InboxOpening) return c.json({ error: { code: "inbox_opening", message: e.message } }, 503, { "Retry-After": "0" });
     if (e instanceof CliError) return c.json({ error: { code: e.code ?? "inbox_refused", message: e.message } }, e instanceof InboxNotFound ? 404 : 400);
     options.onFault?.(e);
     return c.json({ error: { code: "inbox_failed", message: "the inbox could not do this; see the terminal" } }, 500);

@@ -14,6 +14,7 @@ export const en = {
   languageLabel: "Language",
   loading: "Loading…",
   loadFailed: "The inbox could not load this: {message}",
+  openingVault: "Reading the vault… The first time on a large vault this can take minutes; the page carries on by itself.",
   reload: "Reload vault",
   reloaded: "The vault was read again.",
   signedInAs: "{name}, {newsroom}",

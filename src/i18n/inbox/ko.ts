@@ -14,6 +14,7 @@ export const ko: InboxCatalogue = {
   languageLabel: "언어",
   loading: "불러오는 중…",
   loadFailed: "불러올 수 없습니다: {message}",
+  openingVault: "보관함을 읽는 중입니다… 큰 보관함은 처음에 몇 분이 걸릴 수 있습니다. 끝나면 페이지가 저절로 이어집니다.",
   reload: "보관함 다시 읽기",
   reloaded: "보관함을 다시 읽었습니다.",
   signedInAs: "{name}, {newsroom}",

@@ -14,6 +14,7 @@ export const zh: InboxCatalogue = {
   languageLabel: "语言",
   loading: "正在加载…",
   loadFailed: "无法加载：{message}",
+  openingVault: "正在读取保管库……大型保管库首次读取可能需要几分钟，完成后页面会自动继续。",
   reload: "重新读取保管库",
   reloaded: "已重新读取保管库。",
   signedInAs: "{name}，{newsroom}",
