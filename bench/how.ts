@@ -42,6 +42,6 @@ export const HOW = (memoryBytes: number) => `- **Browser encrypt+upload**: the s
   Chromium (tests/helpers/browser.ts's flags), and the time is taken from spawning the process to the sources table
   holding its first page of rows (100 sources, or all of them when there are fewer: the list shows a page at a
   time; polled every animation frame, no fixed wait); in brackets, when the address was
-  printed (unlocking, indexing and the desk model done) and the CPU time the inbox process used until the list
+  printed (the home unlocked: the desk is opened after it, while the page loads) and the CPU time the inbox process used until the list
   was drawn (all its threads; on a shared machine, what waiting for a core does not inflate). Peak RSS is the
   inbox process's VmHWM once the list is drawn. *Cold* with no index, *warm* with it (best of three). Baseline and ratio as for the index.`;
