@@ -2,7 +2,7 @@
 // status; filters kept in memory; full-text search over the decrypted messages (done by the inbox process).
 // The list is shown a page of PAGE_SIZE sources at a time: a desk of 10,000 tips has thousands of sources,
 // and laying out a table of all of them took the browser most of a second (bench/inbox.ts).
-import { type InboxSummary, type SearchHit, SOURCES_PAGE_SIZE, type SourceRow } from "../../src/cli/inbox/wire.js";
+import { type InboxSummary, type SearchHit, SOURCES_PAGE_SIZE as PAGE_SIZE, type SourceRow } from "../../src/cli/inbox/wire.js";
 import { request } from "./api.js";
 import { h, heading, section, STATUS_KEYS, table, type View } from "./ui.js";
 
@@ -18,8 +18,6 @@ export interface Filters {
   page: number;
 }
 export const NO_FILTERS: Filters = { desk: "", tag: "", grade: "", status: "", unread: false, starred: false, query: "", page: 0 };
-
-const PAGE_SIZE = SOURCES_PAGE_SIZE;
 
 export const sourceRoute = (pseudonym: string) => `#/source/${encodeURIComponent(pseudonym)}`;
 

@@ -88,7 +88,7 @@ async function derive(passphrase: string, salt: Uint8Array, limits: KdfLimits): 
   worker.ref();
   const secret = utf8(passphrase.normalize("NFC"));
   // Moved, not copied: after this the passphrase's bytes are only on the worker, which wipes them.
-  worker.postMessage({ passphrase: secret, salt: new Uint8Array(salt), opslimit: limits.opslimit, memlimit: limits.memlimit }, [secret.buffer as ArrayBuffer]);
+  worker.postMessage({ passphrase: secret, salt, opslimit: limits.opslimit, memlimit: limits.memlimit }, [secret.buffer as ArrayBuffer]);
   try {
     const reply = await new Promise<{ key?: Uint8Array; error?: string }>((resolve, reject) => {
       worker.once("message", resolve);

@@ -14,19 +14,19 @@ import { startInboxServer } from "./server.js";
 export async function openInbox(io: Io, values: HomeValues & { server?: string | undefined }, options: { port: number; stopRequested: Promise<unknown>; assetsDir: string }): Promise<void> {
   const { unlocked, early } = await unlockWithDesk(io, values);
   const session = connect(io, unlocked, values.server);
-  const opening = InboxData.open(unlocked, early);
-  opening.catch(() => {}); // awaited below, once the address is out
-  let server: Awaited<ReturnType<typeof startInboxServer>>;
-  try {
-    server = await startInboxServer({
-      port: options.port,
-      mount: inboxRoutes({ data: opening, session: () => session, assetsDir: options.assetsDir }),
-      onFault: (e) => io.err(`inbox: ${(e as Error).name}: ${(e as Error).message}`),
-    });
-  } catch (e) {
-    await opening.catch(() => {}); // nothing left running on the vault
+  // Listening first (a port in use is said at once), then the desk: the routes wait on `desk` meanwhile.
+  let openDesk!: (opening: Promise<InboxData>) => void;
+  const desk = new Promise<InboxData>((resolve) => (openDesk = resolve));
+  const server = await startInboxServer({
+    port: options.port,
+    mount: inboxRoutes({ data: desk, session: () => session, assetsDir: options.assetsDir }),
+    onFault: (e) => io.err(`inbox: ${(e as Error).name}: ${(e as Error).message}`),
+  }).catch(async (e: unknown) => {
+    await early?.vault.close(); // read ahead for the desk, which is not opened now
     throw e;
-  }
+  });
+  const opening = InboxData.open(unlocked, early);
+  openDesk(opening);
   try {
     io.out(server.url);
     const data = await Promise.race([opening, options.stopRequested.then(() => null)]);
