@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
 import { CATALOGUES, LANGUAGE_TAGS, LANGUAGES } from "./src/i18n/index.js";
 import { subresourceIntegrity } from "./scripts/vite/integrity.js";
+import { inlineNobleRotations } from "./scripts/vite/inline-rotations.js";
 import { precompress } from "./scripts/vite/precompress.js";
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -32,7 +33,7 @@ export default defineConfig({
   root: fileURLToPath(new URL("./client", import.meta.url)),
   base: "/",
   publicDir: false,
-  plugins: [staticText(), subresourceIntegrity(), precompress()],
+  plugins: [inlineNobleRotations(), staticText(), subresourceIntegrity(), precompress()],
   build: {
     outDir: fileURLToPath(new URL("./dist/client", import.meta.url)),
     emptyOutDir: true,
@@ -45,7 +46,8 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: true,
   },
-  // The sealing workers (client/upload/seal-worker.ts) as ES modules under /assets/, like the page's chunks.
-  worker: { format: "es" },
+  // The sealing workers (client/upload/seal-worker.ts) as ES modules under /assets/, like the page's chunks,
+  // with the cipher's rotations written out as in the page (scripts/vite/inline-rotations.ts).
+  worker: { format: "es", plugins: () => [inlineNobleRotations()] },
   server: { strictPort: true },
 });

@@ -4,6 +4,7 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXPECTED_ROTATIONS } from "../../scripts/vite/inline-rotations.js";
 import { buildClient } from "./build.js";
 
 let CLIENT_DIST: string;
@@ -159,6 +160,18 @@ describe("the built source page", () => {
       const expected = `sha384-${createHash("sha384").update(await readFile(join(CLIENT_DIST, url!))).digest("base64")}`;
       expect(tag).toContain(`integrity="${expected}"`);
     }
+  });
+
+  it("has the cipher's 32 rotations written out where it seals (scripts/vite/inline-rotations.ts): in the worker and in the page", async () => {
+    // Minified: `(a^b)<<16|(a^b)>>>16` and the like, the same two names each side.
+    const written = /\(([\w$]+)\^([\w$]+)\)<<(16|12|8|7)\|\(\1\^\2\)>>>(16|20|24|25)/g;
+    const js = await assets(".js");
+    const worker = js.find((f) => WORKER_FILE.test(f.name))!;
+    expect(worker.bytes.toString().match(written)).toHaveLength(EXPECTED_ROTATIONS);
+    // The chunks that hold ChaCha20 carry its constant.
+    const pageCiphers = js.filter((f) => !WORKER_FILE.test(f.name) && f.bytes.toString().includes("expand 32-byte k"));
+    expect(pageCiphers.length).toBeGreaterThan(0);
+    for (const f of pageCiphers) expect(f.bytes.toString().match(written), f.name).toHaveLength(EXPECTED_ROTATIONS);
   });
 
   it("uses no WebAssembly and no browser storage", async () => {
