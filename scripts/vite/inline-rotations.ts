@@ -1,8 +1,8 @@
 // Writes @noble/ciphers' 32-bit rotations out in place in the ChaCha20 block function of the page's
 // bundle. Its core calls `rotl(x, n)`, a one-line helper, 32 times per double round: about five calls
-// per byte encrypted. A JIT inlines them; without one (Tor Browser "Safer", Chromium `--jitless`)
-// every call is paid, and the same cipher ran ~25% faster in Chromium's interpreter with the calls
-// written out (docs/ARCHITECTURE.md, "The page's build").
+// per byte encrypted. Without a JIT (Tor Browser "Safer", Chromium `--jitless`) every call is paid;
+// written out, the page's sealing took about a third less CPU there (figures in docs/ARCHITECTURE.md,
+// "The page's build").
 //
 // The change is purely mechanical and checked three ways: every call must have the one shape below
 // (an XOR of two of the block's local variables, by a constant), exactly as many as expected must be
