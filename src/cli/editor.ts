@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { generateHybridIdentity, generateX25519Identity, identityToRecipient } from "age-encryption";
 import sodium from "libsodium-wrappers-sumo";
 import { randomId, toBase64Url } from "../core/bytes.js";
+import { agentKey } from "./agent.js";
 import type { EditorPublicKeys } from "../core/wire.js";
 import { CliError } from "./errors.js";
 import { writeFileAtomic } from "./files.js";
@@ -23,6 +24,7 @@ import {
   type SigningSecrets,
 } from "./keyfile.js";
 import { editorPassphraseSource, obtainPassphrase } from "./passphrase.js";
+import type { Opener } from "./passphrase-seal.js";
 
 /** An editor as far as signing goes: all that the online half of a split home can unlock. */
 export interface SigningEditor {
@@ -82,29 +84,51 @@ export async function readKeyFile(home: EditorHome): Promise<KeyFile> {
 }
 
 /**
- * Reads the key file and unlocks it with the passphrase from SEALDROP_PASSPHRASE, --passphrase-file or a
- * prompt. For commands that decrypt: a signing-only key (the online half) is refused before any prompt.
+ * Opens the home's key file with the key a running unlock agent holds for it (agent.ts: `sealdrop
+ * unlock`), else with the passphrase from SEALDROP_PASSPHRASE, --passphrase-file or a prompt. An agent
+ * whose key does not open the file (it was unlocked for another file) is said on stderr and passed over.
  */
-export async function unlockEditor(home: EditorHome, io: Io, passphraseFile: string | undefined): Promise<Editor> {
-  return (await unlockEditorKeepingPassphrase(home, io, passphraseFile)).editor;
+async function openHomeKey<T>(home: EditorHome, io: Io, file: KeyFile, passphraseFile: string | undefined, open: (opener: Opener) => Promise<T>): Promise<T> {
+  const key = await agentKey(home, file.kdf.salt, io.env);
+  if (key !== null) {
+    try {
+      return await open({ key });
+    } catch (e) {
+      if (!(e instanceof CliError)) throw e;
+      io.err(`warning: the unlock agent's key does not open ${home.keyFile}; asking for the passphrase (\`sealdrop lock\` ends that agent)`);
+    } finally {
+      key.fill(0);
+    }
+  }
+  return open(await obtainPassphrase(io, editorPassphraseSource(home, passphraseFile)));
 }
 
-/** As unlockEditor, and hands back the passphrase too (for sealing a new key file under it: `home split`). */
+const headerOf = ({ editorId, name, server, newsroom }: KeyFile): KeyFileHeader => ({ editorId, name, server, newsroom });
+
+/**
+ * Reads the key file and unlocks it (openHomeKey: the unlock agent, else the passphrase). For commands
+ * that decrypt: a signing-only key (the online half) is refused before any prompt.
+ */
+export async function unlockEditor(home: EditorHome, io: Io, passphraseFile: string | undefined): Promise<Editor> {
+  const file = await readKeyFile(home);
+  if (isSigningOnly(file)) throw noDecryptionKey(home.keyFile);
+  const secrets = await openHomeKey(home, io, file, passphraseFile, (opener) => openKeyFile(file, opener, home.keyFile));
+  return { header: headerOf(file), secrets, ageRecipient: await identityToRecipient(secrets.ageIdentity) };
+}
+
+/** As unlockEditor, always with the passphrase, and hands it back (for sealing a new key file under it: `home split`). */
 export async function unlockEditorKeepingPassphrase(home: EditorHome, io: Io, passphraseFile: string | undefined): Promise<{ editor: Editor; passphrase: string }> {
   const file = await readKeyFile(home);
   if (isSigningOnly(file)) throw noDecryptionKey(home.keyFile);
   const passphrase = await obtainPassphrase(io, editorPassphraseSource(home, passphraseFile));
   const secrets = await openKeyFile(file, passphrase, home.keyFile);
-  const { editorId, name, server, newsroom } = file;
-  return { editor: { header: { editorId, name, server, newsroom }, secrets, ageRecipient: await identityToRecipient(secrets.ageIdentity) }, passphrase };
+  return { editor: { header: headerOf(file), secrets, ageRecipient: await identityToRecipient(secrets.ageIdentity) }, passphrase };
 }
 
 /** Unlocks either kind of key file, for commands that only sign (pull, delete, roster changes, posting an outbox). */
 export async function unlockSigner(home: EditorHome, io: Io, passphraseFile: string | undefined): Promise<SigningEditor> {
   const file = await readKeyFile(home);
-  const passphrase = await obtainPassphrase(io, editorPassphraseSource(home, passphraseFile));
-  const opened = await openSigningKey(file, passphrase);
-  const { editorId, name, server, newsroom } = file;
+  const opened = await openHomeKey(home, io, file, passphraseFile, (opener) => openSigningKey(file, opener));
   const ageRecipient = opened.ageIdentity !== null ? await identityToRecipient(opened.ageIdentity) : opened.ageRecipient!;
-  return { header: { editorId, name, server, newsroom }, secrets: opened.secrets, ageRecipient };
+  return { header: headerOf(file), secrets: opened.secrets, ageRecipient };
 }

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { fromBase64, fromBase64Url, fromUtf8, toBase64, toBase64Url, utf8 } from "../core/bytes.js";
 import { id } from "../core/wire.js";
 import { CliError } from "./errors.js";
-import { base64Text as b64, kdfSchema, type KdfLimits, newSealParams, openWithPassphrase, type SealParams, sealWithPassphrase } from "./passphrase-seal.js";
+import { base64Text as b64, kdfSchema, type KdfLimits, newSealParams, type Opener, openWithPassphrase, type SealParams, sealWithPassphrase } from "./passphrase-seal.js";
 
 export type { KdfLimits } from "./passphrase-seal.js";
 
@@ -165,7 +165,7 @@ function signingPair(secrets: { signSecretKey: string; signPublicKey: string }):
 }
 
 /** Opens a full key file (`editor-key-v1`); a signing-only one is refused with `no_decryption_key`. */
-export async function openKeyFile(file: KeyFile, passphrase: string, path = "the key file"): Promise<EditorSecrets> {
+export async function openKeyFile(file: KeyFile, passphrase: Opener, path = "the key file"): Promise<EditorSecrets> {
   if (isSigningOnly(file)) throw noDecryptionKey(path);
   const plaintext = await openWithPassphrase(file, associatedData(file), passphrase, "wrong passphrase or damaged key file");
   try {
@@ -183,7 +183,7 @@ export async function openKeyFile(file: KeyFile, passphrase: string, path = "the
  * Opens either kind of key file for signing: a full one (whose `ageIdentity` comes along) or the online
  * half's, which holds the age recipient instead.
  */
-export async function openSigningKey(file: KeyFile, passphrase: string): Promise<{ secrets: SigningSecrets; ageIdentity: string | null; ageRecipient: string | null }> {
+export async function openSigningKey(file: KeyFile, passphrase: Opener): Promise<{ secrets: SigningSecrets; ageIdentity: string | null; ageRecipient: string | null }> {
   if (!isSigningOnly(file)) {
     const secrets = await openKeyFile(file, passphrase);
     return { secrets, ageIdentity: secrets.ageIdentity, ageRecipient: null };

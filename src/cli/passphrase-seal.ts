@@ -53,14 +53,23 @@ export async function sealWithPassphrase(plaintext: Uint8Array, associatedData: 
   }
 }
 
-/** Opens a sealed file's ciphertext; a wrong passphrase or any changed byte is `wrongMessage`. The caller wipes the result. */
+/** What opens a sealed file: its passphrase, or the key Argon2id derived from it (as the unlock agent holds it: agent.ts). */
+export type Opener = string | { key: Uint8Array };
+
+/** The key that seals the file: derived from the passphrase, or a copy of the one given. The caller wipes it. */
+export async function sealingKey(file: { kdf: KdfParams }, opener: Opener): Promise<Uint8Array> {
+  if (typeof opener !== "string") return opener.key.slice();
+  return deriveKeyOffThread(opener, fromBase64(file.kdf.salt), file.kdf);
+}
+
+/** Opens a sealed file's ciphertext; a wrong passphrase or key, or any changed byte, is `wrongMessage`. The caller wipes the result. */
 export async function openWithPassphrase(
   file: { kdf: KdfParams; nonce: string; ciphertext: string },
   associatedData: Uint8Array,
-  passphrase: string,
+  opener: Opener,
   wrongMessage: string,
 ): Promise<Uint8Array> {
-  const key = await deriveKeyOffThread(passphrase, fromBase64(file.kdf.salt), file.kdf);
+  const key = await sealingKey(file, opener);
   await sodium.ready;
   try {
     return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, fromBase64(file.ciphertext), associatedData, fromBase64(file.nonce), key);

@@ -35,11 +35,13 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   home: { load: async () => (await import("./commands/home.js")).homeCommand, summary: "split your home: an online half that signs, a reading half that alone decrypts" },
   release: { load: async () => (await import("./commands/release.js")).releaseCommand, summary: "sign the source page's build as the newsroom's release" },
   verify: { load: async () => (await import("./commands/verify.js")).verifyCommand, summary: "check that a tip line serves the page its newsroom signed (for watchdogs)" },
+  unlock: { load: async () => (await import("./commands/unlock.js")).unlockCommand, summary: "keep your key unlocked for a while (an agent), so commands do not ask" },
+  lock: { load: async () => (await import("./commands/unlock.js")).lockCommand, summary: "end the unlock agent: the next command asks for the passphrase" },
   identity: { load: async () => (await import("./commands/identity.js")).identityCommand, summary: "export your age identity for the age tool" },
 };
 
 /** Commands that unlock the editor's key: its derivation's thread is started before the command loads (kdf-thread.ts). */
-const UNLOCKING = new Set(["list", "sources", "source", "inbox", "read", "pull", "reply", "note", "notes", "triage", "delete", "export", "import", "identity"]);
+const UNLOCKING = new Set(["list", "sources", "source", "inbox", "read", "pull", "reply", "note", "notes", "triage", "delete", "export", "import", "identity", "unlock"]);
 
 export const MAIN_HELP = `Usage: sealdrop COMMAND [options]
 
