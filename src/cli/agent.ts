@@ -64,6 +64,7 @@ process.stdin.on("end", () => {
       if (at < 0) { if (line.length > 512) sock.destroy(); return; }
       const ask = line.slice(0, at);
       line = "";
+      expire();
       if (ask === "key " + cfg.salt && !ended) sock.end(reply);
       else if (ask === "status") sock.end(JSON.stringify({ until: cfg.until, salt: cfg.salt, pid: process.pid }) + "\\n");
       else if (ask === "lock") { sock.end("locked\\n"); end(); }
@@ -78,6 +79,10 @@ process.stdin.on("end", () => {
     server.close(() => { reply.fill(0); process.exit(0); });
     try { fs.unlinkSync(cfg.socket); } catch {}
   };
+  // Timers count only while the machine runs, so a machine suspended past the time would wake with the
+  // key still held: the wall clock is checked before every answer and every few seconds.
+  const expire = () => { if (Date.now() >= cfg.until) end(); };
+  setInterval(expire, 5000);
   setTimeout(end, Math.max(0, cfg.until - Date.now()));
   for (const s of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(s, end);
   server.on("error", (e) => { key.fill(0); reply.fill(0); process.stdout.write(JSON.stringify({ error: String(e.code || e.message) }) + "\\n"); process.exit(1); });
