@@ -189,13 +189,14 @@ async function withPlainBench<T>(server: BenchServer, file: string, jitless: boo
 export async function largeFigures(server: BenchServer, file: string, bytes: number, identity: string): Promise<Figures> {
   return withPlainBench(server, file, false, async (page) => {
     log(`browser, ${mb(bytes)}: encrypt + upload, then decrypt on the editor side…`);
-    const m = (await page.run("encryptUpload")) as Measured<{ uploadId: string; size: number; sha256: string; ciphertextSize: number }>;
+    const m = (await page.run("encryptUpload")) as Measured<{ uploadId: string; size: number; sha256Pieces: string; ciphertextSize: number }>;
     const stored = join(server.dataDir, "blobs", "uploads", m.result.uploadId);
     const out = `${stored}.plain`;
     const t = performance.now();
-    const r = await decryptAttachmentToFile({ path: stored, size: m.result.ciphertextSize }, [identity], { size: m.result.size, sha256: m.result.sha256 }, out);
+    const r = await decryptAttachmentToFile({ path: stored, size: m.result.ciphertextSize }, [identity], { size: m.result.size, sha256_pieces: m.result.sha256Pieces }, out);
     const decryptSeconds = (performance.now() - t) / 1000;
-    const exact = r.ok && m.result.size === bytes && m.result.sha256 === (await fileSha256(file));
+    // The decryptor checked the page's pieces digest; the file it wrote must also be the original, byte for byte.
+    const exact = r.ok && m.result.size === bytes && r.sha256 === (await fileSha256(file));
     await rm(out, { force: true });
     await clearUploads(server.dataDir);
     return {

@@ -69,6 +69,8 @@ describe("decryptAttachmentToFile", () => {
       ["another size", sealed, { ...manifest(plaintext), size: plaintext.length - 1 }, /padding|size/],
       ["another hash", sealed, { ...manifest(plaintext), sha256: "00".repeat(32) }, /SHA-256/],
       ["another pieces digest", sealed, { size: plaintext.length, sha256_pieces: "00".repeat(32) }, /pieces digest/],
+      // Parsed manifests always carry one (src/core/envelope.ts); a caller that passes neither is refused, not thrown at.
+      ["no digest at all", sealed, { size: plaintext.length }, /no digest/],
     ];
     // Padding that is not 0x80 then zeros, far from the data and right after it (sealed by the editor's own key: the AEAD holds).
     const tail = paddingTail(plaintext.length);

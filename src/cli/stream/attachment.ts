@@ -90,7 +90,7 @@ export async function decryptAttachmentToFile(
     if (unpadder.received < expected.size) return fail(`size ${unpadder.received} is smaller than the manifest's ${expected.size}`);
     if (!unpadder.complete) return fail(`size differs from the manifest's ${expected.size} (the padding does not match)`);
     const digest = thread ? await thread.digest() : hash!.digest("hex");
-    const mismatch = digestMismatch(expected, digest, () => pieces!.digest());
+    const mismatch = digestMismatch(expected, digest, () => pieces?.digest() ?? null);
     if (mismatch !== null) return fail(mismatch);
     // No fsync: like \`age -d\`, a decrypted copy can always be made again from the vault.
     return { ok: true, sha256: digest };
@@ -105,8 +105,9 @@ export async function decryptAttachmentToFile(
   }
 }
 
-/** Why the file's digests do not match the manifest's, or null when they do. */
-export function digestMismatch(expected: ExpectedPlaintext, sha256: string, pieces: () => string): string | null {
+/** Why the file's digests do not match the manifest's, or null when they do; a manifest with neither digest never matches. */
+export function digestMismatch(expected: ExpectedPlaintext, sha256: string, pieces: () => string | null): string | null {
   if (expected.sha256 !== undefined) return sha256 === expected.sha256 ? null : "SHA-256 differs from the manifest's";
+  if (expected.sha256_pieces === undefined) return "the manifest gives no digest to check the file against";
   return pieces() === expected.sha256_pieces ? null : "the pieces digest differs from the manifest's";
 }
