@@ -33,7 +33,9 @@ export const HOW = (memoryBytes: number) => `- **Browser encrypt+upload**: the s
   interactive Argon2id limits, 64 MiB; the default moderate limits add about 192 MiB to unlocking, whatever the
   vault's size). Baseline: decrypting every envelope once on one thread in the benchmark process. Ratio =
   baseline time ÷ command time. \`sources\` on an empty vault is what every run pays whatever the vault holds; one
-  warm 10,000-tip \`sources\` uses a key file under the default moderate limits (Argon2id, 256 MiB) instead.
+  warm 10,000-tip \`sources\` uses a key file under the default moderate limits (Argon2id, 256 MiB) instead, and
+  that home is then unlocked by \`sealdrop unlock\` (src/cli/agent.ts) for warm \`sources\` and \`list\` run with no
+  passphrase in their environment: they take the agent's key or fail; \`sealdrop lock\` after.
 - **Inbox first paint** (bench/inbox.ts): the same vaults (bench/vault-fixture.ts; made once per run and shared
   with the index section, as is the baseline; \`SEALDROP_BENCH_FIXTURES=DIR\` keeps them for later runs), and one of
   1,000 tips sealed to three hybrid post-quantum editor keys (\`age1pq1…\`, ML-KEM-768 + X25519), as the issue's desk
@@ -44,4 +46,5 @@ export const HOW = (memoryBytes: number) => `- **Browser encrypt+upload**: the s
   time; polled every animation frame, no fixed wait); in brackets, when the address was
   printed (the home unlocked: the desk is opened after it, while the page loads) and the CPU time the inbox process used until the list
   was drawn (all its threads; on a shared machine, what waiting for a core does not inflate). Peak RSS is the
-  inbox process's VmHWM once the list is drawn. *Cold* with no index, *warm* with it (best of three). Baseline and ratio as for the index.`;
+  inbox process's VmHWM once the list is drawn. *Cold* with no index, *warm* with it (best of three), then warm with
+  the home unlocked by \`sealdrop unlock\` and no passphrase in the inbox's environment (best of three). Baseline and ratio as for the index.`;

@@ -40,7 +40,9 @@ async function sources(cli: string, preload: string, home: string, rssFile: stri
 export async function indexFigures(work: string): Promise<Figures> {
   const cli = await cliScript();
   const preload = join(work, "rss.mjs");
-  await writeFile(preload, `import { writeFileSync } from "node:fs";\nprocess.on("exit", () => writeFileSync(process.env.RSS_OUT, String(process.resourceUsage().maxRSS)));\n`);
+  // The process's own peak (VmHWM, in KiB), read as it exits. Not resourceUsage().maxRSS: Linux carries a
+  // parent's peak across fork and exec into it, so every command would show at least this bench's own RSS.
+  await writeFile(preload, `import { readFileSync, writeFileSync } from "node:fs";\nprocess.on("exit", () => writeFileSync(process.env.RSS_OUT, /VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status", "utf8"))[1]));\n`);
   const rssFile = join(work, "rss.txt");
   const bestOf3 = async (home: string, command: Command = "sources", env: NodeJS.ProcessEnv = ENV) =>
     [await sources(cli, preload, home, rssFile, command, env), await sources(cli, preload, home, rssFile, command, env), await sources(cli, preload, home, rssFile, command, env)].sort((a, b) => a.seconds - b.seconds)[0]!;
