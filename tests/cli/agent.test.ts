@@ -3,6 +3,7 @@
 // socket is the user's alone; the key is never in its arguments or environment; it ends on `lock`, at its
 // time and on SIGTERM, removing its socket; a wrong passphrase starts nothing; an agent for another key
 // file, one that hands a wrong key and one that hangs are all passed over for the passphrase.
+import { readFileSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import sodium from "libsodium-wrappers-sumo";
@@ -29,10 +30,15 @@ async function newHome() {
   return { dir, home: editorHome(dir), editor };
 }
 
+/** Whether the process runs: one that has exited but not yet been reaped by its new parent (a zombie) does not. */
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return false;
   }
