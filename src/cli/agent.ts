@@ -75,10 +75,15 @@ process.stdin.on("end", () => {
     if (ended) return;
     ended = true;
     key.fill(0);
-    // The reply buffer is wiped once every connection has had it written.
-    server.close(() => { reply.fill(0); process.exit(0); });
-    try { fs.unlinkSync(cfg.socket); } catch {}
+    // Only its own socket: one that replaced it there (a new agent, after this one stopped answering) stays.
+    // (Inode numbers are reused once a file is gone, so its change time, in nanoseconds, is compared too.)
+    try { if (mine(fs.statSync(cfg.socket, { bigint: true }))) fs.unlinkSync(cfg.socket); } catch {}
+    // Not server.close(): libuv unlinks a listening socket's path when it closes it, whatever is there now.
+    // Answers already written are in the kernel; the process ends a turn later.
+    setImmediate(() => { reply.fill(0); process.exit(0); });
   };
+  let own = null;
+  const mine = (st) => own !== null && st.ino === own.ino && st.ctimeNs === own.ctimeNs;
   // Timers count only while the machine runs, so a machine suspended past the time would wake with the
   // key still held: the wall clock is checked before every answer and every few seconds.
   const expire = () => { if (Date.now() >= cfg.until) end(); };
@@ -87,7 +92,10 @@ process.stdin.on("end", () => {
   for (const s of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(s, end);
   server.on("error", (e) => { key.fill(0); reply.fill(0); process.stdout.write(JSON.stringify({ error: String(e.code || e.message) }) + "\\n"); process.exit(1); });
   process.umask(0o177);
-  server.listen(cfg.socket, () => process.stdout.write(JSON.stringify({ ready: true, pid: process.pid }) + "\\n"));
+  server.listen(cfg.socket, () => {
+    own = fs.statSync(cfg.socket, { bigint: true });
+    process.stdout.write(JSON.stringify({ ready: true, pid: process.pid }) + "\\n");
+  });
 });
 `;
 

@@ -4,7 +4,7 @@
 // time and on SIGTERM, removing its socket; a wrong passphrase starts nothing; an agent for another key
 // file, one that hands a wrong key and one that hangs are all passed over for the passphrase.
 import { readFileSync } from "node:fs";
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import sodium from "libsodium-wrappers-sumo";
 import { afterEach, describe, expect, it } from "vitest";
@@ -146,6 +146,15 @@ describe("the unlock agent", () => {
     await ended(first);
     const second = await statusPid(dir);
     started.push(second);
+
+    // An agent whose socket was taken away, then replaced by a new agent's, leaves the new one's socket when it ends.
+    await rm(agentSocketPath(home));
+    expect((await runCli(["unlock", "--home", dir])).code).toBe(0);
+    const third = await statusPid(dir);
+    started.push(third);
+    process.kill(second, "SIGTERM");
+    await ended(second);
+    expect(await statusPid(dir)).toBe(third);
 
     // A new key file (another salt) in the home: the agent has no key for it, so the passphrase is needed.
     const other = await newHome();
