@@ -5,10 +5,9 @@
 // yet: the first indexing) and warm (indexed, best of three), with the inbox process's peak RSS, against
 // decrypting every envelope once in this run (bench/vault-fixture.ts). The same for a vault sealed to three
 // post-quantum editors (age1pq1…), as the issue's desk has it.
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import type { Browser } from "playwright-core";
 import { buildInbox } from "../scripts/build-inbox.js";
 import { editorHome } from "../src/cli/home.js";
@@ -16,7 +15,7 @@ import { SOURCES_PAGE_SIZE as PAGE_SIZE } from "../src/cli/inbox/wire.js";
 import { launchChromium } from "../tests/helpers/browser.js";
 import { cliScript } from "./index.js";
 import { cpuSeconds, log, MiB, ratio, statusField, type Figures } from "./lib.js";
-import { baseline as measureBaseline, CLI_ENV, type Keys, KEYS_TEXT, vaultFixture, type VaultFixture } from "./vault-fixture.js";
+import { baseline as measureBaseline, CLI_ENV, type Keys, KEYS_TEXT, vaultFixture, type VaultFixture, withAgent } from "./vault-fixture.js";
 
 /**
  * Vault sizes per kind of key, or SEALDROP_BENCH_INBOX_CLASSIC / SEALDROP_BENCH_INBOX_PQ (comma-separated
@@ -68,9 +67,6 @@ async function firstPaint(browser: Browser, cli: string, home: string, inboxDir:
   }
 }
 
-/** Runs the shipped command to its end (unlock, lock). */
-const runCommand = (cli: string, args: string[]) => promisify(execFile)(process.execPath, [cli, ...args], { env: CLI_ENV });
-
 export async function inboxFigures(work: string): Promise<Figures> {
   const cli = await cliScript();
   const inboxDir = join(work, "inbox-page");
@@ -100,19 +96,14 @@ export async function inboxFigures(work: string): Promise<Figures> {
           `| ${what}, cold (first indexing) | ${cell(cold)} | ${base} | **${ratio(baseline / cold.painted)}** | | |`,
           `| ${what}, warm (indexed; best of three) | ${cell(best)} | ${base} | **${ratio(baseline / best.painted)}** | < 1 s, < 200 MiB | ${best.painted < 1 && best.rssMiB < 200 ? "met" : "not met"} |`,
         );
-        // Warm again with the home unlocked by \`sealdrop unlock\` (src/cli/agent.ts) and no passphrase in the
-        // inbox's environment: the agent's key or nothing.
+        // Warm again with the home unlocked by \`sealdrop unlock\` and no passphrase in the inbox's environment (withAgent).
         log(`inbox: ${keys} ${n}, warm, unlocked by the agent…`);
-        await runCommand(cli, ["unlock", "--home", fixture.home, "--for", "15m"]);
-        const { SEALDROP_PASSPHRASE: _, ...noPassphrase } = CLI_ENV;
-        try {
+        const fastest = await withAgent(cli, fixture.home, async (env) => {
           const agent: Paint[] = [];
-          for (let i = 0; i < 3; i++) agent.push(await firstPaint(browser, cli, fixture.home, inboxDir, firstPage, noPassphrase));
-          const fastest = agent.sort((a, b) => a.painted - b.painted)[0]!;
-          rows.push(`| ${what}, warm, unlocked by \`sealdrop unlock\` (the agent holds the derived key; best of three) | ${cell(fastest)} | ${base} | **${ratio(baseline / fastest.painted)}** | < 1 s, < 200 MiB | ${fastest.painted < 1 && fastest.rssMiB < 200 ? "met" : "not met"} |`);
-        } finally {
-          await runCommand(cli, ["lock", "--home", fixture.home]);
-        }
+          for (let i = 0; i < 3; i++) agent.push(await firstPaint(browser, cli, fixture.home, inboxDir, firstPage, env));
+          return agent.sort((a, b) => a.painted - b.painted)[0]!;
+        });
+        rows.push(`| ${what}, warm, unlocked by \`sealdrop unlock\` (the agent holds the derived key; best of three) | ${cell(fastest)} | ${base} | **${ratio(baseline / fastest.painted)}** | < 1 s, < 200 MiB | ${fastest.painted < 1 && fastest.rssMiB < 200 ? "met" : "not met"} |`);
         if (fixture.madeIn > 0) notes.push(`Making the ${n}-tip vault sealed to ${KEYS_TEXT[keys]} took ${fixture.madeIn.toFixed(0)} s in this run.`);
       }
     }

@@ -13,7 +13,7 @@ import { bundleCli } from "../scripts/cli-bundle.js";
 import { saveEditor } from "../src/cli/editor.js";
 import { editorHome } from "../src/cli/home.js";
 import { here, log, ratio, type Figures } from "./lib.js";
-import { baselineSeconds, CLI_ENV as ENV, PASSPHRASE, vaultFixture } from "./vault-fixture.js";
+import { baselineSeconds, CLI_ENV as ENV, PASSPHRASE, vaultFixture, withAgent } from "./vault-fixture.js";
 
 const run = promisify(execFile);
 
@@ -83,19 +83,14 @@ export async function indexFigures(work: string): Promise<Figures> {
       await copyFile(editorHome(home).indexFile, editorHome(moderate).indexFile);
       const m = await bestOf3(moderate);
       rows.push(`| \`sealdrop sources\`, ${n} tips, warm, key file under the default KDF (moderate, Argon2id 256 MiB) | ${cell(m)} | decrypting every envelope once ${baseline.toFixed(2)} s | **${ratio(baseline / m.seconds)}** | < 1 s, < 200 MiB | ${m.seconds < 1 && m.rssMiB < 200 ? "met" : "not met"} |`);
-      // The same home unlocked by \`sealdrop unlock\` (src/cli/agent.ts): the commands run with no passphrase
-      // in their environment, so the figure is the agent's key or nothing; then \`sealdrop lock\`.
+      // The same home unlocked by \`sealdrop unlock\`, the commands run with no passphrase (withAgent).
       log(`index: sources and list, warm, unlocked by the agent…`);
-      await run(process.execPath, [cli, "unlock", "--home", moderate, "--for", "15m"], { env: ENV });
-      const { SEALDROP_PASSPHRASE: _, ...noPassphrase } = ENV;
-      try {
+      await withAgent(cli, moderate, async (env) => {
         for (const command of ["sources", "list"] as const) {
-          const a = await bestOf3(moderate, command, noPassphrase);
+          const a = await bestOf3(moderate, command, env);
           rows.push(`| \`sealdrop ${command}\`, ${n} tips, warm, key file under the default KDF, unlocked by \`sealdrop unlock\` (the agent holds the derived key; no passphrase asked or derived) | ${cell(a)} | decrypting every envelope once ${baseline.toFixed(2)} s | **${ratio(baseline / a.seconds)}** | < 1 s, < 200 MiB | ${a.seconds < 1 && a.rssMiB < 200 ? "met" : "not met"} |`);
         }
-      } finally {
-        await run(process.execPath, [cli, "lock", "--home", moderate], { env: ENV });
-      }
+      });
       await rm(moderate, { recursive: true, force: true });
     }
   }

@@ -7,8 +7,10 @@
 // A run makes each vault once and measures the baseline once, whichever sections ask (so `npm run bench`
 // pays for the 10,000-tip vaults once). With SEALDROP_BENCH_FIXTURES=DIR the pristine homes are kept in
 // DIR and reused by later runs (the baseline is measured again in every run); each run works on a copy.
+import { execFile } from "node:child_process";
 import { cp, mkdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { generateHybridIdentity, generateX25519Identity, identityToRecipient } from "age-encryption";
 import { randomId } from "../src/core/bytes.js";
 import { type Envelope, openEnvelope, sealEnvelope } from "../src/core/envelope.js";
@@ -20,6 +22,21 @@ import { log } from "./lib.js";
 export const PASSPHRASE = "bench passphrase for the index section";
 /** What the measured command runs with: the key file under the interactive Argon2id limits (64 MiB). */
 export const CLI_ENV = { ...process.env, SEALDROP_KDF: "interactive", SEALDROP_PASSPHRASE: PASSPHRASE, SEALDROP_HOME: "" };
+
+/**
+ * Runs `measure` with `home` unlocked by the shipped command's \`sealdrop unlock\` (src/cli/agent.ts), handing
+ * it CLI_ENV without the passphrase: a command run with that gets the agent's key or fails. Locks after.
+ */
+export async function withAgent<T>(cli: string, home: string, measure: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+  const run = (args: string[]) => promisify(execFile)(process.execPath, [cli, ...args, "--home", home], { env: CLI_ENV });
+  await run(["unlock", "--for", "15m"]);
+  const { SEALDROP_PASSPHRASE: _, ...noPassphrase } = CLI_ENV;
+  try {
+    return await measure(noPassphrase);
+  } finally {
+    await run(["lock"]);
+  }
+}
 const WORDS = "grain trucks border market price rice customs night river bridge train soldiers cousin letter radio phone factory harvest".split(" ");
 
 export type Keys = "classic" | "pq";

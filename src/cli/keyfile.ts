@@ -165,9 +165,9 @@ function signingPair(secrets: { signSecretKey: string; signPublicKey: string }):
 }
 
 /** Opens a full key file (`editor-key-v1`); a signing-only one is refused with `no_decryption_key`. */
-export async function openKeyFile(file: KeyFile, passphrase: Opener, path = "the key file"): Promise<EditorSecrets> {
+export async function openKeyFile(file: KeyFile, opener: Opener, path = "the key file"): Promise<EditorSecrets> {
   if (isSigningOnly(file)) throw noDecryptionKey(path);
-  const plaintext = await openWithPassphrase(file, associatedData(file), passphrase, "wrong passphrase or damaged key file");
+  const plaintext = await openWithPassphrase(file, associatedData(file), opener, "wrong passphrase or damaged key file");
   try {
     const secrets = secretsSchema.parse(JSON.parse(fromUtf8(plaintext)));
     const retired = secrets.retiredAgeIdentities ? { retiredAgeIdentities: secrets.retiredAgeIdentities } : {};
@@ -183,12 +183,12 @@ export async function openKeyFile(file: KeyFile, passphrase: Opener, path = "the
  * Opens either kind of key file for signing: a full one (whose `ageIdentity` comes along) or the online
  * half's, which holds the age recipient instead.
  */
-export async function openSigningKey(file: KeyFile, passphrase: Opener): Promise<{ secrets: SigningSecrets; ageIdentity: string | null; ageRecipient: string | null }> {
+export async function openSigningKey(file: KeyFile, opener: Opener): Promise<{ secrets: SigningSecrets; ageIdentity: string | null; ageRecipient: string | null }> {
   if (!isSigningOnly(file)) {
-    const secrets = await openKeyFile(file, passphrase);
+    const secrets = await openKeyFile(file, opener);
     return { secrets, ageIdentity: secrets.ageIdentity, ageRecipient: null };
   }
-  const plaintext = await openWithPassphrase(file, associatedData(file), passphrase, "wrong passphrase or damaged key file");
+  const plaintext = await openWithPassphrase(file, associatedData(file), opener, "wrong passphrase or damaged key file");
   try {
     const parsed = signingSecretsSchema.parse(JSON.parse(fromUtf8(plaintext)));
     return { secrets: signingPair(parsed), ageIdentity: null, ageRecipient: parsed.ageRecipient };

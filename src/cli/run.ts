@@ -1,10 +1,6 @@
 // The `sealdrop` command line: dispatches to one module per command, and turns expected failures into a
 // message on stderr and an exit code, never a stack trace. A command parses its argv, calls a service
 // (src/cli/services/) and prints what it returns through a view (src/cli/present/).
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { AGENT_SOCKET } from "./agent.js";
-import { resolveHome } from "./home.js";
 import type { Io } from "./io.js";
 import { warmKdfThread } from "./kdf-thread.js";
 import { errorReport } from "./present/errors.js";
@@ -60,17 +56,6 @@ Run \`sealdrop COMMAND --help\` for a command's options.
 Environment: SEALDROP_HOME (editor home, default ~/.sealdrop), SEALDROP_PASSPHRASE.
 `;
 
-/**
- * Whether the home the command line names has an unlock agent's socket (agent.ts): then the key comes from
- * the agent and the derivation's thread would load libsodium for nothing. Only a hint: a stale socket
- * means the command derives on a thread started when it needs one.
- */
-function agentSocketExists(argv: string[], io: Io): boolean {
-  const at = argv.findIndex((a) => a === "--home" || a.startsWith("--home="));
-  const option = at < 0 ? undefined : argv[at]!.startsWith("--home=") ? argv[at]!.slice("--home=".length) : argv[at + 1];
-  return existsSync(join(resolveHome(option, io).dir, AGENT_SOCKET));
-}
-
 /** Runs one command line; returns the process exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
@@ -84,7 +69,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.err(`sealdrop: unknown command ${JSON.stringify(name)}\nRun \`sealdrop --help\` for the list of commands.`);
       return 2;
     }
-    if (UNLOCKING.has(name) && !rest.includes("--help") && !rest.includes("-h") && (name === "unlock" || !agentSocketExists(rest, io))) warmKdfThread();
+    if (UNLOCKING.has(name) && !rest.includes("--help") && !rest.includes("-h")) warmKdfThread();
     await (await command.load())(rest, io);
     return 0;
   } catch (e) {

@@ -35,8 +35,8 @@ async function kdfOf(home: EditorHome): Promise<{ salt: Uint8Array; saltText: st
 
 /**
  * Asks the home's unlock agent for its key, else obtains the passphrase for the home's key file and
- * starts deriving its key, returning once the derivation has started (after the prompt, if there is one). Never throws: what fails here fails again,
- * with its message, in the command's unlock.
+ * starts deriving its key, returning once the derivation has started (after the prompt, if there is
+ * one). Never throws: what fails here fails again, with its message, in the command's unlock.
  */
 export async function startUnlocking(io: Io, values: { home?: string | undefined; "passphrase-file"?: string | undefined }): Promise<void> {
   try {
