@@ -1,10 +1,11 @@
 // Running the `sealdrop` command in tests: as a real subprocess (bin/sealdrop.js), or in-process through
 // run() with captured output when a test needs many quick invocations.
 import { spawn } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
 import type { Io } from "../../src/cli/io.js";
 import { run } from "../../src/cli/run.js";
 
@@ -22,8 +23,21 @@ export interface CliResult {
   stderr: string;
 }
 
-export function tempDir(prefix = "sealdrop-cli-"): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+// Every folder tempDir made for this test file (editor homes, vaults, bundles): removed once the file's tests
+// and their own afterAll hooks are done (hooks run in reverse order, and this one is registered first), so no
+// test key file or vault is left behind in the system's temporary folder.
+// Outside vitest (scripts/simulate imports these helpers through tests/postgres/serve.ts) nothing is removed.
+const made: string[] = [];
+if (process.env.VITEST) {
+  afterAll(async () => {
+    await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+}
+
+export async function tempDir(prefix = "sealdrop-cli-"): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Runs `node bin/sealdrop.js ...args` with no TTY and waits for it to exit. */
