@@ -29,7 +29,7 @@ export const HOW = (memoryBytes: number) => `- **Browser encrypt+upload**: the s
   ones take ~13 ms each to open, too slow to generate and open 10,000 twice on a shared machine; the index's
   work per item is the same). \`sealdrop sources\` and \`sealdrop list\` run as the shipped bundled command on plain
   Node, each its own process: *cold* with no index (first indexing, decryption on worker threads), *warm* with the index (best of
-  three); wall time and the process's peak RSS (\`process.resourceUsage().maxRSS\`; the key file uses the
+  three); wall time and the process's peak RSS (VmHWM from \`/proc/self/status\`, written as it exits; the key file uses the
   interactive Argon2id limits, 64 MiB; the default moderate limits add about 192 MiB to unlocking, whatever the
   vault's size). Baseline: decrypting every envelope once on one thread in the benchmark process. Ratio =
   baseline time ÷ command time. \`sources\` on an empty vault is what every run pays whatever the vault holds; one
